@@ -1,0 +1,83 @@
+package io.keshikaran;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The result of classifying one image. Immutable and thread-safe.
+ *
+ * <p>The {@linkplain #score() score} is a number from 0 (not explicit) to 1 (explicit). For the
+ * bundled nsfwjs models it is {@code P(Porn) + P(Hentai) + P(Sexy)}, see {@link ScoreFunction}.
+ */
+public final class Classification {
+    private final String source;
+    private final double score;
+    private final Map<String, Float> probabilities;
+    private final ModelInfo model;
+
+    /**
+     * @param source        the input's name, as the caller gave it
+     * @param score         the keshikaran score, 0..1
+     * @param probabilities every label of the model with its probability, in the model's label order
+     * @param model         the model that produced it
+     */
+    public Classification(String source, double score, Map<String, Float> probabilities, ModelInfo model) {
+        this.source = Objects.requireNonNull(source, "source");
+        if (!(score >= 0.0 && score <= 1.0)) {
+            throw new IllegalArgumentException("score must be within 0..1, got " + score);
+        }
+        this.score = score;
+        this.probabilities = Collections.unmodifiableMap(new LinkedHashMap<>(probabilities));
+        this.model = Objects.requireNonNull(model, "model");
+    }
+
+    /** The input's name, as the caller gave it. */
+    public String source() {
+        return source;
+    }
+
+    /** How explicit the image is, from 0 to 1. */
+    public double score() {
+        return score;
+    }
+
+    /** Every label of the model with its probability, in the model's label order. Unmodifiable. */
+    public Map<String, Float> probabilities() {
+        return probabilities;
+    }
+
+    /**
+     * The probability of one label.
+     *
+     * @throws IllegalArgumentException if the model has no such label
+     */
+    public float probability(String label) {
+        Float p = probabilities.get(label);
+        if (p == null) {
+            throw new IllegalArgumentException("model " + model.name() + " has no label '" + label
+                    + "'; its labels are " + probabilities.keySet());
+        }
+        return p;
+    }
+
+    /** The label with the highest probability. */
+    public String topLabel() {
+        return probabilities.entrySet().stream()
+                .max(Map.Entry.comparingByValue())
+                .map(Map.Entry::getKey)
+                .orElseThrow();
+    }
+
+    /** The model that produced this result. */
+    public ModelInfo model() {
+        return model;
+    }
+
+    @Override
+    public String toString() {
+        return String.format(java.util.Locale.ROOT, "Classification[%s score=%.4f %s %s]",
+                source, score, probabilities, model.id());
+    }
+}

@@ -1,0 +1,251 @@
+package io.keshikaran;
+
+import io.keshikaran.image.ImageLimits;
+import io.keshikaran.image.RgbImage;
+import io.keshikaran.spi.ClassifierOptions;
+import io.keshikaran.spi.ClassifierProvider;
+
+import java.awt.image.BufferedImage;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.stream.Collectors;
+
+/**
+ * Scores how sexually explicit images are, from 0 to 1, with one loaded model.
+ *
+ * <pre>{@code
+ * try (Classifier classifier = Classifier.builder().build()) {
+ *     Classification c = classifier.classify(Path.of("dog.jpg"));
+ *     System.out.println(c.score());          // 0.02
+ * }
+ * }</pre>
+ *
+ * <p><b>Thread safety:</b> a classifier is thread-safe and meant to be shared: load it once and
+ * call it from any number of threads. Internally it keeps a bounded pool of engine predictors.
+ *
+ * <p><b>Resources:</b> a classifier holds the model's native memory (weights and engine sessions,
+ * tens to hundreds of MB). {@link #close()} frees it; a classifier that is never closed keeps that
+ * memory until the JVM exits. Using a closed classifier throws {@link IllegalStateException}.
+ */
+public interface Classifier extends AutoCloseable {
+
+    /** System property that names the engine, overriding the automatic choice: {@value}. */
+    String ENGINE_PROPERTY = "keshikaran.engine";
+    /** Environment variable that names the engine when the system property is unset: {@value}. */
+    String ENGINE_ENV = "KESHIKARAN_ENGINE";
+    /** The bundled model used when none is chosen: {@value}. */
+    String DEFAULT_MODEL = "mobilenet_v2";
+
+    /**
+     * Classifies an image file.
+     *
+     * @throws InvalidImageException naming the file: missing, unreadable, not an image, truncated,
+     *                               or over the {@link ImageLimits}
+     */
+    Classification classify(Path image) throws InvalidImageException;
+
+    /**
+     * Classifies an encoded image held in memory.
+     *
+     * @param name how to refer to it in the result and in errors
+     * @throws InvalidImageException naming {@code name}, if the bytes are not a decodable image
+     */
+    Classification classify(byte[] encoded, String name) throws InvalidImageException;
+
+    /** Classifies an encoded image held in memory, named {@code "<bytes>"}. */
+    default Classification classify(byte[] encoded) throws InvalidImageException {
+        return classify(encoded, "<bytes>");
+    }
+
+    /**
+     * Reads a whole stream, up to the file-size limit, and classifies it. The stream is not closed.
+     *
+     * @param name how to refer to it in the result and in errors, such as {@code "-"} for stdin
+     * @throws InvalidImageException naming {@code name}, if the content is not a decodable image
+     */
+    Classification classify(InputStream in, String name) throws InvalidImageException;
+
+    /** Classifies an already decoded image. See {@link RgbImage#from(BufferedImage)} for the colour rules. */
+    Classification classify(BufferedImage image, String name);
+
+    /** Classifies an already decoded RGB image. */
+    Classification classify(RgbImage image, String name);
+
+    /** The identity of the model and engine. */
+    ModelInfo model();
+
+    /** The model's full description: preprocessing, labels, score. */
+    ModelDescription description();
+
+    /** Releases the model's native memory. Idempotent. */
+    @Override
+    void close();
+
+    /** A builder that finds a backend through {@link ServiceLoader}. */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Configures and loads a {@link Classifier}. Everything is optional: by default it loads the
+     * bundled {@value #DEFAULT_MODEL} on the preferred engine that is on the classpath.
+     */
+    final class Builder {
+        private String modelName = DEFAULT_MODEL;
+        private Path modelPath;
+        private ModelDescription description;
+        private String engine;
+        private ScoreFunction scoreFunction;
+        private ImageLimits imageLimits = ImageLimits.defaults();
+        private int poolSize;
+        private int intraOpThreads;
+        private ClassLoader classLoader;
+
+        private Builder() {
+        }
+
+        /** A bundled model by name: {@code mobilenet_v2} (default) or {@code inception_v3}. */
+        public Builder optModel(String name) {
+            this.modelName = Objects.requireNonNull(name, "name");
+            this.modelPath = null;
+            return this;
+        }
+
+        /**
+         * A model file of your own ({@code .onnx} or TorchScript {@code .pt}). Its description is
+         * read from {@code keshikaran-model.json} beside it unless given with
+         * {@link #optModelDescription}.
+         */
+        public Builder optModelPath(Path file) {
+            this.modelPath = Objects.requireNonNull(file, "file");
+            return this;
+        }
+
+        /** Describes the model, overriding any description file. */
+        public Builder optModelDescription(ModelDescription description) {
+            this.description = Objects.requireNonNull(description, "description");
+            return this;
+        }
+
+        /**
+         * The engine to use, such as {@code onnxruntime} or {@code pytorch}. Wins over the
+         * {@value #ENGINE_PROPERTY} system property and the {@value #ENGINE_ENV} variable.
+         */
+        public Builder optEngine(String engine) {
+            this.engine = Objects.requireNonNull(engine, "engine");
+            return this;
+        }
+
+        /** How probabilities become the score; default the model's score labels summed. */
+        public Builder optScoreFunction(ScoreFunction scoreFunction) {
+            this.scoreFunction = Objects.requireNonNull(scoreFunction, "scoreFunction");
+            return this;
+        }
+
+        /** File-size and pixel-count limits for decoding; default {@link ImageLimits#defaults()}. */
+        public Builder optImageLimits(ImageLimits limits) {
+            this.imageLimits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /** How many inferences may run at once; default the number of cores. */
+        public Builder optPoolSize(int poolSize) {
+            if (poolSize < 1) {
+                throw new IllegalArgumentException("poolSize must be at least 1, got " + poolSize);
+            }
+            this.poolSize = poolSize;
+            return this;
+        }
+
+        /** Threads one inference may use inside the engine; default chosen by the backend. */
+        public Builder optIntraOpThreads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("intraOpThreads must be at least 1, got " + threads);
+            }
+            this.intraOpThreads = threads;
+            return this;
+        }
+
+        /** The class loader to find backends with; default the thread's context class loader. */
+        public Builder optClassLoader(ClassLoader classLoader) {
+            this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
+            return this;
+        }
+
+        /**
+         * Finds a backend and loads the model.
+         *
+         * @throws ModelException             if the model is missing, invalid or does not fit its description
+         * @throws EngineUnavailableException if no backend on the classpath can run the model; the
+         *                                    message says what to add
+         */
+        public Classifier build() throws ModelException {
+            ClassifierOptions options = new ClassifierOptions(modelName, Optional.ofNullable(modelPath),
+                    Optional.ofNullable(description), Optional.ofNullable(scoreFunction), imageLimits,
+                    poolSize, intraOpThreads);
+            return selectProvider(options).create(options);
+        }
+
+        private ClassifierProvider selectProvider(ClassifierOptions options) {
+            ClassLoader cl = classLoader != null ? classLoader : Thread.currentThread().getContextClassLoader();
+            List<ClassifierProvider> providers = new ArrayList<>();
+            ServiceLoader.load(ClassifierProvider.class, cl != null ? cl : Classifier.class.getClassLoader())
+                    .forEach(providers::add);
+            if (providers.isEmpty()) {
+                throw new EngineUnavailableException("no keshikaran backend on the classpath: add "
+                        + "io.keshikaran:keshikaran-djl plus an engine, ai.djl.onnxruntime:onnxruntime-engine "
+                        + "(recommended) or ai.djl.pytorch:pytorch-engine with pytorch-jni and pytorch-native-cpu");
+            }
+            String requested = requestedEngine();
+            if (requested != null) {
+                ClassifierProvider p = providers.stream()
+                        .filter(x -> x.engineName().equalsIgnoreCase(requested))
+                        .findFirst()
+                        .orElseThrow(() -> new EngineUnavailableException("unknown engine '" + requested
+                                + "'; known engines: " + names(providers)));
+                p.unavailableReason().ifPresent(reason -> {
+                    throw new EngineUnavailableException("engine " + p.engineName() + " was requested but is not usable: " + reason);
+                });
+                return p;
+            }
+            List<ClassifierProvider> usable = providers.stream()
+                    .filter(p -> p.unavailableReason().isEmpty())
+                    .sorted(Comparator.comparingInt(ClassifierProvider::priority).reversed())
+                    .collect(Collectors.toList());
+            if (usable.isEmpty()) {
+                throw new EngineUnavailableException("no inference engine on the classpath: "
+                        + providers.stream().map(p -> p.engineName() + ": " + p.unavailableReason().orElse("?"))
+                        .collect(Collectors.joining("; or ")));
+            }
+            return usable.stream().filter(p -> p.canLoad(options)).findFirst()
+                    .orElseThrow(() -> new EngineUnavailableException("no available engine can load model "
+                            + options.modelReference() + " (available: " + names(usable) + "); "
+                            + providers.stream().filter(p -> p.canLoad(options) && p.unavailableReason().isPresent())
+                            .map(p -> p.engineName() + ": " + p.unavailableReason().get())
+                            .collect(Collectors.joining("; "))));
+        }
+
+        private String requestedEngine() {
+            if (engine != null) {
+                return engine;
+            }
+            String prop = System.getProperty(ENGINE_PROPERTY);
+            if (prop != null && !prop.isBlank()) {
+                return prop.trim();
+            }
+            String env = System.getenv(ENGINE_ENV);
+            return env != null && !env.isBlank() ? env.trim().toLowerCase(Locale.ROOT) : null;
+        }
+
+        private static String names(List<ClassifierProvider> providers) {
+            return providers.stream().map(ClassifierProvider::engineName).collect(Collectors.joining(", "));
+        }
+    }
+}

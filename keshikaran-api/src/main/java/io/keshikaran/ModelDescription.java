@@ -1,0 +1,200 @@
+package io.keshikaran;
+
+import io.keshikaran.preprocess.PreprocessingSpec;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Everything keshikaran needs to know about a model besides its weights: its identity, how to
+ * preprocess images for it, what its outputs mean, and how they become a score. Immutable and
+ * thread-safe. Bundled and user models carry it as {@code keshikaran-model.json}; see
+ * {@code docs/model-descriptor.md}.
+ */
+public final class ModelDescription {
+    private final String name;
+    private final String version;
+    private final String source;
+    private final String license;
+    private final PreprocessingSpec preprocessing;
+    private final List<String> labels;
+    private final OutputActivation activation;
+    private final List<String> scoreLabels;
+
+    private ModelDescription(Builder b) {
+        this.name = b.name;
+        this.version = b.version;
+        this.source = b.source;
+        this.license = b.license;
+        this.preprocessing = b.preprocessing;
+        this.labels = List.copyOf(b.labels);
+        this.activation = b.activation;
+        this.scoreLabels = List.copyOf(b.scoreLabels);
+    }
+
+    /** A new builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The model's name. */
+    public String name() {
+        return name;
+    }
+
+    /** The model's version. */
+    public String version() {
+        return version;
+    }
+
+    /** Where the model comes from. */
+    public String source() {
+        return source;
+    }
+
+    /** The model's licence. */
+    public String license() {
+        return license;
+    }
+
+    /** How images become the model's input. */
+    public PreprocessingSpec preprocessing() {
+        return preprocessing;
+    }
+
+    /** One label per output index. */
+    public List<String> labels() {
+        return labels;
+    }
+
+    /** What turns the raw output into probabilities. */
+    public OutputActivation activation() {
+        return activation;
+    }
+
+    /** The labels whose probabilities add up to the default score. */
+    public List<String> scoreLabels() {
+        return scoreLabels;
+    }
+
+    /** The default score function: the sum of {@link #scoreLabels()}. */
+    public ScoreFunction defaultScore() {
+        return ScoreFunction.sumOf(scoreLabels.toArray(String[]::new));
+    }
+
+    /** The identity of this model when run by {@code engine}. */
+    public ModelInfo info(String engine) {
+        return new ModelInfo(name, version, source, license, engine);
+    }
+
+    /** A builder initialised from this description. */
+    public Builder toBuilder() {
+        return builder().setName(name).optVersion(version).optSource(source).optLicense(license)
+                .setPreprocessing(preprocessing).setLabels(labels).optActivation(activation)
+                .setScoreLabels(scoreLabels);
+    }
+
+    @Override
+    public String toString() {
+        return "ModelDescription[" + name + "@" + version + " labels=" + labels + " activation=" + activation
+                + " score=" + scoreLabels + " " + preprocessing + "]";
+    }
+
+    /** Builds a {@link ModelDescription}. */
+    public static final class Builder {
+        private String name;
+        private String version = "unversioned";
+        private String source = "unknown";
+        private String license = "unknown";
+        private PreprocessingSpec preprocessing;
+        private List<String> labels;
+        private OutputActivation activation = OutputActivation.NONE;
+        private List<String> scoreLabels;
+
+        private Builder() {
+        }
+
+        /** Required: the model's name. */
+        public Builder setName(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /** The model's version; default {@code unversioned}. */
+        public Builder optVersion(String version) {
+            this.version = Objects.requireNonNull(version, "version");
+            return this;
+        }
+
+        /** Where the model comes from; default {@code unknown}. */
+        public Builder optSource(String source) {
+            this.source = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /** The model's licence; default {@code unknown}. */
+        public Builder optLicense(String license) {
+            this.license = Objects.requireNonNull(license, "license");
+            return this;
+        }
+
+        /** Required: how images become the model's input. */
+        public Builder setPreprocessing(PreprocessingSpec spec) {
+            this.preprocessing = spec;
+            return this;
+        }
+
+        /** Required: one label per output index. */
+        public Builder setLabels(List<String> labels) {
+            this.labels = labels;
+            return this;
+        }
+
+        /** What turns the raw output into probabilities; default {@link OutputActivation#NONE}. */
+        public Builder optActivation(OutputActivation activation) {
+            this.activation = Objects.requireNonNull(activation, "activation");
+            return this;
+        }
+
+        /** Required: the labels whose probabilities add up to the score. */
+        public Builder setScoreLabels(List<String> scoreLabels) {
+            this.scoreLabels = scoreLabels;
+            return this;
+        }
+
+        /**
+         * Validates and builds.
+         *
+         * @throws IllegalArgumentException naming the first missing or inconsistent field
+         */
+        public ModelDescription build() {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("model name is required");
+            }
+            if (preprocessing == null) {
+                throw new IllegalArgumentException("model " + name + ": preprocessing is required");
+            }
+            if (labels == null || labels.isEmpty()) {
+                throw new IllegalArgumentException("model " + name + ": at least one label is required");
+            }
+            Set<String> seen = new HashSet<>();
+            for (String label : labels) {
+                if (label == null || label.isBlank() || !seen.add(label)) {
+                    throw new IllegalArgumentException("model " + name + ": labels must be non-blank and unique, got " + labels);
+                }
+            }
+            if (scoreLabels == null || scoreLabels.isEmpty()) {
+                throw new IllegalArgumentException("model " + name + ": at least one score label is required");
+            }
+            for (String label : scoreLabels) {
+                if (!seen.contains(label)) {
+                    throw new IllegalArgumentException("model " + name + ": score label '" + label
+                            + "' is not one of the labels " + labels);
+                }
+            }
+            return new ModelDescription(this);
+        }
+    }
+}

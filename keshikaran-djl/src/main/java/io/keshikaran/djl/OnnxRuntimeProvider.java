@@ -1,0 +1,57 @@
+package io.keshikaran.djl;
+
+import java.util.Map;
+
+/**
+ * Runs ONNX models on DJL's ONNX Runtime engine. Preferred when several engines are present,
+ * because it is the fastest CPU engine here (about 5 ms per MobileNetV2 image on 2 cores).
+ * Needs {@code ai.djl.onnxruntime:onnxruntime-engine} on the classpath.
+ */
+public final class OnnxRuntimeProvider extends DjlClassifierProvider {
+    /** This engine's name: {@value}. */
+    public static final String NAME = "onnxruntime";
+
+    @Override
+    public String engineName() {
+        return NAME;
+    }
+
+    @Override
+    public int priority() {
+        return 100;
+    }
+
+    @Override
+    String djlEngineName() {
+        return "OnnxRuntime";
+    }
+
+    @Override
+    String engineMarkerClass() {
+        return "ai.djl.onnxruntime.engine.OrtEngineProvider";
+    }
+
+    @Override
+    String formatKey() {
+        return "onnx";
+    }
+
+    @Override
+    String fileExtension() {
+        return ".onnx";
+    }
+
+    @Override
+    String dependencyHint() {
+        return "ai.djl.onnxruntime:onnxruntime-engine:0.36.0";
+    }
+
+    @Override
+    Map<String, String> loadOptions(int intraOpThreads) {
+        Map<String, String> options = threads("intraOpNumThreads", intraOpThreads);
+        // Predictors run concurrently from the pool; one inter-op thread per call avoids
+        // oversubscribing the cores.
+        options.put("interOpNumThreads", "1");
+        return options;
+    }
+}
