@@ -1,5 +1,6 @@
 package io.keshikaran;
 
+import io.keshikaran.image.ImageInput;
 import io.keshikaran.image.ImageLimits;
 import io.keshikaran.image.RgbImage;
 import io.keshikaran.spi.ClassifierOptions;
@@ -15,6 +16,8 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 import java.util.stream.Collectors;
 
 /**
@@ -77,6 +80,30 @@ public interface Classifier extends AutoCloseable {
 
     /** Classifies an already decoded RGB image. */
     Classification classify(RgbImage image, String name);
+
+    /**
+     * Classifies many images, decoding them in parallel and running inference in batches. A bad
+     * input becomes a failed {@link ClassificationResult}; the others are still classified.
+     *
+     * <p>The consumer is called from internal threads, one call at a time, in the order the
+     * options ask for. Inputs are read lazily with back-pressure, so a stream over millions of files
+     * runs in bounded memory. The call returns when every input has been handed to the consumer.
+     *
+     * @throws InferenceException if the engine fails; results already delivered stay delivered
+     */
+    void classifyAll(Stream<ImageInput> inputs, BatchOptions options, Consumer<ClassificationResult> consumer);
+
+    /** Classifies files with {@link BatchOptions#defaults()} and returns the results in input order. */
+    default List<ClassificationResult> classifyAll(List<Path> images) {
+        return classifyAll(images, BatchOptions.defaults());
+    }
+
+    /** Classifies files and returns the results in input order, whatever {@code options.order()} says. */
+    default List<ClassificationResult> classifyAll(List<Path> images, BatchOptions options) {
+        List<ClassificationResult> results = new ArrayList<>(images.size());
+        classifyAll(images.stream().map(ImageInput::of), options.withOrder(BatchOptions.Order.INPUT), results::add);
+        return results;
+    }
 
     /** The identity of the model and engine. */
     ModelInfo model();

@@ -1,6 +1,8 @@
 package io.keshikaran.spi;
 
+import io.keshikaran.BatchOptions;
 import io.keshikaran.Classification;
+import io.keshikaran.ClassificationResult;
 import io.keshikaran.Classifier;
 import io.keshikaran.InvalidImageException;
 import io.keshikaran.ModelDescription;
@@ -8,6 +10,7 @@ import io.keshikaran.ModelInfo;
 import io.keshikaran.OutputActivation;
 import io.keshikaran.ScoreFunction;
 import io.keshikaran.image.ImageDecoder;
+import io.keshikaran.image.ImageInput;
 import io.keshikaran.image.RgbImage;
 import io.keshikaran.preprocess.FloatTensor;
 import io.keshikaran.preprocess.Preprocessor;
@@ -15,11 +18,14 @@ import io.keshikaran.preprocess.Preprocessor;
 import java.awt.image.BufferedImage;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * The classifier every backend shares: decode, preprocess, run the engine, turn outputs into
@@ -87,18 +93,38 @@ public final class PipelineClassifier implements Classifier {
         return toClassification(name, outputs[0]);
     }
 
-    /** Classifies already-decoded images in one engine call. */
-    public List<Classification> classifyBatch(List<RgbImage> images, List<String> names) {
+    @Override
+    public void classifyAll(Stream<ImageInput> inputs, BatchOptions options, Consumer<ClassificationResult> consumer) {
         ensureOpen();
-        if (images.size() != names.size()) {
-            throw new IllegalArgumentException(images.size() + " images but " + names.size() + " names");
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(consumer, "consumer");
+        new BatchRunner(this, options, consumer).run(inputs.iterator());
+    }
+
+    /** One decoded, preprocessed input waiting for inference; {@code input} is {@code [1, ...]}. */
+    record Prepared(long index, String name, FloatTensor input) {
+    }
+
+    /** Decodes and preprocesses one batch input; runs on a decoding thread. */
+    Prepared prepare(ImageInput input, long index) throws InvalidImageException {
+        RgbImage image = input.decode(decoder);
+        return new Prepared(index, input.name(), preprocessor.preprocess(image));
+    }
+
+    /** Runs one engine call for several prepared inputs and turns the outputs into results. */
+    List<ClassificationResult> complete(List<Prepared> batch) {
+        ensureOpen();
+        List<FloatTensor> tensors = new ArrayList<>(batch.size());
+        for (Prepared p : batch) {
+            tensors.add(p.input());
         }
-        float[][] outputs = session.run(preprocessor.preprocessBatch(images));
-        Classification[] results = new Classification[images.size()];
-        for (int i = 0; i < results.length; i++) {
-            results[i] = toClassification(names.get(i), outputs[i]);
+        float[][] outputs = session.run(FloatTensor.stack(tensors));
+        List<ClassificationResult> results = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            Prepared p = batch.get(i);
+            results.add(ClassificationResult.success(p.index(), toClassification(p.name(), outputs[i])));
         }
-        return List.of(results);
+        return results;
     }
 
     private Classification toClassification(String name, float[] raw) {

@@ -88,26 +88,27 @@ abstract class DjlClassifierProvider implements ClassifierProvider {
         int poolSize = options.poolSize() > 0 ? options.poolSize() : cores;
 
         Model model = newModel(description.name());
+        DjlInferenceSession session;
+        try (InputStream in = source.open()) {
+            model.load(in, loadOptions(options.intraOpThreads()));
+            session = new DjlInferenceSession(model, engineName(), poolSize);
+        } catch (MalformedModelException | IOException | EngineException e) {
+            model.close();
+            throw new ModelException(source.reference() + ": not a valid " + formatKey() + " model: "
+                    + rootMessage(e), e);
+        } catch (ModelException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        // From here on the session owns the model and closes it.
         try {
-            try (InputStream in = source.open()) {
-                model.load(in, loadOptions(options.intraOpThreads()));
-            } catch (MalformedModelException | IOException | EngineException e) {
-                throw new ModelException(source.reference() + ": not a valid " + formatKey() + " model: "
-                        + rootMessage(e), e);
-            }
-            DjlInferenceSession session = new DjlInferenceSession(model, engineName(), poolSize);
-            try {
-                verifyShapes(source, description, session);
-            } catch (ModelException | RuntimeException e) {
-                session.close();
-                throw e;
-            }
+            verifyShapes(source, description, session);
             ScoreFunction score = options.scoreFunction().orElse(description.defaultScore());
             LOG.debug("loaded {} on {} with {} predictors", source.reference(), engineName(), poolSize);
             return new PipelineClassifier(description, session,
                     new ImageDecoder(options.imageLimits()), Preprocessor.of(description.preprocessing()), score);
         } catch (ModelException | RuntimeException e) {
-            model.close();
+            session.close();
             throw e;
         }
     }

@@ -1,0 +1,68 @@
+package io.keshikaran;
+
+/**
+ * How {@link Classifier#classifyAll} spreads work. Immutable.
+ *
+ * <p>Images are decoded and preprocessed on {@code decodeThreads} threads, then stacked into
+ * batches of up to {@code batchSize} for one engine call each. At most {@code maxInFlight} images
+ * are held between reading and emitting, so memory stays bounded however long the input is: when
+ * the window is full, reading the next input waits (back-pressure).
+ *
+ * @param batchSize     images per engine call; 1 disables batching
+ * @param decodeThreads threads that decode and preprocess
+ * @param maxInFlight   images read but not yet emitted
+ * @param order         whether results follow the input order or completion order
+ */
+public record BatchOptions(int batchSize, int decodeThreads, int maxInFlight, Order order) {
+
+    /** In which order results reach the consumer. */
+    public enum Order {
+        /** The order of the inputs; a slow input delays the results after it. */
+        INPUT,
+        /** As soon as each result is ready. */
+        COMPLETION
+    }
+
+    /** Validates the values. */
+    public BatchOptions {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
+        }
+        if (decodeThreads < 1) {
+            throw new IllegalArgumentException("decodeThreads must be at least 1, got " + decodeThreads);
+        }
+        if (maxInFlight < batchSize) {
+            throw new IllegalArgumentException("maxInFlight (" + maxInFlight + ") must be at least batchSize (" + batchSize + ")");
+        }
+        java.util.Objects.requireNonNull(order, "order");
+    }
+
+    /**
+     * The defaults measured best on a 2-core machine: batches of 8, one decoding thread per core,
+     * a window of 64 images, input order.
+     */
+    public static BatchOptions defaults() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        return new BatchOptions(8, cores, 64, Order.INPUT);
+    }
+
+    /** A copy with another batch size (the window grows to fit it if needed). */
+    public BatchOptions withBatchSize(int size) {
+        return new BatchOptions(size, decodeThreads, Math.max(maxInFlight, size), order);
+    }
+
+    /** A copy with another number of decoding threads. */
+    public BatchOptions withDecodeThreads(int threads) {
+        return new BatchOptions(batchSize, threads, maxInFlight, order);
+    }
+
+    /** A copy with another window. */
+    public BatchOptions withMaxInFlight(int images) {
+        return new BatchOptions(batchSize, decodeThreads, images, order);
+    }
+
+    /** A copy with another result order. */
+    public BatchOptions withOrder(Order order) {
+        return new BatchOptions(batchSize, decodeThreads, maxInFlight, order);
+    }
+}
