@@ -2,32 +2,43 @@ package io.keshikaran.image;
 
 import io.keshikaran.InvalidImageException;
 
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * One encoded image to classify in a batch: a file, or bytes already in memory. Immutable.
+ * One encoded image to classify in a batch: a file, bytes in memory, or a stream. Immutable.
  * Decoding happens later, on the classifier's decoding threads.
  */
 public final class ImageInput {
     private final String name;
     private final Path path;
     private final byte[] bytes;
+    private final InputStream stream;
 
-    private ImageInput(String name, Path path, byte[] bytes) {
+    private ImageInput(String name, Path path, byte[] bytes, InputStream stream) {
         this.name = name;
         this.path = path;
         this.bytes = bytes;
+        this.stream = stream;
     }
 
     /** A file; its name in results and errors is the path as given. */
     public static ImageInput of(Path path) {
-        return new ImageInput(path.toString(), path, null);
+        return new ImageInput(path.toString(), path, null, null);
     }
 
     /** Encoded bytes; the array is not copied, so don't modify it afterwards. */
     public static ImageInput of(byte[] encoded, String name) {
-        return new ImageInput(Objects.requireNonNull(name, "name"), null, Objects.requireNonNull(encoded, "encoded"));
+        return new ImageInput(Objects.requireNonNull(name, "name"), null, Objects.requireNonNull(encoded, "encoded"), null);
+    }
+
+    /**
+     * A stream, read once (up to the file-size limit) on a decoding thread and not closed; for
+     * standard input, say. Don't reuse the input.
+     */
+    public static ImageInput of(InputStream encoded, String name) {
+        return new ImageInput(Objects.requireNonNull(name, "name"), null, null, Objects.requireNonNull(encoded, "encoded"));
     }
 
     /** How the input is named in results and errors. */
@@ -37,7 +48,10 @@ public final class ImageInput {
 
     /** Decodes the input with the given decoder. */
     public RgbImage decode(ImageDecoder decoder) throws InvalidImageException {
-        return path != null ? decoder.decode(path) : decoder.decode(bytes, name);
+        if (path != null) {
+            return decoder.decode(path);
+        }
+        return bytes != null ? decoder.decode(bytes, name) : decoder.decode(stream, name);
     }
 
     @Override

@@ -1,12 +1,13 @@
 package io.keshikaran.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.keshikaran.BatchOptions;
 import io.keshikaran.Classification;
 import io.keshikaran.Classifier;
 import io.keshikaran.EngineUnavailableException;
+import io.keshikaran.InferenceException;
 import io.keshikaran.InvalidImageException;
 import io.keshikaran.ModelException;
+import io.keshikaran.image.ImageInput;
 import io.keshikaran.image.ImageLimits;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,14 +16,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.io.InputStream;
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /** {@code keshikaran FILE...}: scores images and prints one result per input. */
 @Command(name = "keshikaran",
@@ -33,8 +38,9 @@ import java.util.concurrent.Callable;
         description = {
             "Scores how sexually explicit images are, from 0 (not at all) to 1 (explicit).",
             "",
-            "With one input it prints the score (0.02); with several, one line per input: FILE<TAB>score.",
-            "An input that can't be read is reported on stderr and the others are still classified.",
+            "With one file it prints the score (0.02); otherwise one line per image, FILE<TAB>score, as results "
+                + "arrive, and a summary on stderr. Folders are scanned recursively. An input that can't be read "
+                + "is reported on stderr and the others are still classified.",
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -43,20 +49,41 @@ import java.util.concurrent.Callable;
             "2:Invalid command line.",
             "3:Some inputs could not be classified (each is reported on stderr); the others were.",
             "4:No input could be classified.",
-            "5:The model or engine could not be loaded.",
+            "5:The model or engine could not be loaded, or failed.",
         })
 public final class ClassifyCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", arity = "1..*",
-            description = "Image files to classify; '-' reads one image from standard input.")
-    List<String> inputs;
+    // Optional for picocli, so that subcommands such as 'report' parse; call() still requires an input.
+    @Parameters(paramLabel = "FILE", arity = "0..*",
+            description = "Image files or folders; '-' reads one image from standard input.")
+    List<String> inputs = new ArrayList<>();
 
-    @Option(names = "--json", description = "Print one JSON object per line: {\"file\", \"score\", \"model\", "
-            + "\"probabilities\"} or {\"file\", \"error\"}.")
+    @Option(names = "--files-from", paramLabel = "LIST",
+            description = "Also classify the files listed in LIST, one path per line ('-' for standard input).")
+    String filesFrom;
+
+    @Option(names = "--include", paramLabel = "GLOB",
+            description = "In folders, classify only files matching GLOB (repeatable). A glob without '/' matches "
+                    + "the file name, one with '/' the path under the folder. Default: common image extensions.")
+    List<String> includes = new ArrayList<>();
+
+    @Option(names = "--exclude", paramLabel = "GLOB", description = "In folders, skip files matching GLOB (repeatable).")
+    List<String> excludes = new ArrayList<>();
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "Output: text, json (one object per line) or csv. Default: ${DEFAULT-VALUE}.")
+    String format;
+
+    @Option(names = "--json", description = "Same as --format json: {\"file\", \"score\", \"model\", "
+            + "\"probabilities\"} or {\"file\", \"error\"} per line.")
     boolean json;
+
+    @Option(names = "--order", paramLabel = "ORDER", defaultValue = "input",
+            description = "Print results in input order, or as they complete (completion). Default: ${DEFAULT-VALUE}.")
+    String order;
 
     @Option(names = {"-m", "--model"}, paramLabel = "MODEL", defaultValue = Classifier.DEFAULT_MODEL,
             description = "A bundled model (mobilenet_v2, inception_v3) or a model file (.onnx, .pt) "
@@ -72,6 +99,18 @@ public final class ClassifyCommand implements Callable<Integer> {
             description = "Exit with 1 when any image scores at or above T (0..1).")
     Double threshold;
 
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "8",
+            description = "Images per engine call. Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Decoding threads. Default: one per core.")
+    Integer decodeThreads;
+
+    @Option(names = "--progress", paramLabel = "WHEN", defaultValue = "auto",
+            description = "Progress line on stderr: auto (when stderr is a terminal), always or never. Default: ${DEFAULT-VALUE}.")
+    String progress;
+
     @Option(names = "--max-pixels", paramLabel = "N", defaultValue = "" + ImageLimits.DEFAULT_MAX_PIXELS,
             description = "Refuse images with more pixels than this. Default: ${DEFAULT-VALUE}.")
     long maxPixels;
@@ -83,47 +122,118 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Show stack traces and engine logs.")
     boolean verbose;
 
-    private final ObjectMapper mapper = new ObjectMapper();
-
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        OutputFormat outputFormat = json ? OutputFormat.JSON : parse(OutputFormat.class, format, "--format");
+        BatchOptions.Order resultOrder = parse(BatchOptions.Order.class, order, "--order");
+        if (inputs.isEmpty() && filesFrom == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: 'FILE'");
+        }
         if (threshold != null && !(threshold >= 0 && threshold <= 1)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--threshold must be within 0..1, got " + threshold);
         }
-        if (maxPixels <= 0 || maxFileBytes <= 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--max-pixels and --max-file-size must be positive");
+        if (maxPixels <= 0 || maxFileBytes <= 0 || batchSize < 1 || (decodeThreads != null && decodeThreads < 1)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--max-pixels, --max-file-size, --batch-size and --threads must be positive");
         }
         if (verbose) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
         }
+        boolean single = filesFrom == null && inputs.size() == 1
+                && ("-".equals(inputs.get(0)) || !Files.isDirectory(Path.of(inputs.get(0))));
+        boolean live = switch (progress.toLowerCase(Locale.ROOT)) {
+            case "always" -> true;
+            case "never" -> false;
+            case "auto" -> !single && Boolean.getBoolean("keshikaran.stderr.tty");
+            default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--progress must be auto, always or never, got '" + progress + "'");
+        };
+
         try (Classifier classifier = buildClassifier()) {
-            int failed = 0;
-            boolean reached = false;
-            boolean single = inputs.size() == 1;
-            for (String input : inputs) {
-                try {
-                    Classification c = classify(classifier, input);
-                    reached |= threshold != null && c.score() >= threshold;
-                    printResult(out, c, single);
-                } catch (InvalidImageException e) {
-                    failed++;
-                    reportError(out, err, input, e);
+            OutputFormat.Printer printer = outputFormat.printer(out, classifier.description().labels(), single);
+            Progress bar = new Progress(err, live);
+            AtomicBoolean reached = new AtomicBoolean();
+            Consumer<InvalidImageException> onError = e -> {
+                synchronized (out) {
+                    bar.update(false);
+                    bar.clearLine();
+                    printer.error(e);
+                    out.flush();
+                    err.println("keshikaran: " + e.getMessage());
+                    if (verbose) {
+                        e.printStackTrace(err);
+                    }
+                    err.flush();
                 }
+            };
+            InputScanner scanner = new InputScanner(includes, excludes, System.in, onError);
+            Stream<ImageInput> stream = scanner.scan(inputs);
+            BufferedReader list = null;
+            if (filesFrom != null) {
+                try {
+                    list = scanner.openList(filesFrom);
+                } catch (IOException e) {
+                    throw new CommandLine.ParameterException(spec.commandLine(),
+                            "--files-from " + filesFrom + ": cannot read: " + e.getMessage());
+                }
+                stream = Stream.concat(stream, scanner.scanList(list));
             }
-            out.flush();
+            BatchOptions options = new BatchOptions(batchSize,
+                    decodeThreads != null ? decodeThreads : BatchOptions.defaults().decodeThreads(),
+                    Math.max(64, 4 * batchSize), resultOrder);
+            classifier.classifyAll(stream, options, result -> {
+                if (result.isSuccess()) {
+                    Classification c = result.classification().orElseThrow();
+                    synchronized (out) {
+                        bar.update(true);
+                        bar.clearLine();
+                        printer.result(c);
+                        out.flush();
+                    }
+                    if (threshold != null && c.score() >= threshold) {
+                        reached.set(true);
+                    }
+                } else {
+                    onError.accept(result.error().orElseThrow());
+                }
+            });
+            closeQuietly(list);
+            if (!single) {
+                bar.summary();
+            }
+            long failed = bar.failed();
             if (failed > 0) {
-                return failed == inputs.size() ? ExitCodes.ALL_FAILED : ExitCodes.SOME_FAILED;
+                return failed == bar.done() ? ExitCodes.ALL_FAILED : ExitCodes.SOME_FAILED;
             }
-            return reached ? ExitCodes.THRESHOLD_REACHED : ExitCodes.OK;
-        } catch (ModelException | EngineUnavailableException e) {
+            return reached.get() ? ExitCodes.THRESHOLD_REACHED : ExitCodes.OK;
+        } catch (ModelException | EngineUnavailableException | InferenceException e) {
             err.println("keshikaran: " + e.getMessage());
             if (verbose) {
                 e.printStackTrace(err);
             }
             err.flush();
             return ExitCodes.MODEL_ERROR;
+        }
+    }
+
+    private <E extends Enum<E>> E parse(Class<E> type, String value, String option) {
+        try {
+            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " must be one of "
+                    + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT) + ", got '" + value + "'");
+        }
+    }
+
+    private static void closeQuietly(BufferedReader reader) {
+        if (reader != null) {
+            try {
+                reader.close();
+            } catch (IOException ignored) {
+                // Nothing was lost: every line was read already.
+            }
         }
     }
 
@@ -145,49 +255,5 @@ public final class ClassifyCommand implements Callable<Integer> {
         String lower = model.toLowerCase(Locale.ROOT);
         return model.contains("/") || model.contains("\\") || lower.endsWith(".onnx") || lower.endsWith(".pt")
                 || Files.exists(Path.of(model));
-    }
-
-    private Classification classify(Classifier classifier, String input) throws InvalidImageException {
-        if ("-".equals(input)) {
-            InputStream stdin = System.in;
-            return classifier.classify(stdin, "-");
-        }
-        return classifier.classify(Path.of(input));
-    }
-
-    private void printResult(PrintWriter out, Classification c, boolean single) {
-        if (json) {
-            ObjectNode node = mapper.createObjectNode();
-            node.put("file", c.source());
-            node.put("score", c.score());
-            node.put("model", c.model().id());
-            ObjectNode probabilities = node.putObject("probabilities");
-            for (Map.Entry<String, Float> e : c.probabilities().entrySet()) {
-                probabilities.put(e.getKey(), e.getValue());
-            }
-            out.println(node);
-        } else if (single) {
-            out.println(formatScore(c.score()));
-        } else {
-            out.println(c.source() + "\t" + formatScore(c.score()));
-        }
-    }
-
-    private void reportError(PrintWriter out, PrintWriter err, String input, InvalidImageException e) {
-        if (json) {
-            ObjectNode node = mapper.createObjectNode();
-            node.put("file", input);
-            node.put("error", e.reason());
-            out.println(node);
-        }
-        err.println("keshikaran: " + e.getMessage());
-        if (verbose) {
-            e.printStackTrace(err);
-        }
-        err.flush();
-    }
-
-    static String formatScore(double score) {
-        return String.format(Locale.ROOT, "%.2f", score);
     }
 }

@@ -15,6 +15,7 @@ public final class Main {
     /** A fully configured command line, for the launcher and for tests that capture its writers. */
     public static CommandLine newCommandLine() {
         CommandLine cl = new CommandLine(new ClassifyCommand());
+        cl.addSubcommand("report", new ReportCommand());
         cl.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.MODEL_ERROR);
         return cl;
     }
