@@ -8,7 +8,6 @@ import io.keshikaran.InferenceException;
 import io.keshikaran.InvalidImageException;
 import io.keshikaran.ModelException;
 import io.keshikaran.image.ImageInput;
-import io.keshikaran.image.ImageLimits;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -56,6 +55,9 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @CommandLine.Mixin
+    ModelOptions modelOptions;
+
     // Optional for picocli, so that subcommands such as 'report' parse; call() still requires an input.
     @Parameters(paramLabel = "FILE", arity = "0..*",
             description = "Image files or folders; '-' reads one image from standard input.")
@@ -85,15 +87,7 @@ public final class ClassifyCommand implements Callable<Integer> {
             description = "Print results in input order, or as they complete (completion). Default: ${DEFAULT-VALUE}.")
     String order;
 
-    @Option(names = {"-m", "--model"}, paramLabel = "MODEL", defaultValue = Classifier.DEFAULT_MODEL,
-            description = "A bundled model (mobilenet_v2, inception_v3) or a model file (.onnx, .pt) "
-                    + "with a keshikaran-model.json beside it. Default: ${DEFAULT-VALUE}.")
-    String model;
 
-    @Option(names = "--engine", paramLabel = "ENGINE",
-            description = "The inference engine: onnxruntime or pytorch. Default: the fastest one installed "
-                    + "(or the keshikaran.engine system property / KESHIKARAN_ENGINE variable).")
-    String engine;
 
     @Option(names = "--threshold", paramLabel = "T",
             description = "Exit with 1 when any image scores at or above T (0..1).")
@@ -111,16 +105,8 @@ public final class ClassifyCommand implements Callable<Integer> {
             description = "Progress line on stderr: auto (when stderr is a terminal), always or never. Default: ${DEFAULT-VALUE}.")
     String progress;
 
-    @Option(names = "--max-pixels", paramLabel = "N", defaultValue = "" + ImageLimits.DEFAULT_MAX_PIXELS,
-            description = "Refuse images with more pixels than this. Default: ${DEFAULT-VALUE}.")
-    long maxPixels;
 
-    @Option(names = "--max-file-size", paramLabel = "BYTES", defaultValue = "" + ImageLimits.DEFAULT_MAX_FILE_BYTES,
-            description = "Refuse image files larger than this. Default: ${DEFAULT-VALUE}.")
-    long maxFileBytes;
 
-    @Option(names = {"-v", "--verbose"}, description = "Show stack traces and engine logs.")
-    boolean verbose;
 
     @Override
     public Integer call() {
@@ -134,13 +120,10 @@ public final class ClassifyCommand implements Callable<Integer> {
         if (threshold != null && !(threshold >= 0 && threshold <= 1)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--threshold must be within 0..1, got " + threshold);
         }
-        if (maxPixels <= 0 || maxFileBytes <= 0 || batchSize < 1 || (decodeThreads != null && decodeThreads < 1)) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--max-pixels, --max-file-size, --batch-size and --threads must be positive");
+        if (batchSize < 1 || (decodeThreads != null && decodeThreads < 1)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--batch-size and --threads must be positive");
         }
-        if (verbose) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
-        }
+        modelOptions.validate(spec.commandLine());
         boolean single = filesFrom == null && inputs.size() == 1
                 && ("-".equals(inputs.get(0)) || !Files.isDirectory(Path.of(inputs.get(0))));
         boolean live = switch (progress.toLowerCase(Locale.ROOT)) {
@@ -151,7 +134,7 @@ public final class ClassifyCommand implements Callable<Integer> {
                     "--progress must be auto, always or never, got '" + progress + "'");
         };
 
-        try (Classifier classifier = buildClassifier()) {
+        try (Classifier classifier = modelOptions.buildClassifier()) {
             OutputFormat.Printer printer = outputFormat.printer(out, classifier.description().labels(), single);
             Progress bar = new Progress(err, live);
             AtomicBoolean reached = new AtomicBoolean();
@@ -162,7 +145,7 @@ public final class ClassifyCommand implements Callable<Integer> {
                     printer.error(e);
                     out.flush();
                     err.println("keshikaran: " + e.getMessage());
-                    if (verbose) {
+                    if (modelOptions.verbose) {
                         e.printStackTrace(err);
                     }
                     err.flush();
@@ -210,7 +193,7 @@ public final class ClassifyCommand implements Callable<Integer> {
             return reached.get() ? ExitCodes.THRESHOLD_REACHED : ExitCodes.OK;
         } catch (ModelException | EngineUnavailableException | InferenceException e) {
             err.println("keshikaran: " + e.getMessage());
-            if (verbose) {
+            if (modelOptions.verbose) {
                 e.printStackTrace(err);
             }
             err.flush();
@@ -235,25 +218,5 @@ public final class ClassifyCommand implements Callable<Integer> {
                 // Nothing was lost: every line was read already.
             }
         }
-    }
-
-    private Classifier buildClassifier() throws ModelException {
-        Classifier.Builder builder = Classifier.builder()
-                .optImageLimits(new ImageLimits(maxFileBytes, maxPixels));
-        if (looksLikePath(model)) {
-            builder.optModelPath(Path.of(model));
-        } else {
-            builder.optModel(model);
-        }
-        if (engine != null) {
-            builder.optEngine(engine);
-        }
-        return builder.build();
-    }
-
-    private static boolean looksLikePath(String model) {
-        String lower = model.toLowerCase(Locale.ROOT);
-        return model.contains("/") || model.contains("\\") || lower.endsWith(".onnx") || lower.endsWith(".pt")
-                || Files.exists(Path.of(model));
     }
 }

@@ -6,7 +6,6 @@ import io.keshikaran.EngineUnavailableException;
 import io.keshikaran.InvalidImageException;
 import io.keshikaran.ModelException;
 import io.keshikaran.image.ImageDecoder;
-import io.keshikaran.image.ImageLimits;
 import io.keshikaran.image.RgbImage;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -71,6 +70,9 @@ public final class ReportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @CommandLine.Mixin
+    ModelOptions modelOptions;
+
     @Parameters(paramLabel = "DIR", description = "The folder to scan.")
     Path dir;
 
@@ -82,34 +84,16 @@ public final class ReportCommand implements Callable<Integer> {
             description = "Blur images scoring at or above T (0..1) until clicked. Default: ${DEFAULT-VALUE}.")
     double threshold;
 
-    @Option(names = {"-m", "--model"}, paramLabel = "MODEL", defaultValue = Classifier.DEFAULT_MODEL,
-            description = "A bundled model (mobilenet_v2, inception_v3) or a model file (.onnx, .pt) "
-                    + "with a keshikaran-model.json beside it. Default: ${DEFAULT-VALUE}.")
-    String model;
 
-    @Option(names = "--engine", paramLabel = "ENGINE",
-            description = "The inference engine: onnxruntime or pytorch. Default: the fastest one installed.")
-    String engine;
 
-    @Option(names = "--max-pixels", paramLabel = "N", defaultValue = "" + ImageLimits.DEFAULT_MAX_PIXELS,
-            description = "Refuse images with more pixels than this. Default: ${DEFAULT-VALUE}.")
-    long maxPixels;
 
-    @Option(names = "--max-file-size", paramLabel = "BYTES", defaultValue = "" + ImageLimits.DEFAULT_MAX_FILE_BYTES,
-            description = "Refuse image files larger than this. Default: ${DEFAULT-VALUE}.")
-    long maxFileBytes;
 
-    @Option(names = {"-v", "--verbose"}, description = "Show stack traces and engine logs.")
-    boolean verbose;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         validate();
-        if (verbose) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
-        }
         Scan scan;
         try {
             scan = scan(dir);
@@ -119,11 +103,11 @@ public final class ReportCommand implements Callable<Integer> {
             return ExitCodes.ALL_FAILED;
         }
         HtmlReport report;
-        try (Classifier classifier = buildClassifier()) {
+        try (Classifier classifier = modelOptions.buildClassifier()) {
             report = classifyAll(classifier, scan, err);
         } catch (ModelException | EngineUnavailableException e) {
             err.println("keshikaran: " + e.getMessage());
-            if (verbose) {
+            if (modelOptions.verbose) {
                 e.printStackTrace(err);
             }
             err.flush();
@@ -157,9 +141,7 @@ public final class ReportCommand implements Callable<Integer> {
         if (!(threshold >= 0 && threshold <= 1)) {
             throw new CommandLine.ParameterException(cl, "--threshold must be within 0..1, got " + threshold);
         }
-        if (maxPixels <= 0 || maxFileBytes <= 0) {
-            throw new CommandLine.ParameterException(cl, "--max-pixels and --max-file-size must be positive");
-        }
+        modelOptions.validate(cl);
         if (!Files.isDirectory(dir)) {
             throw new CommandLine.ParameterException(cl, dir + ": " + (Files.exists(dir) ? "not a folder" : "no such folder"));
         }
@@ -170,26 +152,6 @@ public final class ReportCommand implements Callable<Integer> {
         if (Files.isDirectory(output)) {
             throw new CommandLine.ParameterException(cl, "cannot write " + output + ": it is a folder");
         }
-    }
-
-    private Classifier buildClassifier() throws ModelException {
-        Classifier.Builder builder = Classifier.builder().optImageLimits(limits());
-        String lower = model.toLowerCase(Locale.ROOT);
-        boolean isPath = model.contains("/") || model.contains("\\") || lower.endsWith(".onnx") || lower.endsWith(".pt")
-                || Files.exists(Path.of(model));
-        if (isPath) {
-            builder.optModelPath(Path.of(model));
-        } else {
-            builder.optModel(model);
-        }
-        if (engine != null) {
-            builder.optEngine(engine);
-        }
-        return builder.build();
-    }
-
-    private ImageLimits limits() {
-        return new ImageLimits(maxFileBytes, maxPixels);
     }
 
     /** What a scan of the folder found: image files in path order, and what could not be listed. */
@@ -247,7 +209,7 @@ public final class ReportCommand implements Callable<Integer> {
     /** Decodes each image once, for both the classifier and the thumbnail; a few at a time. */
     private HtmlReport classifyAll(Classifier classifier, Scan scan, PrintWriter err) {
         List<Path> images = scan.images();
-        ImageDecoder decoder = new ImageDecoder(limits());
+        ImageDecoder decoder = new ImageDecoder(modelOptions.limits());
         int threads = Math.max(1, Math.min(images.size(), Math.min(4, Runtime.getRuntime().availableProcessors())));
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "keshikaran-report");

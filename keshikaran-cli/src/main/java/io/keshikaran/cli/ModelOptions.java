@@ -1,0 +1,75 @@
+package io.keshikaran.cli;
+
+import io.keshikaran.Classifier;
+import io.keshikaran.ModelException;
+import io.keshikaran.image.ImageLimits;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** The options every command that loads a model shares: model, engine, image limits, verbosity. */
+final class ModelOptions {
+
+    @Option(names = {"-m", "--model"}, paramLabel = "MODEL", defaultValue = Classifier.DEFAULT_MODEL,
+            description = "A bundled model (mobilenet_v2, inception_v3) or a model file (.onnx, .pt) "
+                    + "with a keshikaran-model.json beside it. Default: ${DEFAULT-VALUE}.")
+    String model;
+
+    @Option(names = "--engine", paramLabel = "ENGINE",
+            description = "The inference engine: onnxruntime or pytorch. Default: the fastest one installed "
+                    + "(or the keshikaran.engine system property / KESHIKARAN_ENGINE variable).")
+    String engine;
+
+    @Option(names = "--max-pixels", paramLabel = "N", defaultValue = "" + ImageLimits.DEFAULT_MAX_PIXELS,
+            description = "Refuse images with more pixels than this. Default: ${DEFAULT-VALUE}.")
+    long maxPixels;
+
+    @Option(names = "--max-file-size", paramLabel = "BYTES", defaultValue = "" + ImageLimits.DEFAULT_MAX_FILE_BYTES,
+            description = "Refuse image files larger than this. Default: ${DEFAULT-VALUE}.")
+    long maxFileBytes;
+
+    @Option(names = {"-v", "--verbose"}, description = "Show stack traces and engine logs.")
+    boolean verbose;
+
+    /** Checks the values picocli cannot check by type, and raises logging with --verbose. */
+    void validate(CommandLine commandLine) {
+        if (maxPixels <= 0 || maxFileBytes <= 0) {
+            throw new CommandLine.ParameterException(commandLine, "--max-pixels and --max-file-size must be positive");
+        }
+        if (verbose) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+        }
+    }
+
+    ImageLimits limits() {
+        return new ImageLimits(maxFileBytes, maxPixels);
+    }
+
+    /** A builder for the chosen model, engine and limits; commands may add to it. */
+    Classifier.Builder classifierBuilder() {
+        Classifier.Builder builder = Classifier.builder().optImageLimits(limits());
+        if (looksLikePath(model)) {
+            builder.optModelPath(Path.of(model));
+        } else {
+            builder.optModel(model);
+        }
+        if (engine != null) {
+            builder.optEngine(engine);
+        }
+        return builder;
+    }
+
+    Classifier buildClassifier() throws ModelException {
+        return classifierBuilder().build();
+    }
+
+    /** A bundled model is a bare name; anything that looks like a file is a user's model. */
+    private static boolean looksLikePath(String model) {
+        String lower = model.toLowerCase(Locale.ROOT);
+        return model.contains("/") || model.contains("\\") || lower.endsWith(".onnx") || lower.endsWith(".pt")
+                || Files.exists(Path.of(model));
+    }
+}
