@@ -2,6 +2,7 @@ package io.keshikaran;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -10,20 +11,41 @@ import java.util.Objects;
  *
  * <p>The {@linkplain #score() score} is a number from 0 (not explicit) to 1 (explicit). For the
  * bundled nsfwjs models it is {@code P(Porn) + P(Hentai) + P(Sexy)}, see {@link ScoreFunction}.
+ *
+ * <p>For an animated image (GIF, WebP) the score and probabilities aggregate the sampled
+ * {@linkplain #frames() frames}, as {@link io.keshikaran.image.DecodeOptions.FrameAggregate} says:
+ * by default the highest-scoring frame's. For a still image {@link #frames()} is empty.
  */
 public final class Classification {
     private final String source;
     private final double score;
     private final Map<String, Float> probabilities;
     private final ModelInfo model;
+    private final List<FrameScore> frames;
 
     /**
+     * A still image's result.
+     *
      * @param source        the input's name, as the caller gave it
      * @param score         the keshikaran score, 0..1
      * @param probabilities every label of the model with its probability, in the model's label order
      * @param model         the model that produced it
      */
     public Classification(String source, double score, Map<String, Float> probabilities, ModelInfo model) {
+        this(source, score, probabilities, model, List.of());
+    }
+
+    /**
+     * An animated image's result: the aggregate and the sampled frames.
+     *
+     * @param source        the input's name, as the caller gave it
+     * @param score         the aggregate score, 0..1
+     * @param probabilities the aggregate probabilities, in the model's label order
+     * @param model         the model that produced it
+     * @param frames        the sampled frames' results in file order; empty for a still image
+     */
+    public Classification(String source, double score, Map<String, Float> probabilities, ModelInfo model,
+                          List<FrameScore> frames) {
         this.source = Objects.requireNonNull(source, "source");
         if (!(score >= 0.0 && score <= 1.0)) {
             throw new IllegalArgumentException("score must be within 0..1, got " + score);
@@ -31,6 +53,7 @@ public final class Classification {
         this.score = score;
         this.probabilities = Collections.unmodifiableMap(new LinkedHashMap<>(probabilities));
         this.model = Objects.requireNonNull(model, "model");
+        this.frames = List.copyOf(frames);
     }
 
     /** The input's name, as the caller gave it. */
@@ -70,6 +93,14 @@ public final class Classification {
                 .orElseThrow();
     }
 
+    /**
+     * The sampled frames of an animated image, each with its own score and probabilities, in file
+     * order. Empty for a still image, so {@code !frames().isEmpty()} means "animated".
+     */
+    public List<FrameScore> frames() {
+        return frames;
+    }
+
     /** The model that produced this result. */
     public ModelInfo model() {
         return model;
@@ -77,7 +108,7 @@ public final class Classification {
 
     @Override
     public String toString() {
-        return String.format(java.util.Locale.ROOT, "Classification[%s score=%.4f %s %s]",
-                source, score, probabilities, model.id());
+        return String.format(java.util.Locale.ROOT, "Classification[%s score=%.4f %s %s%s]",
+                source, score, probabilities, model.id(), frames.isEmpty() ? "" : ", " + frames.size() + " frames");
     }
 }

@@ -2,11 +2,19 @@ package io.keshikaran.image;
 
 import io.keshikaran.InvalidImageException;
 
+import java.awt.color.ColorSpace;
+import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.CoderResult;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -16,34 +24,104 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
+import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
-import javax.imageio.stream.ImageInputStream;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataNode;
+import javax.imageio.spi.ImageReaderSpi;
 
 /**
- * Decodes encoded images (JPEG, PNG, GIF, BMP, and whatever ImageIO plugins are on the classpath,
- * such as TwelveMonkeys' WebP and CMYK JPEG readers) into {@link RgbImage}s. Thread-safe.
+ * Decodes JPEG, PNG, GIF, WebP and BMP files into {@link RgbImage}s, using the JDK's ImageIO and
+ * whatever ImageIO plugins are on the classpath (keshikaran-djl brings TwelveMonkeys' JPEG, WebP
+ * and BMP readers, which add CMYK/YCCK JPEG, WebP and more BMP variants). Thread-safe.
  *
- * <p>The format is detected from the content, never from the file name. Every failure is an
- * {@link InvalidImageException} whose message names the input and the reason; decoders' runtime
- * exceptions on malformed data are caught and reported the same way. The {@link ImageLimits} are
- * enforced before any pixel memory is allocated.
+ * <p><b>Detection:</b> the format comes from the content, never from the file name. Formats other
+ * than the five above are refused, even when an ImageIO reader for them is installed.
  *
- * <p>Pixel semantics follow nsfwjs's reference decoder: the first frame of an animation, alpha
- * dropped (the stored colour under transparent pixels is kept), EXIF orientation ignored. See
- * {@link RgbImage#from(BufferedImage)} for the colour rules.
+ * <p><b>Pixels:</b> {@link DecodeOptions} decide EXIF orientation, transparency and animation
+ * frames. Colour: ICC profiles are applied (converted to sRGB) for JPEG and WebP by their readers
+ * and for PNG iCCP here; CMYK and YCCK JPEGs are converted by TwelveMonkeys (the embedded profile,
+ * or its built-in formula when there is none). Gray, palette and 16-bit rules are those of
+ * {@link RgbImage#from(BufferedImage)}. docs/images.md explains each choice.
+ *
+ * <p><b>Resolution:</b> given the model's input size ({@link #withTargetSize}), a large still image
+ * is decoded at reduced resolution as {@link DecodeOptions.Resolution#REDUCED} describes, unless
+ * the options ask for {@link DecodeOptions.Resolution#FULL}.
+ *
+ * <p><b>Limits:</b> the {@link ImageLimits} are enforced before pixel memory is allocated: the file
+ * size before reading (streams are read only up to the limit), each frame's and each canvas's
+ * pixel count from the headers. For animations the pixels decoded so far (every decoded frame plus
+ * every sampled canvas) also count against {@code maxPixels}: sampling stops, without an error,
+ * before a frame that would exceed it.
+ *
+ * <p><b>Errors:</b> every failure is an {@link InvalidImageException} whose message is
+ * {@code "<input>: <reason>"}. Truncated data is refused rather than decoded to filler pixels.
+ * Decoders' exceptions and errors on malformed data ({@link RuntimeException},
+ * {@link StackOverflowError}, a plugin's {@link LinkageError}, and {@link OutOfMemoryError}, which
+ * the limits should make impossible) are reported the same way, with the original as the cause.
  */
 public final class ImageDecoder {
-    private final ImageLimits limits;
+    /** The formats keshikaran accepts, as ImageIO names them (lower case). */
+    private static final Set<String> ACCEPTED_FORMATS = Set.of("jpeg", "png", "gif", "webp", "bmp");
+    /** ICC profiles larger than this (inflated) are ignored; real ones are well under 1 MB. */
+    static final int MAX_ICC_PROFILE_BYTES = 4 * 1024 * 1024;
+    /** Reduced decoding keeps at least this many times the target size in each dimension. */
+    static final int REDUCED_MIN_SCALE = 2;
 
-    /** A decoder with the given limits. */
+    private final ImageLimits limits;
+    private final DecodeOptions options;
+    private final int targetWidth;
+    private final int targetHeight;
+
+    /** A decoder with the given limits and {@link DecodeOptions#defaults()}. */
     public ImageDecoder(ImageLimits limits) {
-        this.limits = Objects.requireNonNull(limits, "limits");
+        this(limits, DecodeOptions.defaults());
     }
 
-    /** A decoder with {@link ImageLimits#defaults()}. */
+    /** A decoder with the given limits and options. */
+    public ImageDecoder(ImageLimits limits, DecodeOptions options) {
+        this(limits, options, 0, 0);
+    }
+
+    private ImageDecoder(ImageLimits limits, DecodeOptions options, int targetWidth, int targetHeight) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.options = Objects.requireNonNull(options, "options");
+        this.targetWidth = targetWidth;
+        this.targetHeight = targetHeight;
+    }
+
+    /**
+     * A decoder like this one that knows the size images will be resized to (the model's input
+     * size), so that {@link DecodeOptions.Resolution#REDUCED} can decode large stills smaller.
+     * Classifiers set it; a decoder without it decodes every pixel.
+     */
+    public ImageDecoder withTargetSize(int width, int height) {
+        if (width <= 0 || height <= 0) {
+            throw new IllegalArgumentException("target size must be positive, got " + width + "x" + height);
+        }
+        return new ImageDecoder(limits, options, width, height);
+    }
+
+    /**
+     * The source subsampling step for a {@code width x height} image: the largest n that keeps the
+     * decoded image at least {@value #REDUCED_MIN_SCALE} times the target in both dimensions, the
+     * target's larger side counting for both (so EXIF rotation cannot matter); 1 when the image is
+     * not that large or there is no target.
+     */
+    static int subsampling(int width, int height, int targetWidth, int targetHeight) {
+        if (targetWidth <= 0 || targetHeight <= 0) {
+            return 1;
+        }
+        long side = (long) REDUCED_MIN_SCALE * Math.max(targetWidth, targetHeight);
+        return (int) Math.max(1, Math.min(width / side, height / side));
+    }
+
+    /** A decoder with {@link ImageLimits#defaults()} and {@link DecodeOptions#defaults()}. */
     public static ImageDecoder withDefaults() {
         return new ImageDecoder(ImageLimits.defaults());
     }
@@ -53,31 +131,68 @@ public final class ImageDecoder {
         return limits;
     }
 
+    /** The options this decoder applies. */
+    public DecodeOptions options() {
+        return options;
+    }
+
     /**
-     * Reads and decodes an image file.
+     * Reads and decodes an image file; for an animation, its first frame.
      *
      * @throws InvalidImageException naming the path: missing, a directory, unreadable, empty, over
-     *                               the size limit, or not a decodable image
+     *                               a limit, truncated, or not a decodable image
      */
     public RgbImage decode(Path path) throws InvalidImageException {
         return decode(read(path), path.toString());
     }
 
     /**
-     * Reads a whole stream (up to the file-size limit) and decodes it. The stream is not closed.
+     * Reads a whole stream (up to the file-size limit) and decodes it; for an animation, its first
+     * frame. The stream is not closed.
      *
      * @param name how to refer to the input in error messages, such as {@code "-"} for stdin
      */
     public RgbImage decode(InputStream in, String name) throws InvalidImageException {
-        return decode(readBounded(in, name), name);
+        return decode(readBounded(in, name, "input"), name);
     }
 
     /**
-     * Decodes an encoded image held in memory.
+     * Decodes an encoded image held in memory; for an animation, its first frame.
      *
      * @param name how to refer to the input in error messages
      */
     public RgbImage decode(byte[] encoded, String name) throws InvalidImageException {
+        return decodeFrames(encoded, name, 1).first();
+    }
+
+    /**
+     * Reads and decodes an image file with all the frames {@link DecodeOptions} sample.
+     *
+     * @throws InvalidImageException as {@link #decode(Path)}
+     */
+    public DecodedImage decodeFrames(Path path) throws InvalidImageException {
+        return decodeFrames(read(path), path.toString());
+    }
+
+    /** Reads a whole stream (up to the file-size limit) and decodes its sampled frames. The stream is not closed. */
+    public DecodedImage decodeFrames(InputStream in, String name) throws InvalidImageException {
+        return decodeFrames(readBounded(in, name, "input"), name);
+    }
+
+    /** Decodes the sampled frames of an encoded image held in memory. */
+    public DecodedImage decodeFrames(byte[] encoded, String name) throws InvalidImageException {
+        return decodeFrames(encoded, name, options.maxFrames());
+    }
+
+    /**
+     * Converts an already decoded image with this decoder's transparency option (EXIF orientation
+     * is a property of files and is not applied).
+     */
+    public RgbImage toRgb(BufferedImage image) {
+        return Pixels.of(image).toRgb(options);
+    }
+
+    private DecodedImage decodeFrames(byte[] encoded, String name, int maxFrames) throws InvalidImageException {
         Objects.requireNonNull(encoded, "encoded");
         Objects.requireNonNull(name, "name");
         if (encoded.length == 0) {
@@ -86,79 +201,368 @@ public final class ImageDecoder {
         if (encoded.length > limits.maxFileBytes()) {
             throw tooLarge(name, encoded.length);
         }
-        try (ImageInputStream iis = ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
-            ImageReader reader = findReader(iis, encoded, name);
-            try {
-                return RgbImage.from(read(reader, iis, name));
-            } finally {
+        String format = "image";
+        ImageReader reader = null;
+        try (ByteArrayImageInputStream iis = new ByteArrayImageInputStream(encoded)) {
+            reader = findReader(iis, encoded, name);
+            format = formatName(reader);
+            return new FrameDecoder(reader, iis, encoded, name, format, maxFrames).decode();
+        } catch (InvalidImageException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new InvalidImageException(name, "corrupt or truncated " + format + " data: " + describe(e), e);
+        } catch (RuntimeException | StackOverflowError e) {
+            // Plugins signal malformed data with all kinds of exceptions, and some with errors.
+            throw new InvalidImageException(name, "corrupt " + format + " data: " + describe(e), e);
+        } catch (LinkageError e) {
+            // A plugin failing to initialise on this input is the input's problem; keshikaran's own
+            // classes missing is a broken installation and must not pass for a bad image.
+            StackTraceElement[] at = e.getStackTrace();
+            if (at.length > 0 && at[0].getClassName().startsWith("io.keshikaran.")) {
+                throw e;
+            }
+            throw new InvalidImageException(name, "corrupt " + format + " data: " + describe(e), e);
+        } catch (OutOfMemoryError e) {
+            throw new InvalidImageException(name, "not enough memory to decode this " + format
+                    + " (lower ImageLimits.maxPixels or give the JVM more heap)", e);
+        } finally {
+            if (reader != null) {
                 reader.dispose();
             }
-        } catch (IOException e) {
-            throw new InvalidImageException(name, "cannot read image: " + e.getMessage(), e);
         }
     }
 
-    private BufferedImage read(ImageReader reader, ImageInputStream iis, String name)
-            throws InvalidImageException {
-        String format = formatName(reader);
-        List<String> warnings = new ArrayList<>();
-        reader.setInput(iis, true, true);
-        reader.addIIOReadWarningListener(collectInto(warnings));
-        try {
+    /** Decodes the frames of one input; one instance per decode. */
+    private final class FrameDecoder {
+        private final ImageReader reader;
+        private final ByteArrayImageInputStream iis;
+        private final byte[] encoded;
+        private final String name;
+        private final String format;
+        private final int maxFrames;
+        private final List<String> warnings = new ArrayList<>();
+        private final int orientation;
+
+        FrameDecoder(ImageReader reader, ByteArrayImageInputStream iis, byte[] encoded, String name,
+                     String format, int maxFrames) {
+            this.reader = reader;
+            this.iis = iis;
+            this.encoded = encoded;
+            this.name = name;
+            this.format = format;
+            this.maxFrames = maxFrames;
+            this.orientation = options.orientation() == DecodeOptions.Orientation.APPLY
+                    ? RawMetadata.exifOrientation(encoded) : 1;
+        }
+
+        DecodedImage decode() throws IOException, InvalidImageException {
+            boolean gif = "GIF".equals(format);
+            // Only GIF needs ImageIO's metadata (frame placement and disposal); skipping it for the
+            // others avoids parsing (and inflating) chunks nobody reads.
+            reader.setInput(iis, false, !gif);
+            reader.addIIOReadWarningListener(collectInto(warnings));
+            if (gif) {
+                return decodeGif();
+            }
+            if ("WEBP".equals(format)) {
+                // At least two frames, to tell an animation from a one-frame file.
+                RawMetadata.WebPAnimation animation = RawMetadata.webpAnimation(encoded, Math.max(2, framesNeeded()));
+                if (animation != null) {
+                    return decodeWebPAnimation(animation);
+                }
+            }
+            return decodeStill();
+        }
+
+        /** Frames that must be decoded to sample {@code maxFrames}: every frame up to the last sampled one. */
+        private int framesNeeded() {
+            return (maxFrames - 1) * options.frameStep() + 1;
+        }
+
+        private DecodedImage decodeStill() throws IOException, InvalidImageException {
             int width = reader.getWidth(0);
             int height = reader.getHeight(0);
+            checkSize(width, height, 0, "");
+            int step = options.resolution() == DecodeOptions.Resolution.REDUCED
+                    ? subsampling(width, height, targetWidth, targetHeight) : 1;
+            Pixels pixels = Pixels.of(readFrame(0, step));
+            if ("PNG".equals(format)) {
+                pixels = applyPngProfile(pixels);
+            }
+            return new DecodedImage(format, false, List.of(new DecodedImage.Frame(0, finish(pixels))));
+        }
+
+        private DecodedImage decodeGif() throws IOException, InvalidImageException {
+            int[] screen = RawMetadata.gifScreen(encoded);
+            int frameWidth = reader.getWidth(0);
+            int frameHeight = reader.getHeight(0);
+            checkSize(frameWidth, frameHeight, 0, "");
+            GifPlacement first = gifPlacement(0);
+            // A logical screen smaller than the first frame (0x0 is common) grows to hold it.
+            int width = (int) Math.max(screen[0], Math.min(Integer.MAX_VALUE, (long) first.x + frameWidth));
+            int height = (int) Math.max(screen[1], Math.min(Integer.MAX_VALUE, (long) first.y + frameHeight));
+            checkSize(width, height, -1, " canvas");
+            Canvas canvas = new Canvas(width, height);
+            List<DecodedImage.Frame> frames = new ArrayList<>();
+            long budget = 0;
+            int index = 0;
+            for (; frames.size() < maxFrames; index++) {
+                if (index > 0 && !hasFrame(index)) {
+                    break;
+                }
+                int w = reader.getWidth(index);
+                int h = reader.getHeight(index);
+                checkSize(w, h, index, "");
+                boolean sampled = index % options.frameStep() == 0;
+                budget += (long) w * h + (sampled ? (long) width * height : 0);
+                if (index > 0 && budget > limits.maxPixels()) {
+                    break;
+                }
+                GifPlacement placement = index == 0 ? first : gifPlacement(index);
+                Pixels before = placement.disposal == GifDisposal.PREVIOUS ? canvas.snapshot() : null;
+                Pixels frame = Pixels.of(readFrame(index));
+                canvas.draw(frame, placement.x, placement.y, true);
+                if (sampled) {
+                    frames.add(new DecodedImage.Frame(index, finish(canvas.snapshot())));
+                }
+                if (placement.disposal == GifDisposal.BACKGROUND) {
+                    canvas.clear(placement.x, placement.y, w, h);
+                } else if (before != null) {
+                    canvas.restore(before);
+                }
+            }
+            boolean animated = index > 1 || hasFrame(1);
+            return new DecodedImage(format, animated, frames);
+        }
+
+        private DecodedImage decodeWebPAnimation(RawMetadata.WebPAnimation animation)
+                throws IOException, InvalidImageException {
+            int width = animation.canvasWidth();
+            int height = animation.canvasHeight();
+            checkSize(width, height, -1, " canvas");
+            if (animation.frames().isEmpty()) {
+                throw new InvalidImageException(name, "corrupt WEBP data: an animation without frames");
+            }
+            Canvas canvas = new Canvas(width, height);
+            List<DecodedImage.Frame> frames = new ArrayList<>();
+            long budget = 0;
+            int index = 0;
+            for (; frames.size() < maxFrames && index < animation.frames().size(); index++) {
+                RawMetadata.WebPFrame placement = animation.frames().get(index);
+                int w = reader.getWidth(index);
+                int h = reader.getHeight(index);
+                checkSize(w, h, index, "");
+                if (w != placement.width() || h != placement.height()) {
+                    throw new InvalidImageException(name, "corrupt WEBP data: frame " + index + " is " + w + "x" + h
+                            + " but its header says " + placement.width() + "x" + placement.height());
+                }
+                boolean sampled = index % options.frameStep() == 0;
+                budget += (long) w * h + (sampled ? (long) width * height : 0);
+                if (index > 0 && budget > limits.maxPixels()) {
+                    break;
+                }
+                Pixels frame = Pixels.of(readFrame(index));
+                canvas.draw(frame, placement.x(), placement.y(), placement.blend());
+                if (sampled) {
+                    frames.add(new DecodedImage.Frame(index, finish(canvas.snapshot())));
+                }
+                if (placement.disposeToBackground()) {
+                    canvas.clear(placement.x(), placement.y(), w, h);
+                }
+            }
+            return new DecodedImage(format, animation.frames().size() > 1, frames);
+        }
+
+        /** Transparency, then orientation: what every returned frame goes through. */
+        private RgbImage finish(Pixels pixels) {
+            return pixels.toRgb(options).oriented(orientation);
+        }
+
+        private boolean hasFrame(int index) throws IOException {
+            try {
+                reader.getWidth(index);
+                return true;
+            } catch (IndexOutOfBoundsException e) {
+                return false;
+            }
+        }
+
+        private BufferedImage readFrame(int index) throws IOException, InvalidImageException {
+            return readFrame(index, 1);
+        }
+
+        /** Reads a frame, keeping every {@code step}-th pixel of every {@code step}-th row. */
+        private BufferedImage readFrame(int index, int step) throws IOException, InvalidImageException {
+            warnings.clear();
+            iis.clearReadPastEnd();
+            String where = index > 0 ? " (frame " + index + ")" : "";
+            BufferedImage image;
+            try {
+                if (step > 1) {
+                    ImageReadParam param = reader.getDefaultReadParam();
+                    param.setSourceSubsampling(step, step, 0, 0);
+                    image = reader.read(index, param);
+                } else {
+                    image = reader.read(index);
+                }
+            } catch (IOException e) {
+                throw new InvalidImageException(name, "corrupt or truncated " + format + " data" + where + ": " + describe(e), e);
+            }
+            for (String warning : warnings) {
+                if (!harmless(warning)) {
+                    // A truncated JPEG decodes to gray filler with only a warning; classifying
+                    // that would give a confident score for pixels that don't exist.
+                    throw new InvalidImageException(name, "corrupt or truncated " + format + " data" + where + ": " + warning);
+                }
+            }
+            return image;
+        }
+
+        private void checkSize(int width, int height, int index, String what) throws InvalidImageException {
+            String subject = format + (index > 0 ? " frame " + index : "") + what;
             if (width <= 0 || height <= 0) {
-                throw new InvalidImageException(name, format + " header declares an empty image (" + width + "x" + height + ")");
+                throw new InvalidImageException(name, subject + " header declares an empty image (" + width + "x" + height + ")");
             }
             long pixels = (long) width * height;
             if (pixels > limits.maxPixels()) {
                 throw new InvalidImageException(name, String.format(Locale.ROOT,
                         "%s is %dx%d = %d pixels, over the limit of %d pixels (ImageLimits.maxPixels)",
-                        format, width, height, pixels, limits.maxPixels()));
+                        subject, width, height, pixels, limits.maxPixels()));
             }
-            BufferedImage image = reader.read(0);
-            if (!warnings.isEmpty()) {
-                // The JDK's JPEG reader reports a truncated file as a warning and returns gray
-                // filler; classifying that would give a confident score for pixels that don't exist.
-                throw new InvalidImageException(name, "corrupt or truncated " + format + " data: " + warnings.get(0));
-            }
-            return image;
-        } catch (InvalidImageException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new InvalidImageException(name, "corrupt or truncated " + format + " data: " + describe(e), e);
-        } catch (RuntimeException e) {
-            // Plugins signal malformed data with all kinds of runtime exceptions.
-            throw new InvalidImageException(name, "corrupt " + format + " data: " + describe(e), e);
         }
+
+        private GifPlacement gifPlacement(int index) throws IOException {
+            IIOMetadata metadata = reader.getImageMetadata(index);
+            int x = 0;
+            int y = 0;
+            GifDisposal disposal = GifDisposal.NONE;
+            if (metadata != null) {
+                IIOMetadataNode root = (IIOMetadataNode) metadata.getAsTree("javax_imageio_gif_image_1.0");
+                IIOMetadataNode descriptor = child(root, "ImageDescriptor");
+                if (descriptor != null) {
+                    x = intAttribute(descriptor, "imageLeftPosition");
+                    y = intAttribute(descriptor, "imageTopPosition");
+                }
+                IIOMetadataNode control = child(root, "GraphicControlExtension");
+                if (control != null) {
+                    disposal = switch (control.getAttribute("disposalMethod")) {
+                        case "restoreToBackgroundColor" -> GifDisposal.BACKGROUND;
+                        case "restoreToPrevious" -> GifDisposal.PREVIOUS;
+                        default -> GifDisposal.NONE;
+                    };
+                }
+            }
+            return new GifPlacement(x, y, disposal);
+        }
+
+        private Pixels applyPngProfile(Pixels pixels) {
+            byte[] icc = RawMetadata.pngIccProfile(encoded, MAX_ICC_PROFILE_BYTES);
+            if (icc == null) {
+                return pixels;
+            }
+            try {
+                ICC_Profile profile = ICC_Profile.getInstance(icc);
+                if (profile.getColorSpaceType() != ColorSpace.TYPE_RGB || isSrgb(profile)) {
+                    return pixels;
+                }
+                return pixels.convertFrom(profile);
+            } catch (RuntimeException e) {
+                // A malformed profile is ignored: the stored colours are still the best guess.
+                return pixels;
+            }
+        }
+    }
+
+    private enum GifDisposal { NONE, BACKGROUND, PREVIOUS }
+
+    private record GifPlacement(int x, int y, GifDisposal disposal) {
+    }
+
+    private static IIOMetadataNode child(IIOMetadataNode parent, String name) {
+        for (int i = 0; i < parent.getLength(); i++) {
+            if (parent.item(i) instanceof IIOMetadataNode node && name.equals(node.getNodeName())) {
+                return node;
+            }
+        }
+        return null;
+    }
+
+    private static int intAttribute(IIOMetadataNode node, String name) {
+        try {
+            return Integer.parseInt(node.getAttribute(name));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Whether a profile is some version of sRGB, by its description. Converting sRGB to sRGB through
+     * LittleCMS would only add rounding differences.
+     */
+    static boolean isSrgb(ICC_Profile profile) {
+        byte[] desc = profile.getData(ICC_Profile.icSigProfileDescriptionTag);
+        if (desc == null) {
+            return false;
+        }
+        // 'desc' (ICC v2) holds ASCII, 'mluc' (v4) UTF-16BE: dropping NULs reads both.
+        String text = new String(desc, StandardCharsets.ISO_8859_1).replace("\0", "");
+        return text.contains("sRGB");
+    }
+
+    /**
+     * Warnings that do not mean missing or made-up pixels: data after the end marker, ignored
+     * chunks or profiles, a missing JPEG end marker, and TwelveMonkeys' note that a CMYK JPEG
+     * without a profile is converted with its built-in formula. Any other warning fails the decode.
+     */
+    private static boolean harmless(String warning) {
+        String w = warning.toLowerCase(Locale.ROOT);
+        return w.contains("extraneous bytes") || w.contains("ignor") || w.contains("missing eoi")
+                || w.contains("inaccurate cmyk") || w.contains("icc") || w.contains("color profile");
     }
 
     private static IIOReadWarningListener collectInto(List<String> warnings) {
         return (source, warning) -> warnings.add(warning);
     }
 
-    private static ImageReader findReader(ImageInputStream iis, byte[] encoded, String name)
-            throws InvalidImageException {
-        if (iis == null) {
-            throw new InvalidImageException(name, "ImageIO cannot open an input stream");
-        }
+    private static ImageReader findReader(ByteArrayImageInputStream iis, byte[] encoded, String name)
+            throws IOException, InvalidImageException {
         Iterator<ImageReader> readers = ImageIO.getImageReaders(iis);
-        if (!readers.hasNext()) {
-            throw new InvalidImageException(name, looksLikeText(encoded)
-                    ? "not an image (the content is text)"
-                    : "not a recognised image format (supported: " + supportedFormats() + ")");
+        iis.seek(0);
+        iis.clearReadPastEnd();
+        String unsupported = null;
+        while (readers.hasNext()) {
+            ImageReader reader = readers.next();
+            String format = formatName(reader).toLowerCase(Locale.ROOT);
+            if (ACCEPTED_FORMATS.contains(format)) {
+                return reader;
+            }
+            // WBMP has no signature; its reader claims plenty of random data.
+            if (!"wbmp".equals(format) && unsupported == null) {
+                unsupported = format.toUpperCase(Locale.ROOT);
+            }
+            reader.dispose();
         }
-        return readers.next();
+        if (unsupported != null) {
+            throw new InvalidImageException(name, unsupported + " images are not supported (supported: "
+                    + supportedFormats() + ")");
+        }
+        throw new InvalidImageException(name, looksLikeText(encoded)
+                ? "not an image (the content is text)"
+                : "not a recognised image format (supported: " + supportedFormats() + ")");
     }
 
-    /** The image formats the installed ImageIO readers can decode, such as {@code [bmp, gif, jpeg, png]}. */
+    /**
+     * The image formats this decoder accepts and has a reader for, such as
+     * {@code bmp, gif, jpeg, png, webp}. WebP needs an ImageIO plugin (keshikaran-djl brings one).
+     */
     public static String supportedFormats() {
         TreeSet<String> names = new TreeSet<>();
         for (String n : ImageIO.getReaderFormatNames()) {
-            names.add(n.toLowerCase(Locale.ROOT));
+            String lower = n.toLowerCase(Locale.ROOT);
+            if (ACCEPTED_FORMATS.contains(lower)) {
+                names.add(lower);
+            }
         }
-        names.remove("jpg");
-        names.remove("tif");
         return String.join(", ", names);
     }
 
@@ -166,24 +570,38 @@ public final class ImageDecoder {
         try {
             return reader.getFormatName().toUpperCase(Locale.ROOT);
         } catch (IOException e) {
-            return "image";
+            ImageReaderSpi spi = reader.getOriginatingProvider();
+            return spi != null ? spi.getFormatNames()[0].toUpperCase(Locale.ROOT) : "image";
         }
     }
 
+    /** Whether the start of the data is plausibly text: UTF-8 without control characters. */
     private static boolean looksLikeText(byte[] bytes) {
         int n = Math.min(bytes.length, 512);
         for (int i = 0; i < n; i++) {
             int b = bytes[i] & 0xFF;
-            if (b < 0x09 || (b > 0x0D && b < 0x20 && b != 0x1B)) {
+            if (b < 0x09 || (b > 0x0D && b < 0x20 && b != 0x1B) || b == 0x7F) {
                 return false;
             }
         }
-        return true;
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        // endOfInput false: a character cut at the 512-byte window is not an error.
+        CoderResult result = utf8.decode(ByteBuffer.wrap(bytes, 0, n), CharBuffer.allocate(n), false);
+        return !result.isError();
     }
 
     private static String describe(Throwable e) {
+        if (e instanceof EOFException && e.getMessage() == null) {
+            return "the data ends before the image does";
+        }
+        if (e instanceof IIOException && e.getCause() != null && e.getMessage() != null
+                && e.getMessage().startsWith("I/O error")) {
+            return describe(e.getCause());
+        }
         String msg = e.getMessage();
-        return msg == null || msg.isBlank() ? e.getClass().getSimpleName() : msg;
+        return msg == null || msg.isBlank() ? e.getClass().getSimpleName() : msg.strip().lines().findFirst().orElse(msg);
     }
 
     private byte[] read(Path path) throws InvalidImageException {
@@ -192,16 +610,22 @@ public final class ImageDecoder {
             if (Files.isDirectory(path)) {
                 throw new InvalidImageException(name, "is a directory");
             }
-            long size = Files.size(path);
-            if (size == 0) {
+            // Special files (/proc, pipes such as <(curl ...)) report size 0 or none: they are
+            // streamed with the same bound instead of trusted.
+            if (Files.isRegularFile(path)) {
+                long size = Files.size(path);
+                if (size > limits.maxFileBytes()) {
+                    throw tooLarge(name, size);
+                }
+            }
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(path)) {
+                bytes = readBounded(in, name, "file");
+            }
+            if (bytes.length == 0) {
                 throw new InvalidImageException(name, "empty file");
             }
-            if (size > limits.maxFileBytes()) {
-                throw tooLarge(name, size);
-            }
-            try (InputStream in = Files.newInputStream(path)) {
-                return readBounded(in, name);
-            }
+            return bytes;
         } catch (NoSuchFileException e) {
             throw new InvalidImageException(name, "no such file", e);
         } catch (AccessDeniedException e) {
@@ -211,7 +635,7 @@ public final class ImageDecoder {
         }
     }
 
-    private byte[] readBounded(InputStream in, String name) throws InvalidImageException {
+    private byte[] readBounded(InputStream in, String name, String what) throws InvalidImageException {
         // Read at most one byte past the limit, so an endless stream cannot exhaust memory.
         long limit = limits.maxFileBytes();
         try {
@@ -228,7 +652,7 @@ public final class ImageDecoder {
             }
             return buffer.toByteArray();
         } catch (IOException e) {
-            throw new InvalidImageException(name, "cannot read input: " + describe(e), e);
+            throw new InvalidImageException(name, "cannot read " + what + ": " + describe(e), e);
         }
     }
 

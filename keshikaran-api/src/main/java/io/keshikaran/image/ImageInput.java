@@ -54,6 +54,14 @@ public final class ImageInput {
         return bytes != null ? decoder.decode(bytes, name) : decoder.decode(stream, name);
     }
 
+    /** Decodes the input's sampled frames (one for a still image) with the given decoder. */
+    public DecodedImage decodeFrames(ImageDecoder decoder) throws InvalidImageException {
+        if (path != null) {
+            return decoder.decodeFrames(path);
+        }
+        return bytes != null ? decoder.decodeFrames(bytes, name) : decoder.decodeFrames(stream, name);
+    }
+
     @Override
     public String toString() {
         return "ImageInput[" + name + "]";

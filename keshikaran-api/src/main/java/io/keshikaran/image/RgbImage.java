@@ -1,13 +1,7 @@
 package io.keshikaran.image;
 
-import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
-import java.awt.image.ColorModel;
-import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBufferByte;
-import java.awt.image.IndexColorModel;
-import java.awt.image.PixelInterleavedSampleModel;
-import java.awt.image.Raster;
 import java.util.Objects;
 
 /**
@@ -15,8 +9,10 @@ import java.util.Objects;
  * Immutable and thread-safe.
  *
  * <p>This is the one pixel format every {@link io.keshikaran.preprocess.Preprocessor} consumes, so
- * the choices that decide the pixel values (how gray, 16-bit, palette and transparent images
- * become RGB) are made exactly once, in {@link #from(BufferedImage)}.
+ * the choices that decide the pixel values (how gray, 16-bit, palette and colour-managed images
+ * become RGB) are made in one place, shared by {@link #from(BufferedImage)} and
+ * {@link ImageDecoder}; transparency, orientation and animation frames follow the decoder's
+ * {@link DecodeOptions}.
  */
 public final class RgbImage {
     private final int width;
@@ -85,7 +81,7 @@ public final class RgbImage {
     }
 
     /**
-     * Converts a {@link BufferedImage} to RGB.
+     * Converts a {@link BufferedImage} to RGB with nsfwjs's decoder's rules.
      *
      * <p>The rules, chosen to give the same pixels as nsfwjs's decoder (libjpeg-turbo/libpng):
      * <ul>
@@ -94,137 +90,50 @@ public final class RgbImage {
      *       a linear-to-sRGB curve);</li>
      *   <li>16-bit samples: the high byte, {@code v >> 8};</li>
      *   <li>palette images: the palette colour of each index;</li>
-     *   <li>alpha: dropped, keeping the stored colour under transparent pixels (compositing is a
-     *       decision of the decoder, see {@link ImageDecoder});</li>
+     *   <li>alpha: dropped, keeping the stored colour under transparent pixels (use
+     *       {@link ImageDecoder#toRgb(BufferedImage)} to apply {@link DecodeOptions} instead);</li>
      *   <li>any other colour space (an embedded ICC profile, CMYK converted by a plugin): converted
      *       to sRGB by Java2D.</li>
      * </ul>
      */
     public static RgbImage from(BufferedImage image) {
-        Objects.requireNonNull(image, "image");
-        int w = image.getWidth();
-        int h = image.getHeight();
-        byte[] out = new byte[Math.multiplyExact(Math.multiplyExact(w, h), 3)];
-        ColorModel cm = image.getColorModel();
-        Raster raster = image.getRaster();
-        ColorSpace cs = cm.getColorSpace();
-
-        if (cm instanceof IndexColorModel icm) {
-            copyIndexed(raster, icm, out, w, h);
-        } else if (cm instanceof ComponentColorModel && cs.getType() == ColorSpace.TYPE_GRAY) {
-            copyGray(raster, out, w, h);
-        } else if (cs.isCS_sRGB() && cm.getNumColorComponents() == 3 && fitsInInt(cm)) {
-            copyRgbSamples(raster, cm, out, w, h);
-        } else {
-            copyViaGetRgb(image, out, w, h);
-        }
-        return new RgbImage(out, w, h);
+        Pixels pixels = Pixels.of(image);
+        return new RgbImage(pixels.rgb, pixels.width, pixels.height);
     }
 
-    private static boolean fitsInInt(ColorModel cm) {
-        for (int bits : cm.getComponentSize()) {
-            if (bits > 16) {
-                return false;
-            }
+    /**
+     * This image as a viewer shows it given an EXIF orientation tag value (1 to 8): rotated and/or
+     * mirrored. Values outside 1..8 are treated as 1.
+     */
+    RgbImage oriented(int orientation) {
+        if (orientation <= 1 || orientation > 8) {
+            return this;
         }
-        return true;
-    }
-
-    private static void copyRgbSamples(Raster raster, ColorModel cm, byte[] out, int w, int h) {
-        if (raster.getDataBuffer() instanceof DataBufferByte dbb
-                && raster.getSampleModel() instanceof PixelInterleavedSampleModel sm
-                && raster.getSampleModelTranslateX() == 0 && raster.getSampleModelTranslateY() == 0
-                && cm.getComponentSize(0) == 8) {
-            // Fast path for the usual JPEG/PNG layouts (3BYTE_BGR, 4BYTE_ABGR, interleaved RGB).
-            byte[] data = dbb.getData();
-            int[] offsets = sm.getBandOffsets();
-            int pixelStride = sm.getPixelStride();
-            int scanline = sm.getScanlineStride();
-            int o = 0;
-            for (int y = 0; y < h; y++) {
-                int row = y * scanline;
-                for (int x = 0; x < w; x++) {
-                    int p = row + x * pixelStride;
-                    out[o++] = data[p + offsets[0]];
-                    out[o++] = data[p + offsets[1]];
-                    out[o++] = data[p + offsets[2]];
+        boolean swap = orientation >= 5;
+        int ow = swap ? height : width;
+        int oh = swap ? width : height;
+        byte[] out = new byte[rgb.length];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int dx;
+                int dy;
+                switch (orientation) {
+                    case 2 -> { dx = width - 1 - x; dy = y; }
+                    case 3 -> { dx = width - 1 - x; dy = height - 1 - y; }
+                    case 4 -> { dx = x; dy = height - 1 - y; }
+                    case 5 -> { dx = y; dy = x; }
+                    case 6 -> { dx = height - 1 - y; dy = x; }
+                    case 7 -> { dx = height - 1 - y; dy = width - 1 - x; }
+                    default -> { dx = y; dy = width - 1 - x; } // 8
                 }
-            }
-            return;
-        }
-        int[] shifts = new int[3];
-        for (int c = 0; c < 3; c++) {
-            shifts[c] = Math.max(0, cm.getComponentSize(c) - 8);
-        }
-        boolean packed = cm.getComponentSize(0) < 8;
-        int[] row = new int[w];
-        for (int c = 0; c < 3; c++) {
-            int bits = cm.getComponentSize(c);
-            for (int y = 0; y < h; y++) {
-                raster.getSamples(0, y, w, 1, c, row);
-                int o = y * w * 3 + c;
-                for (int x = 0; x < w; x++, o += 3) {
-                    int v = row[x];
-                    out[o] = (byte) (packed ? scaleUp(v, bits) : v >> shifts[c]);
-                }
+                int s = (y * width + x) * 3;
+                int d = (dy * ow + dx) * 3;
+                out[d] = rgb[s];
+                out[d + 1] = rgb[s + 1];
+                out[d + 2] = rgb[s + 2];
             }
         }
-    }
-
-    private static int scaleUp(int v, int bits) {
-        int max = (1 << bits) - 1;
-        return (v * 255 + max / 2) / max;
-    }
-
-    private static void copyGray(Raster raster, byte[] out, int w, int h) {
-        int bits = raster.getSampleModel().getSampleSize(0);
-        int[] row = new int[w];
-        for (int y = 0; y < h; y++) {
-            raster.getSamples(0, y, w, 1, 0, row);
-            int o = y * w * 3;
-            for (int x = 0; x < w; x++) {
-                int v = row[x];
-                byte g = (byte) (bits > 8 ? v >> (bits - 8) : bits < 8 ? scaleUp(v, bits) : v);
-                out[o++] = g;
-                out[o++] = g;
-                out[o++] = g;
-            }
-        }
-    }
-
-    private static void copyIndexed(Raster raster, IndexColorModel icm, byte[] out, int w, int h) {
-        int size = icm.getMapSize();
-        byte[] r = new byte[size];
-        byte[] g = new byte[size];
-        byte[] b = new byte[size];
-        icm.getReds(r);
-        icm.getGreens(g);
-        icm.getBlues(b);
-        int[] row = new int[w];
-        for (int y = 0; y < h; y++) {
-            raster.getSamples(0, y, w, 1, 0, row);
-            int o = y * w * 3;
-            for (int x = 0; x < w; x++) {
-                int i = Math.min(row[x], size - 1);
-                out[o++] = r[i];
-                out[o++] = g[i];
-                out[o++] = b[i];
-            }
-        }
-    }
-
-    private static void copyViaGetRgb(BufferedImage image, byte[] out, int w, int h) {
-        int[] row = new int[w];
-        for (int y = 0; y < h; y++) {
-            image.getRGB(0, y, w, 1, row, 0, w);
-            int o = y * w * 3;
-            for (int x = 0; x < w; x++) {
-                int argb = row[x];
-                out[o++] = (byte) (argb >> 16);
-                out[o++] = (byte) (argb >> 8);
-                out[o++] = (byte) argb;
-            }
-        }
+        return new RgbImage(out, ow, oh);
     }
 
     /** Converts to a {@link BufferedImage#TYPE_3BYTE_BGR} image, for display or re-encoding. */

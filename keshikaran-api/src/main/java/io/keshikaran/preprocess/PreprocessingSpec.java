@@ -9,14 +9,21 @@ import java.util.Objects;
  *
  * <p>The steps, in order:
  * <ol>
- *   <li>every 8-bit sample {@code v} becomes {@code v / pixelDivisor} (float32);</li>
  *   <li>the image is resized to {@code resizeHeight x resizeWidth} with the {@link ResizeMethod}
- *       (skipped when it already has that size);</li>
- *   <li>with {@link CropMode#CENTER}, the centre {@code height x width} window is cut out;</li>
+ *       (skipped when it already has that size). {@link ResizeMethod#BILINEAR_ALIGN_CORNERS} works like
+ *       TensorFlow.js, in float on samples already divided by {@code pixelDivisor}, as nsfwjs does; the
+ *       other methods work like Pillow, on the 8-bit samples, rounding to 8 bits;</li>
+ *   <li>optionally ({@link Builder#optJpegRoundTrip}) the resized 8-bit image is encoded as JPEG and
+ *       decoded again, as Yahoo open_nsfw's reference code does;</li>
+ *   <li>with {@link CropMode#CENTER}, the centre {@code height x width} window is cut out, at offset
+ *       {@code ((resizeHeight - height) / 2, (resizeWidth - width) / 2)} rounded down;</li>
+ *   <li>every sample {@code v} (0..255) becomes {@code v / pixelDivisor} in float32 (already done for
+ *       align-corners);</li>
  *   <li>channels are put in {@link ChannelOrder}, then each becomes {@code (x - mean[c]) / std[c]};</li>
  *   <li>values are laid out as {@link Layout#NHWC} or {@link Layout#NCHW} with a batch axis.</li>
  * </ol>
- * This is the order nsfwjs uses (scale before resize), so its inputs are reproduced exactly.
+ * This reproduces nsfwjs's inputs exactly (scale before an align-corners resize) and, for the other
+ * methods, the inputs of reference code that resizes with Pillow and then scales.
  */
 public final class PreprocessingSpec {
     private final int height;
@@ -30,6 +37,7 @@ public final class PreprocessingSpec {
     private final int resizeHeight;
     private final int resizeWidth;
     private final CropMode crop;
+    private final int jpegQuality;
 
     private PreprocessingSpec(Builder b) {
         this.height = b.height;
@@ -41,6 +49,7 @@ public final class PreprocessingSpec {
         this.std = b.std.clone();
         this.resize = b.resize;
         this.crop = b.crop;
+        this.jpegQuality = b.jpegQuality;
         this.resizeHeight = b.resizeHeight > 0 ? b.resizeHeight : b.height;
         this.resizeWidth = b.resizeWidth > 0 ? b.resizeWidth : b.width;
     }
@@ -72,6 +81,7 @@ public final class PreprocessingSpec {
         b.resizeHeight = resizeHeight;
         b.resizeWidth = resizeWidth;
         b.crop = crop;
+        b.jpegQuality = jpegQuality;
         return b;
     }
 
@@ -130,6 +140,11 @@ public final class PreprocessingSpec {
         return crop;
     }
 
+    /** The JPEG quality of the round trip after resizing, or 0 when there is none. */
+    public int jpegRoundTripQuality() {
+        return jpegQuality;
+    }
+
     /** The shape of one preprocessed image, with a batch axis of 1. */
     public long[] inputShape() {
         return layout == Layout.NHWC
@@ -148,21 +163,23 @@ public final class PreprocessingSpec {
         return height == s.height && width == s.width && layout == s.layout
                 && channelOrder == s.channelOrder && Float.compare(pixelDivisor, s.pixelDivisor) == 0
                 && Arrays.equals(mean, s.mean) && Arrays.equals(std, s.std) && resize == s.resize
-                && resizeHeight == s.resizeHeight && resizeWidth == s.resizeWidth && crop == s.crop;
+                && resizeHeight == s.resizeHeight && resizeWidth == s.resizeWidth && crop == s.crop
+                && jpegQuality == s.jpegQuality;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(height, width, layout, channelOrder, pixelDivisor, Arrays.hashCode(mean),
-                Arrays.hashCode(std), resize, resizeHeight, resizeWidth, crop);
+                Arrays.hashCode(std), resize, resizeHeight, resizeWidth, crop, jpegQuality);
     }
 
     @Override
     public String toString() {
         return String.format(Locale.ROOT,
-                "PreprocessingSpec[%dx%d %s %s /%s mean=%s std=%s %s resize=%dx%d crop=%s]",
+                "PreprocessingSpec[%dx%d %s %s /%s mean=%s std=%s %s resize=%dx%d crop=%s%s]",
                 height, width, layout, channelOrder, pixelDivisor, Arrays.toString(mean),
-                Arrays.toString(std), resize, resizeHeight, resizeWidth, crop);
+                Arrays.toString(std), resize, resizeHeight, resizeWidth, crop,
+                jpegQuality > 0 ? " jpeg=" + jpegQuality : "");
     }
 
     /** Builds a {@link PreprocessingSpec}; defaults are nsfwjs's choices. */
@@ -178,6 +195,7 @@ public final class PreprocessingSpec {
         private int resizeHeight;
         private int resizeWidth;
         private CropMode crop = CropMode.NONE;
+        private int jpegQuality;
 
         private Builder() {
         }
@@ -232,6 +250,27 @@ public final class PreprocessingSpec {
         }
 
         /**
+         * Squash: resize straight to the input size, without cropping (the default). Undoes
+         * {@link #optCenterCrop}.
+         */
+        public Builder optSquash() {
+            this.resizeHeight = 0;
+            this.resizeWidth = 0;
+            this.crop = CropMode.NONE;
+            return this;
+        }
+
+        /**
+         * After resizing, encode the image as a baseline JPEG of this quality (1..100; 4:2:0) and decode
+         * it again, like Yahoo open_nsfw's reference preprocessing (Pillow's default quality is 75).
+         * Needs a Pillow-style {@link ResizeMethod}. 0, the default, turns it off.
+         */
+        public Builder optJpegRoundTrip(int quality) {
+            this.jpegQuality = quality;
+            return this;
+        }
+
+        /**
          * Validates and builds.
          *
          * @throws IllegalArgumentException naming the first invalid field
@@ -253,6 +292,13 @@ public final class PreprocessingSpec {
                 if (!(std[c] > 0) || Float.isInfinite(std[c])) {
                     throw new IllegalArgumentException("std[" + c + "] must be positive, got " + std[c]);
                 }
+            }
+            if (jpegQuality < 0 || jpegQuality > 100) {
+                throw new IllegalArgumentException("JPEG round-trip quality must be 1..100 (0 for none), got " + jpegQuality);
+            }
+            if (jpegQuality > 0 && resize == ResizeMethod.BILINEAR_ALIGN_CORNERS) {
+                throw new IllegalArgumentException("a JPEG round trip needs an 8-bit resize (BILINEAR, BICUBIC or NEAREST), "
+                        + "not " + resize);
             }
             if (crop == CropMode.CENTER && (resizeHeight < height || resizeWidth < width)) {
                 throw new IllegalArgumentException("center crop needs a resize size of at least the input size "

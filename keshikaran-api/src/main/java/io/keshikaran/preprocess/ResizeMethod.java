@@ -4,16 +4,21 @@ package io.keshikaran.preprocess;
 public enum ResizeMethod {
     /**
      * TensorFlow's {@code resizeBilinear(alignCorners = true)}: corner pixels map onto corner
-     * pixels, no antialiasing. What nsfwjs uses; reproduced exactly.
+     * pixels, no antialiasing, computed in float on already scaled samples. What nsfwjs uses;
+     * reproduced exactly.
      */
     BILINEAR_ALIGN_CORNERS,
     /**
-     * Bilinear with half-pixel centres, antialiased when shrinking (a triangle filter widened by
-     * the scale factor), like Pillow's {@code Image.resize(BILINEAR)}.
+     * Pillow's {@code Image.resize(size, BILINEAR)}, to the bit: half-pixel centres, a triangle filter
+     * widened by the scale factor when shrinking (so it is antialiased), 8-bit fixed-point arithmetic
+     * with rounding. What Yahoo open_nsfw's and Hugging Face's (Falconsai) reference code use.
      */
     BILINEAR,
-    /** Bicubic (a = -0.5) with half-pixel centres, antialiased when shrinking, like Pillow's BICUBIC. */
+    /**
+     * Pillow's {@code Image.resize(size, BICUBIC)} (a = -0.5), to the bit: antialiased when shrinking,
+     * rounded and clamped to 8 bits. What kleamp1e's reference code uses.
+     */
     BICUBIC,
-    /** Nearest neighbour with half-pixel centres, like Pillow's NEAREST. */
+    /** Pillow's {@code Image.resize(size, NEAREST)}: the pixel under each output pixel's centre. */
     NEAREST
 }

@@ -35,7 +35,17 @@ final class StandardPreprocessor implements Preprocessor {
     public FloatTensor preprocess(RgbImage image) {
         int rh = spec.resizeHeight();
         int rw = spec.resizeWidth();
-        float[] resized = Resampler.resample(image, scaled, rh, rw, spec.resize());
+        float[] resized;
+        if (spec.jpegRoundTripQuality() > 0) {
+            byte[] pixels = JpegRoundTrip.apply(Resampler.resizePillow(image, rh, rw, spec.resize()), rw, rh,
+                    spec.jpegRoundTripQuality());
+            resized = new float[pixels.length];
+            for (int i = 0; i < pixels.length; i++) {
+                resized[i] = scaled[pixels[i] & 0xFF];
+            }
+        } else {
+            resized = Resampler.resample(image, scaled, rh, rw, spec.resize());
+        }
         int h = spec.height();
         int w = spec.width();
         int top = (rh - h) / 2;

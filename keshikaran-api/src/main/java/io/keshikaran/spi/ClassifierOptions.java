@@ -2,6 +2,7 @@ package io.keshikaran.spi;
 
 import io.keshikaran.ModelDescription;
 import io.keshikaran.ScoreFunction;
+import io.keshikaran.image.DecodeOptions;
 import io.keshikaran.image.ImageLimits;
 
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import java.util.Optional;
  * @param imageLimits    the decoder's limits
  * @param poolSize       how many inferences may run at once; 0 chooses automatically
  * @param intraOpThreads threads per inference inside the engine; 0 chooses automatically
+ * @param decodeOptions  the decoder's orientation, transparency and animation options
  */
 public record ClassifierOptions(
         String modelName,
@@ -26,7 +28,16 @@ public record ClassifierOptions(
         Optional<ScoreFunction> scoreFunction,
         ImageLimits imageLimits,
         int poolSize,
-        int intraOpThreads) {
+        int intraOpThreads,
+        DecodeOptions decodeOptions) {
+
+    /** Options with {@link DecodeOptions#defaults()}. */
+    public ClassifierOptions(String modelName, Optional<Path> modelPath, Optional<ModelDescription> description,
+                             Optional<ScoreFunction> scoreFunction, ImageLimits imageLimits, int poolSize,
+                             int intraOpThreads) {
+        this(modelName, modelPath, description, scoreFunction, imageLimits, poolSize, intraOpThreads,
+                DecodeOptions.defaults());
+    }
 
     /** How the model is referred to in messages: its path, or its bundled name. */
     public String modelReference() {

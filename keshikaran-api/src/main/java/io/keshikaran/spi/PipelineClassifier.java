@@ -4,11 +4,14 @@ import io.keshikaran.BatchOptions;
 import io.keshikaran.Classification;
 import io.keshikaran.ClassificationResult;
 import io.keshikaran.Classifier;
+import io.keshikaran.FrameScore;
 import io.keshikaran.InvalidImageException;
 import io.keshikaran.ModelDescription;
 import io.keshikaran.ModelInfo;
 import io.keshikaran.OutputActivation;
 import io.keshikaran.ScoreFunction;
+import io.keshikaran.image.DecodeOptions;
+import io.keshikaran.image.DecodedImage;
 import io.keshikaran.image.ImageDecoder;
 import io.keshikaran.image.ImageInput;
 import io.keshikaran.image.RgbImage;
@@ -67,22 +70,69 @@ public final class PipelineClassifier implements Classifier {
 
     @Override
     public Classification classify(Path image) throws InvalidImageException {
-        return classify(decoder.decode(image), image.toString());
+        return classify(decoder.decodeFrames(image), image.toString());
     }
 
     @Override
     public Classification classify(byte[] encoded, String name) throws InvalidImageException {
-        return classify(decoder.decode(encoded, name), name);
+        return classify(decoder.decodeFrames(encoded, name), name);
     }
 
     @Override
     public Classification classify(InputStream in, String name) throws InvalidImageException {
-        return classify(decoder.decode(in, name), name);
+        return classify(decoder.decodeFrames(in, name), name);
     }
 
     @Override
     public Classification classify(BufferedImage image, String name) {
-        return classify(RgbImage.from(image), name);
+        return classify(decoder.toRgb(image), name);
+    }
+
+    /**
+     * Classifies a decoded file: a still image directly; an animation's sampled frames in one engine
+     * call, aggregated as the decoder's {@link DecodeOptions#frameAggregate()} says.
+     */
+    public Classification classify(DecodedImage image, String name) {
+        if (!image.isAnimated()) {
+            return classify(image.first(), name);
+        }
+        ensureOpen();
+        List<RgbImage> frames = new ArrayList<>(image.frames().size());
+        for (DecodedImage.Frame frame : image.frames()) {
+            frames.add(frame.image());
+        }
+        float[][] outputs = session.run(preprocessor.preprocessBatch(frames));
+        List<FrameScore> scores = new ArrayList<>(frames.size());
+        for (int i = 0; i < frames.size(); i++) {
+            Classification c = toClassification(name, outputs[i]);
+            scores.add(new FrameScore(image.frames().get(i).index(), c.score(), c.probabilities()));
+        }
+        return aggregate(name, scores);
+    }
+
+    private Classification aggregate(String name, List<FrameScore> frames) {
+        if (decoder.options().frameAggregate() == DecodeOptions.FrameAggregate.MAX) {
+            FrameScore max = frames.get(0);
+            for (FrameScore f : frames) {
+                if (f.score() > max.score()) {
+                    max = f;
+                }
+            }
+            return new Classification(name, max.score(), max.probabilities(), info, frames);
+        }
+        Map<String, Float> mean = new LinkedHashMap<>();
+        double score = 0;
+        for (String label : description.labels()) {
+            double sum = 0;
+            for (FrameScore f : frames) {
+                sum += f.probabilities().get(label);
+            }
+            mean.put(label, (float) (sum / frames.size()));
+        }
+        for (FrameScore f : frames) {
+            score += f.score() / frames.size();
+        }
+        return new Classification(name, Math.max(0.0, Math.min(1.0, score)), mean, info, frames);
     }
 
     @Override
@@ -101,14 +151,24 @@ public final class PipelineClassifier implements Classifier {
         new BatchRunner(this, options, consumer).run(inputs.iterator());
     }
 
-    /** One decoded, preprocessed input waiting for inference; {@code input} is {@code [1, ...]}. */
-    record Prepared(long index, String name, FloatTensor input) {
+    /**
+     * One decoded, preprocessed input waiting for inference; {@code input} is {@code [1, ...]}. An
+     * animation is classified on its own (one engine call for its frames) and arrives as
+     * {@code done}, with {@code input} null.
+     */
+    record Prepared(long index, String name, FloatTensor input, Classification done) {
+        Prepared(long index, String name, FloatTensor input) {
+            this(index, name, input, null);
+        }
     }
 
     /** Decodes and preprocesses one batch input; runs on a decoding thread. */
     Prepared prepare(ImageInput input, long index) throws InvalidImageException {
-        RgbImage image = input.decode(decoder);
-        return new Prepared(index, input.name(), preprocessor.preprocess(image));
+        DecodedImage image = input.decodeFrames(decoder);
+        if (image.isAnimated()) {
+            return new Prepared(index, input.name(), null, classify(image, input.name()));
+        }
+        return new Prepared(index, input.name(), preprocessor.preprocess(image.first()));
     }
 
     /** Runs one engine call for several prepared inputs and turns the outputs into results. */
@@ -116,13 +176,16 @@ public final class PipelineClassifier implements Classifier {
         ensureOpen();
         List<FloatTensor> tensors = new ArrayList<>(batch.size());
         for (Prepared p : batch) {
-            tensors.add(p.input());
+            if (p.done() == null) {
+                tensors.add(p.input());
+            }
         }
-        float[][] outputs = session.run(FloatTensor.stack(tensors));
+        float[][] outputs = tensors.isEmpty() ? new float[0][] : session.run(FloatTensor.stack(tensors));
         List<ClassificationResult> results = new ArrayList<>(batch.size());
-        for (int i = 0; i < batch.size(); i++) {
-            Prepared p = batch.get(i);
-            results.add(ClassificationResult.success(p.index(), toClassification(p.name(), outputs[i])));
+        int row = 0;
+        for (Prepared p : batch) {
+            Classification c = p.done() != null ? p.done() : toClassification(p.name(), outputs[row++]);
+            results.add(ClassificationResult.success(p.index(), c));
         }
         return results;
     }

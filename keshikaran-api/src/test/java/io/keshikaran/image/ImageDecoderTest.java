@@ -18,6 +18,8 @@ import javax.imageio.ImageIO;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class ImageDecoderTest {
     private final ImageDecoder decoder = ImageDecoder.withDefaults();
@@ -83,9 +85,24 @@ class ImageDecoderTest {
         IndexColorModel icm = new IndexColorModel(8, 2, r, g, b, 1); // index 1 transparent
         BufferedImage img = new BufferedImage(2, 1, BufferedImage.TYPE_BYTE_INDEXED, icm);
         img.getRaster().setSamples(0, 0, 2, 1, 0, new int[] {0, 1});
-        RgbImage decoded = decoder.decode(encode(img, "gif"), "p.gif");
-        // The colour stored under the transparent index is kept, as nsfwjs's decoder does.
-        assertThat(decoded.toByteArray()).containsExactly(10, 20, 30, (byte) 200, (byte) 150, 100);
+        byte[] png = encode(img, "png");
+        ImageDecoder keep = new ImageDecoder(ImageLimits.defaults(), DecodeOptions.nsfwjsCompatible());
+        // nsfwjs's way: the colour stored under the transparent index is kept.
+        assertThat(keep.decode(png, "p.png").toByteArray()).containsExactly(10, 20, 30, (byte) 200, (byte) 150, 100);
+        // The default: transparent pixels are composited onto white.
+        assertThat(decoder.decode(png, "p.png").toByteArray()).containsExactly(10, 20, 30, -1, -1, -1);
+        // GIF frames are drawn onto a transparent canvas, like browsers and libvips do, so under a
+        // transparent GIF pixel there is nothing stored but black.
+        assertThat(keep.decode(encode(img, "gif"), "p.gif").toByteArray()).containsExactly(10, 20, 30, 0, 0, 0);
+    }
+
+    @Test
+    void bufferedImagesGetTheTransparencyOption() {
+        BufferedImage argb = new BufferedImage(2, 1, BufferedImage.TYPE_INT_ARGB);
+        argb.setRGB(0, 0, 0xFF102030);
+        argb.setRGB(1, 0, 0x00FF0000); // fully transparent red
+        assertThat(decoder.toRgb(argb).toByteArray()).containsExactly(0x10, 0x20, 0x30, -1, -1, -1);
+        assertThat(RgbImage.from(argb).toByteArray()).containsExactly(0x10, 0x20, 0x30, -1, 0, 0);
     }
 
     @Test
@@ -111,6 +128,34 @@ class ImageDecoderTest {
         assertError(() -> decoder.decode(dir), dir.toString(), "is a directory");
         Path missing = dir.resolve("missing.png");
         assertError(() -> decoder.decode(missing), missing.toString(), "no such file");
+    }
+
+    @Test
+    void aFileWhoseReadFailsIsReportedAsUnreadable() {
+        // Tests run as root here, so file permissions cannot make a file unreadable. Reading
+        // /proc/self/mem from offset 0 fails with EIO for every user: an honest read failure.
+        Path mem = Path.of("/proc/self/mem");
+        assumeTrue(Files.exists(mem), "needs Linux's /proc");
+        assertError(() -> decoder.decode(mem), mem.toString(), "cannot read file: Input/output error");
+    }
+
+    @Test
+    void aFileWithoutReadPermissionIsReportedAsSuch() throws Exception {
+        Path secret = Files.write(dir.resolve("secret.png"), encode(rgb(2, 2), "png"));
+        assumeTrue(secret.getFileSystem().supportedFileAttributeViews().contains("posix"), "needs POSIX permissions");
+        Files.setPosixFilePermissions(secret, java.util.Set.of());
+        // Root reads any file whatever its permissions: skipped only then, and said so.
+        assumeFalse(Files.isReadable(secret), "running as root, which ignores file permissions");
+        assertError(() -> decoder.decode(secret), secret.toString(), "permission denied");
+    }
+
+    @Test
+    void specialFilesAreStreamedWithTheSizeLimit() {
+        // /dev/zero never ends and reports size 0: it must be cut off at the limit, not read forever.
+        Path zero = Path.of("/dev/zero");
+        assumeTrue(Files.exists(zero), "needs /dev/zero");
+        ImageDecoder small = new ImageDecoder(new ImageLimits(1000, 1000));
+        assertError(() -> small.decode(zero), zero.toString(), "more than 1000 bytes, the limit");
     }
 
     @Test

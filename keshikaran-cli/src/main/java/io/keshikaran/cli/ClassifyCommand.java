@@ -7,6 +7,7 @@ import io.keshikaran.EngineUnavailableException;
 import io.keshikaran.InferenceException;
 import io.keshikaran.InvalidImageException;
 import io.keshikaran.ModelException;
+import io.keshikaran.image.DecodeOptions;
 import io.keshikaran.image.ImageInput;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -58,6 +59,9 @@ public final class ClassifyCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ModelOptions modelOptions;
 
+    @CommandLine.Mixin
+    ImageOptions imageOptions;
+
     // Optional for picocli, so that subcommands such as 'report' parse; call() still requires an input.
     @Parameters(paramLabel = "FILE", arity = "0..*",
             description = "Image files or folders; '-' reads one image from standard input.")
@@ -80,7 +84,7 @@ public final class ClassifyCommand implements Callable<Integer> {
     String format;
 
     @Option(names = "--json", description = "Same as --format json: {\"file\", \"score\", \"model\", "
-            + "\"probabilities\"} or {\"file\", \"error\"} per line.")
+            + "\"probabilities\"} (plus \"frames\": [{\"index\", \"score\"}...] for animations) or {\"file\", \"error\"} per line.")
     boolean json;
 
     @Option(names = "--order", paramLabel = "ORDER", defaultValue = "input",
@@ -100,6 +104,11 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N",
             description = "Decoding threads. Default: one per core.")
     Integer decodeThreads;
+
+    @Option(names = "--full-resolution",
+            description = "Decode every pixel of large photos, as nsfwjs does. By default a photo more than twice "
+                    + "the model's input size is decoded smaller (faster; scores differ slightly, see docs/performance.md).")
+    boolean fullResolution;
 
     @Option(names = "--progress", paramLabel = "WHEN", defaultValue = "auto",
             description = "Progress line on stderr: auto (when stderr is a terminal), always or never. Default: ${DEFAULT-VALUE}.")
@@ -134,7 +143,13 @@ public final class ClassifyCommand implements Callable<Integer> {
                     "--progress must be auto, always or never, got '" + progress + "'");
         };
 
-        try (Classifier classifier = modelOptions.buildClassifier()) {
+        Classifier.Builder builder = modelOptions.classifierBuilder();
+        DecodeOptions.Builder decode = DecodeOptions.builder();
+        if (fullResolution) {
+            decode.optResolution(DecodeOptions.Resolution.FULL);
+        }
+        builder.optDecodeOptions(imageOptions.toDecodeOptions(spec.commandLine(), decode));
+        try (Classifier classifier = builder.build()) {
             OutputFormat.Printer printer = outputFormat.printer(out, classifier.description().labels(), single);
             Progress bar = new Progress(err, live);
             AtomicBoolean reached = new AtomicBoolean();

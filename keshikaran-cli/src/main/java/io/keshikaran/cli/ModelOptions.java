@@ -13,8 +13,11 @@ import java.util.Locale;
 /** The options every command that loads a model shares: model, engine, image limits, verbosity. */
 final class ModelOptions {
 
+    @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+    CommandLine.Model.CommandSpec mixee;
+
     @Option(names = {"-m", "--model"}, paramLabel = "MODEL", defaultValue = Classifier.DEFAULT_MODEL,
-            description = "A bundled model (mobilenet_v2, inception_v3) or a model file (.onnx, .pt) "
+            description = "A bundled model (mobilenet_v2_mid, mobilenet_v2, inception_v3) or a model file (.onnx, .pt) "
                     + "with a keshikaran-model.json beside it. Default: ${DEFAULT-VALUE}.")
     String model;
 
@@ -34,6 +37,10 @@ final class ModelOptions {
     @Option(names = {"-v", "--verbose"}, description = "Show stack traces and engine logs.")
     boolean verbose;
 
+    /** A preset and description fields for a model file of one's own. */
+    @CommandLine.Mixin
+    DescriptionOptions description;
+
     /** Checks the values picocli cannot check by type, and raises logging with --verbose. */
     void validate(CommandLine commandLine) {
         if (maxPixels <= 0 || maxFileBytes <= 0) {
@@ -51,11 +58,13 @@ final class ModelOptions {
     /** A builder for the chosen model, engine and limits; commands may add to it. */
     Classifier.Builder classifierBuilder() {
         Classifier.Builder builder = Classifier.builder().optImageLimits(limits());
-        if (looksLikePath(model)) {
-            builder.optModelPath(Path.of(model));
+        Path file = looksLikePath(model) ? Path.of(model) : null;
+        if (file != null) {
+            builder.optModelPath(file);
         } else {
             builder.optModel(model);
         }
+        description.describe(mixee.commandLine(), model, file).ifPresent(builder::optModelDescription);
         if (engine != null) {
             builder.optEngine(engine);
         }

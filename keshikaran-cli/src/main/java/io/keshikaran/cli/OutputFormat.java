@@ -1,8 +1,10 @@
 package io.keshikaran.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keshikaran.Classification;
+import io.keshikaran.FrameScore;
 import io.keshikaran.InvalidImageException;
 
 import java.io.PrintWriter;
@@ -14,7 +16,10 @@ import java.util.Map;
 enum OutputFormat {
     /** {@code 0.02} for a single file; {@code FILE<TAB>score} otherwise. Errors go to stderr only. */
     TEXT,
-    /** One JSON object per line: {@code {"file","score","model","probabilities"}} or {@code {"file","error"}}. */
+    /**
+     * One JSON object per line: {@code {"file","score","model","probabilities"}}, plus
+     * {@code "frames": [{"index","score"}...]} for animated images, or {@code {"file","error"}}.
+     */
     JSON,
     /** RFC 4180 CSV with a header: {@code file,score,<label>...,error}. */
     CSV;
@@ -93,6 +98,13 @@ enum OutputFormat {
         ObjectNode probabilities = node.putObject("probabilities");
         for (Map.Entry<String, Float> e : c.probabilities().entrySet()) {
             probabilities.put(e.getKey(), e.getValue());
+        }
+        if (!c.frames().isEmpty()) {
+            // Animated input: the score above aggregates these sampled frames.
+            ArrayNode frames = node.putArray("frames");
+            for (FrameScore f : c.frames()) {
+                frames.addObject().put("index", f.index()).put("score", f.score());
+            }
         }
         return node;
     }

@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -38,8 +39,35 @@ abstract class DjlClassifierProvider implements ClassifierProvider {
     /** DJL's name for the engine, such as {@code OnnxRuntime}. */
     abstract String djlEngineName();
 
-    /** A class that exists only when the engine's jar is on the classpath. */
-    abstract String engineMarkerClass();
+    /**
+     * A dependency the engine needs on the classpath, recognised by a class or resource that only it
+     * contains.
+     *
+     * @param coordinates Maven coordinates to name in the error message
+     * @param marker      a class name, or a resource path (contains '/')
+     * @param transitive  whether the first requirement brings it along, so that it is named only when
+     *                    the first one is present (its absence then means a build excluded it)
+     */
+    record Requirement(String coordinates, String marker, boolean transitive) {
+        Requirement(String coordinates, String marker) {
+            this(coordinates, marker, false);
+        }
+
+        boolean isPresent(ClassLoader cl) {
+            if (marker.indexOf('/') >= 0) {
+                return cl.getResource(marker) != null;
+            }
+            try {
+                Class.forName(marker, false, cl);
+                return true;
+            } catch (ClassNotFoundException | LinkageError e) {
+                return false;
+            }
+        }
+    }
+
+    /** Everything the engine needs on the classpath, in the order to name it. */
+    abstract List<Requirement> requirements();
 
     /** The descriptor's {@code files} key for this engine's model format. */
     abstract String formatKey();
@@ -47,20 +75,35 @@ abstract class DjlClassifierProvider implements ClassifierProvider {
     /** The model file extension this engine loads, such as {@code .onnx}. */
     abstract String fileExtension();
 
-    /** Maven coordinates to add, for error messages. */
-    abstract String dependencyHint();
-
     /** Engine-specific load options; {@code intraOpThreads} is 0 for the engine's default. */
     abstract Map<String, String> loadOptions(int intraOpThreads);
 
+    /** Called before the engine's first model is created; engine-wide settings go here. */
+    void beforeEngineStart(ClassifierOptions options) {
+    }
+
+    /** All the engine's Maven coordinates, for error messages. */
+    final String dependencyHint() {
+        return joinCoordinates(requirements().stream().filter(r -> !r.transitive()).toList());
+    }
+
+    /** Names exactly the dependencies that are missing, as in "add A and B to the classpath". */
     @Override
     public Optional<String> unavailableReason() {
-        try {
-            Class.forName(engineMarkerClass(), false, classLoader());
-            return Optional.empty();
-        } catch (ClassNotFoundException e) {
-            return Optional.of("add " + dependencyHint() + " to the classpath");
+        ClassLoader cl = classLoader();
+        List<Requirement> all = requirements();
+        boolean firstMissing = !all.get(0).isPresent(cl);
+        List<Requirement> missing = all.stream()
+                .filter(r -> !(firstMissing && r.transitive()) && !r.isPresent(cl)).toList();
+        return missing.isEmpty() ? Optional.empty() : Optional.of("add " + joinCoordinates(missing) + " to the classpath");
+    }
+
+    private static String joinCoordinates(List<Requirement> requirements) {
+        List<String> names = requirements.stream().map(Requirement::coordinates).toList();
+        if (names.size() == 1) {
+            return names.get(0);
         }
+        return String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1);
     }
 
     @Override
@@ -87,6 +130,7 @@ abstract class DjlClassifierProvider implements ClassifierProvider {
         int cores = Runtime.getRuntime().availableProcessors();
         int poolSize = options.poolSize() > 0 ? options.poolSize() : cores;
 
+        beforeEngineStart(options);
         Model model = newModel(description.name());
         DjlInferenceSession session;
         try (InputStream in = source.open()) {
@@ -105,8 +149,11 @@ abstract class DjlClassifierProvider implements ClassifierProvider {
             verifyShapes(source, description, session);
             ScoreFunction score = options.scoreFunction().orElse(description.defaultScore());
             LOG.debug("loaded {} on {} with {} predictors", source.reference(), engineName(), poolSize);
-            return new PipelineClassifier(description, session,
-                    new ImageDecoder(options.imageLimits()), Preprocessor.of(description.preprocessing()), score);
+            PreprocessingSpec spec = description.preprocessing();
+            // The decoder learns the resize size so that large photos can be decoded smaller.
+            ImageDecoder decoder = new ImageDecoder(options.imageLimits(), options.decodeOptions())
+                    .withTargetSize(spec.resizeWidth(), spec.resizeHeight());
+            return new PipelineClassifier(description, session, decoder, Preprocessor.of(spec), score);
         } catch (ModelException | RuntimeException e) {
             session.close();
             throw e;
@@ -156,8 +203,22 @@ abstract class DjlClassifierProvider implements ClassifierProvider {
             t = t.getCause();
         }
         String m = t.getMessage();
-        return (m == null ? t.getClass().getSimpleName() : m).strip().lines().findFirst().orElse("");
+        if (m == null) {
+            return t.getClass().getSimpleName();
+        }
+        // A TorchScript error is a long report whose useful part is its last "SomethingError: ..." line.
+        List<String> lines = m.strip().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        for (int i = lines.size() - 1; i > 0; i--) {
+            java.util.regex.Matcher error = TORCHSCRIPT_ERROR.matcher(lines.get(i));
+            if (error.matches()) {
+                return error.group(1);
+            }
+        }
+        return lines.isEmpty() ? t.getClass().getSimpleName() : lines.get(0);
     }
+
+    private static final java.util.regex.Pattern TORCHSCRIPT_ERROR =
+            java.util.regex.Pattern.compile("(?:builtins\\.)?\\w*(?:Error|Exception): (.+)");
 
     static Map<String, String> threads(String key, int intraOpThreads) {
         Map<String, String> m = new HashMap<>();

@@ -1,0 +1,86 @@
+package io.keshikaran.image;
+
+/**
+ * The canvas an animation's frames are drawn onto, as browsers do: GIF and animated WebP store
+ * most frames as changed rectangles over the previous picture, so a frame on its own is not what a
+ * viewer sees. Starts fully transparent (stored colour black), like libwebp's and browsers'
+ * decoders. Not thread-safe; one per decode.
+ */
+final class Canvas {
+    final int width;
+    final int height;
+    private byte[] rgb;
+    private byte[] alpha;
+
+    Canvas(int width, int height) {
+        this.width = width;
+        this.height = height;
+        int pixels = Math.multiplyExact(width, height);
+        this.rgb = new byte[Math.multiplyExact(pixels, 3)];
+        this.alpha = new byte[pixels];
+    }
+
+    /**
+     * Draws a frame with its top-left corner at (x, y); whatever falls outside the canvas is
+     * clipped.
+     *
+     * @param blend true: alpha-blend over the canvas (GIF, WebP's default); false: replace the
+     *              rectangle including its alpha (WebP's "do not blend")
+     */
+    void draw(Pixels frame, int x, int y, boolean blend) {
+        int x0 = Math.max(0, x);
+        int y0 = Math.max(0, y);
+        int x1 = (int) Math.min(width, (long) x + frame.width);
+        int y1 = (int) Math.min(height, (long) y + frame.height);
+        for (int cy = y0; cy < y1; cy++) {
+            for (int cx = x0; cx < x1; cx++) {
+                int s = (cy - y) * frame.width + (cx - x);
+                int d = cy * width + cx;
+                int sa = frame.alpha == null ? 255 : frame.alpha[s] & 0xFF;
+                if (!blend || sa == 255) {
+                    alpha[d] = (byte) sa;
+                    System.arraycopy(frame.rgb, s * 3, rgb, d * 3, 3);
+                } else if (sa != 0) {
+                    // WebP's non-premultiplied "over": out.a = s.a + d.a * (1 - s.a).
+                    int da = alpha[d] & 0xFF;
+                    int dw = da * (255 - sa) / 255;
+                    int oa = sa + dw;
+                    for (int c = 0; c < 3; c++) {
+                        int sc = frame.rgb[s * 3 + c] & 0xFF;
+                        int dc = rgb[d * 3 + c] & 0xFF;
+                        rgb[d * 3 + c] = (byte) ((sc * sa + dc * dw + oa / 2) / oa);
+                    }
+                    alpha[d] = (byte) oa;
+                }
+            }
+        }
+    }
+
+    /** Makes a rectangle fully transparent again (disposal to background). */
+    void clear(int x, int y, int w, int h) {
+        int x0 = Math.max(0, x);
+        int y0 = Math.max(0, y);
+        int x1 = (int) Math.min(width, (long) x + w);
+        int y1 = (int) Math.min(height, (long) y + h);
+        for (int cy = y0; cy < y1; cy++) {
+            for (int cx = x0; cx < x1; cx++) {
+                int d = cy * width + cx;
+                alpha[d] = 0;
+                rgb[d * 3] = 0;
+                rgb[d * 3 + 1] = 0;
+                rgb[d * 3 + 2] = 0;
+            }
+        }
+    }
+
+    /** Puts back content taken with {@link #snapshot()}, for GIF's "restore to previous" disposal. */
+    void restore(Pixels saved) {
+        rgb = saved.rgb.clone();
+        alpha = saved.alpha.clone();
+    }
+
+    /** A copy of what the canvas shows now. */
+    Pixels snapshot() {
+        return new Pixels(width, height, rgb.clone(), alpha.clone());
+    }
+}

@@ -1,0 +1,287 @@
+package io.keshikaran.image;
+
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * How {@link ImageDecoder} turns a file into the pixels a model sees: EXIF orientation,
+ * transparency, and which frames of an animation are classified. Immutable and thread-safe.
+ *
+ * <p>The {@linkplain #defaults() defaults} show the model the picture as a viewer would see its
+ * content, upright and on a page:
+ * <ul>
+ *   <li>EXIF orientation applied ({@link Orientation#APPLY});</li>
+ *   <li>fully transparent pixels filled with white, semi-transparent ones keeping their colour
+ *       ({@link Transparency#FILL_TRANSPARENT}, background {@value #DEFAULT_BACKGROUND_NAME}): of
+ *       the choices measured (compositing onto white, gray or black, keeping the stored colour,
+ *       filling with white or gray), the one whose output agreed best with the opaque originals
+ *       (docs/images.md);</li>
+ *   <li>animations: up to {@value #DEFAULT_MAX_FRAMES} frames, every frame from the first
+ *       ({@code frameStep} 1), the score being the {@link FrameAggregate#MAX maximum} over
+ *       them;</li>
+ *   <li>large still images decoded at reduced resolution ({@link Resolution#REDUCED}), when the
+ *       decoder knows the model's input size.</li>
+ * </ul>
+ * nsfwjs itself ignores EXIF orientation, drops alpha keeping the stored colour, looks at the
+ * first frame only and decodes every pixel; {@link #nsfwjsCompatible()} reproduces that when
+ * fidelity to nsfwjs matters more than what the viewer sees and speed. The two give identical
+ * pixels for opaque, un-rotated still images, which is most photos.
+ */
+public final class DecodeOptions {
+    /** Default for {@link Builder#optMaxFrames(int)}: {@value}. */
+    public static final int DEFAULT_MAX_FRAMES = 32;
+    /** The largest accepted {@code maxFrames}: {@value}. */
+    public static final int MAX_FRAMES_LIMIT = 1000;
+    /** The largest accepted {@code frameStep}: {@value}. */
+    public static final int MAX_FRAME_STEP = 1000;
+    /** Default background for compositing, {@code 0xFFFFFF}. */
+    public static final int DEFAULT_BACKGROUND = 0xFFFFFF;
+    /** The name of {@link #DEFAULT_BACKGROUND}, for documentation. */
+    public static final String DEFAULT_BACKGROUND_NAME = "white";
+
+    /** What to do with an EXIF orientation tag (JPEG APP1, PNG eXIf, WebP EXIF). */
+    public enum Orientation {
+        /** Rotate and flip the pixels as the tag says, as viewers do. */
+        APPLY,
+        /** Use the stored pixels as they are, as nsfwjs does. */
+        IGNORE
+    }
+
+    /** What to do with transparent and semi-transparent pixels. */
+    public enum Transparency {
+        /** Blend every pixel onto the {@linkplain DecodeOptions#background() background colour}. */
+        COMPOSITE,
+        /**
+         * Drop the alpha channel and keep whatever colour the file stores under transparent pixels,
+         * as nsfwjs does. That colour is invisible to viewers and depends on the tool that wrote
+         * the file (often black).
+         */
+        KEEP_STORED_COLOR,
+        /**
+         * Fully transparent pixels (alpha 0) take the {@linkplain DecodeOptions#background()
+         * background colour}; every other pixel keeps its stored colour as if it were opaque. The
+         * colour of a semi-transparent pixel is real picture content (a fade or a soft edge only
+         * dims it), while the colour under an invisible pixel is whatever the encoder left.
+         */
+        FILL_TRANSPARENT
+    }
+
+    /**
+     * How much of a large still image is decoded. The model sees a few hundred pixels square, so a
+     * 20-megapixel photo decoded in full is mostly wasted work and memory.
+     */
+    public enum Resolution {
+        /**
+         * Decode every n-th pixel of every n-th row (ImageIO source subsampling), with the largest n
+         * that keeps the decoded image at least twice the model's input size in both dimensions;
+         * images smaller than that are decoded in full. Only when the decoder knows the input size
+         * ({@link ImageDecoder#withTargetSize}); classifiers always tell it. Not for GIF or animated
+         * WebP. Probabilities differ slightly from {@link #FULL}: docs/performance.md measures by
+         * how much.
+         */
+        REDUCED,
+        /** Decode every pixel, as nsfwjs does: its inputs are reproduced exactly. */
+        FULL
+    }
+
+    /** How the scores of an animation's sampled frames become its score. */
+    public enum FrameAggregate {
+        /** The highest frame score, with that frame's probabilities: one explicit frame flags the file. */
+        MAX,
+        /** The mean of the frame scores, with each label's probability averaged. */
+        MEAN
+    }
+
+    private static final DecodeOptions DEFAULTS = builder().build();
+
+    private final Orientation orientation;
+    private final Transparency transparency;
+    private final int background;
+    private final int maxFrames;
+    private final int frameStep;
+    private final FrameAggregate frameAggregate;
+    private final Resolution resolution;
+
+    private DecodeOptions(Builder b) {
+        this.orientation = b.orientation;
+        this.transparency = b.transparency;
+        this.background = b.background;
+        this.maxFrames = b.maxFrames;
+        this.frameStep = b.frameStep;
+        this.frameAggregate = b.frameAggregate;
+        this.resolution = b.resolution;
+    }
+
+    /** The defaults described in the class documentation. */
+    public static DecodeOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /**
+     * nsfwjs 4.4.0's pixel semantics: EXIF orientation ignored, alpha dropped keeping the stored
+     * colour, the first frame of an animation only, every pixel decoded ({@link Resolution#FULL}).
+     */
+    public static DecodeOptions nsfwjsCompatible() {
+        return builder()
+                .optOrientation(Orientation.IGNORE)
+                .optTransparency(Transparency.KEEP_STORED_COLOR)
+                .optMaxFrames(1)
+                .optResolution(Resolution.FULL)
+                .build();
+    }
+
+    /** A builder starting from the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from these options. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.orientation = orientation;
+        b.transparency = transparency;
+        b.background = background;
+        b.maxFrames = maxFrames;
+        b.frameStep = frameStep;
+        b.frameAggregate = frameAggregate;
+        b.resolution = resolution;
+        return b;
+    }
+
+    /** What is done with EXIF orientation. */
+    public Orientation orientation() {
+        return orientation;
+    }
+
+    /** What is done with transparency. */
+    public Transparency transparency() {
+        return transparency;
+    }
+
+    /** The background for {@link Transparency#COMPOSITE} and {@link Transparency#FILL_TRANSPARENT}, as {@code 0xRRGGBB}. */
+    public int background() {
+        return background;
+    }
+
+    /** The most frames of an animation that are decoded and classified. */
+    public int maxFrames() {
+        return maxFrames;
+    }
+
+    /** Every how many frames one is sampled: frames 0, step, 2·step, ... */
+    public int frameStep() {
+        return frameStep;
+    }
+
+    /** How frame scores become the animation's score. */
+    public FrameAggregate frameAggregate() {
+        return frameAggregate;
+    }
+
+    /** How much of a large still image is decoded. */
+    public Resolution resolution() {
+        return resolution;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof DecodeOptions d && d.orientation == orientation && d.transparency == transparency
+                && d.background == background && d.maxFrames == maxFrames && d.frameStep == frameStep
+                && d.frameAggregate == frameAggregate && d.resolution == resolution;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(orientation, transparency, background, maxFrames, frameStep, frameAggregate, resolution);
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT,
+                "DecodeOptions[orientation=%s, transparency=%s, background=#%06X, maxFrames=%d, frameStep=%d, frameAggregate=%s, resolution=%s]",
+                orientation, transparency, background, maxFrames, frameStep, frameAggregate, resolution);
+    }
+
+    /** Builds {@link DecodeOptions}; every setting is optional and starts at its default. */
+    public static final class Builder {
+        private Orientation orientation = Orientation.APPLY;
+        private Transparency transparency = Transparency.FILL_TRANSPARENT;
+        private int background = DEFAULT_BACKGROUND;
+        private int maxFrames = DEFAULT_MAX_FRAMES;
+        private int frameStep = 1;
+        private FrameAggregate frameAggregate = FrameAggregate.MAX;
+        private Resolution resolution = Resolution.REDUCED;
+
+        private Builder() {
+        }
+
+        /** What to do with EXIF orientation; default {@link Orientation#APPLY}. */
+        public Builder optOrientation(Orientation orientation) {
+            this.orientation = Objects.requireNonNull(orientation, "orientation");
+            return this;
+        }
+
+        /** What to do with transparency; default {@link Transparency#FILL_TRANSPARENT}. */
+        public Builder optTransparency(Transparency transparency) {
+            this.transparency = Objects.requireNonNull(transparency, "transparency");
+            return this;
+        }
+
+        /**
+         * The background colour for {@link Transparency#COMPOSITE} and
+         * {@link Transparency#FILL_TRANSPARENT}, as {@code 0xRRGGBB}; default white.
+         */
+        public Builder optBackground(int rgb) {
+            if ((rgb & ~0xFFFFFF) != 0) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                        "background must be 0xRRGGBB, got 0x%X", rgb));
+            }
+            this.background = rgb;
+            return this;
+        }
+
+        /**
+         * The most frames of an animation to decode and classify, 1 to {@value #MAX_FRAMES_LIMIT};
+         * default {@value #DEFAULT_MAX_FRAMES}. 1 classifies the first frame only.
+         */
+        public Builder optMaxFrames(int maxFrames) {
+            if (maxFrames < 1 || maxFrames > MAX_FRAMES_LIMIT) {
+                throw new IllegalArgumentException("maxFrames must be within 1.." + MAX_FRAMES_LIMIT + ", got " + maxFrames);
+            }
+            this.maxFrames = maxFrames;
+            return this;
+        }
+
+        /**
+         * Sample every n-th frame (frames 0, n, 2n, ...), 1 to {@value #MAX_FRAME_STEP}; default 1,
+         * every frame.
+         */
+        public Builder optFrameStep(int frameStep) {
+            if (frameStep < 1 || frameStep > MAX_FRAME_STEP) {
+                throw new IllegalArgumentException("frameStep must be within 1.." + MAX_FRAME_STEP + ", got " + frameStep);
+            }
+            this.frameStep = frameStep;
+            return this;
+        }
+
+        /** How frame scores become the animation's score; default {@link FrameAggregate#MAX}. */
+        public Builder optFrameAggregate(FrameAggregate aggregate) {
+            this.frameAggregate = Objects.requireNonNull(aggregate, "aggregate");
+            return this;
+        }
+
+        /**
+         * How much of a large still image is decoded; default {@link Resolution#REDUCED}, the fast
+         * choice. {@link Resolution#FULL} decodes every pixel, as nsfwjs does.
+         */
+        public Builder optResolution(Resolution resolution) {
+            this.resolution = Objects.requireNonNull(resolution, "resolution");
+            return this;
+        }
+
+        /** The options. */
+        public DecodeOptions build() {
+            return new DecodeOptions(this);
+        }
+    }
+}

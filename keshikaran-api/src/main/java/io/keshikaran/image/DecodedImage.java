@@ -1,0 +1,70 @@
+package io.keshikaran.image;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An image file decoded with {@link DecodeOptions}: one frame for a still image, the sampled frames
+ * for an animation. Immutable and thread-safe.
+ */
+public final class DecodedImage {
+    private final String format;
+    private final boolean animated;
+    private final List<Frame> frames;
+
+    /**
+     * One sampled frame.
+     *
+     * @param index the frame's position in the file, from 0
+     * @param image its pixels, composited onto the animation's canvas
+     */
+    public record Frame(int index, RgbImage image) {
+        /** Validates the arguments. */
+        public Frame {
+            if (index < 0) {
+                throw new IllegalArgumentException("index must not be negative, got " + index);
+            }
+            Objects.requireNonNull(image, "image");
+        }
+    }
+
+    /**
+     * @param format   the detected format, such as {@code "JPEG"}
+     * @param animated whether the file holds more than one frame
+     * @param frames   the sampled frames, at least one, in file order
+     */
+    public DecodedImage(String format, boolean animated, List<Frame> frames) {
+        this.format = Objects.requireNonNull(format, "format");
+        this.frames = List.copyOf(frames);
+        if (this.frames.isEmpty()) {
+            throw new IllegalArgumentException("an image has at least one frame");
+        }
+        this.animated = animated;
+    }
+
+    /** The format detected from the content, upper case: {@code JPEG}, {@code PNG}, {@code GIF}, {@code WEBP}, {@code BMP}, ... */
+    public String format() {
+        return format;
+    }
+
+    /** Whether the file is an animation (more than one frame), even if only one frame was sampled. */
+    public boolean isAnimated() {
+        return animated;
+    }
+
+    /** The sampled frames in file order; one for a still image. */
+    public List<Frame> frames() {
+        return frames;
+    }
+
+    /** The first sampled frame, which for a still image is the image. */
+    public RgbImage first() {
+        return frames.get(0).image();
+    }
+
+    @Override
+    public String toString() {
+        return "DecodedImage[" + format + (animated ? ", animated, " + frames.size() + " frames sampled" : "")
+                + ", " + first().width() + "x" + first().height() + "]";
+    }
+}

@@ -1,0 +1,322 @@
+package io.keshikaran.image;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+
+/**
+ * Reads the few pieces of container metadata the decoder needs straight from the file's bytes:
+ * the EXIF orientation (JPEG APP1, PNG eXIf, WebP EXIF), a PNG's iCCP profile, and a WebP
+ * animation's canvas and frame placement.
+ *
+ * <p>Every method is total: malformed, truncated or hostile input gives "absent" (orientation 1,
+ * {@code null}), never an exception, and every loop advances through the array, so the work is
+ * bounded by the input's length.
+ */
+final class RawMetadata {
+    /** The EXIF tag that holds the orientation. */
+    private static final int TAG_ORIENTATION = 0x0112;
+    private static final int TIFF_SHORT = 3;
+
+    private RawMetadata() {
+    }
+
+    // ---- EXIF orientation -------------------------------------------------------------------
+
+    /** The EXIF orientation, 1 to 8, or 1 when the file has none or it is unreadable. */
+    static int exifOrientation(byte[] data) {
+        if (isJpeg(data)) {
+            return jpegOrientation(data);
+        }
+        if (isPng(data)) {
+            return pngOrientation(data);
+        }
+        if (isWebP(data)) {
+            return webpOrientation(data);
+        }
+        return 1;
+    }
+
+    static boolean isJpeg(byte[] d) {
+        return d.length >= 3 && (d[0] & 0xFF) == 0xFF && (d[1] & 0xFF) == 0xD8 && (d[2] & 0xFF) == 0xFF;
+    }
+
+    static boolean isPng(byte[] d) {
+        return d.length >= 8 && (d[0] & 0xFF) == 0x89 && d[1] == 'P' && d[2] == 'N' && d[3] == 'G'
+                && d[4] == 0x0D && d[5] == 0x0A && d[6] == 0x1A && d[7] == 0x0A;
+    }
+
+    static boolean isWebP(byte[] d) {
+        return d.length >= 12 && fourCC(d, 0, "RIFF") && fourCC(d, 8, "WEBP");
+    }
+
+    static boolean isGif(byte[] d) {
+        return d.length >= 6 && d[0] == 'G' && d[1] == 'I' && d[2] == 'F' && d[3] == '8'
+                && (d[4] == '7' || d[4] == '9') && d[5] == 'a';
+    }
+
+    private static int jpegOrientation(byte[] d) {
+        int i = 2;
+        while (i + 4 <= d.length) {
+            if ((d[i] & 0xFF) != 0xFF) {
+                return 1;
+            }
+            int marker = d[i + 1] & 0xFF;
+            if (marker == 0xFF) {
+                i++; // fill byte
+                continue;
+            }
+            if (marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
+                i += 2; // markers without a length
+                continue;
+            }
+            if (marker == 0xDA || marker == 0xD9) {
+                return 1; // image data starts: EXIF must come before it
+            }
+            int length = u16be(d, i + 2);
+            if (length < 2) {
+                return 1;
+            }
+            int body = i + 4;
+            int end = i + 2 + length;
+            if (end > d.length) {
+                return 1;
+            }
+            if (marker == 0xE1 && end - body >= 6 && startsWith(d, body, "Exif\0\0")) {
+                return tiffOrientation(d, body + 6, end);
+            }
+            i = end;
+        }
+        return 1;
+    }
+
+    private static int pngOrientation(byte[] d) {
+        int i = 8;
+        while (i + 12 <= d.length) {
+            long length = u32be(d, i);
+            if (length > d.length - i - 12) {
+                return 1;
+            }
+            int body = i + 8;
+            int end = body + (int) length;
+            if (fourCC(d, i + 4, "eXIf")) {
+                return tiffOrientation(d, startsWith(d, body, "Exif\0\0") ? body + 6 : body, end);
+            }
+            if (fourCC(d, i + 4, "IEND")) {
+                return 1;
+            }
+            i = end + 4; // CRC
+        }
+        return 1;
+    }
+
+    private static int webpOrientation(byte[] d) {
+        for (int i = 12; i + 8 <= d.length; ) {
+            long length = u32le(d, i + 4);
+            if (length > d.length - i - 8) {
+                return 1;
+            }
+            int body = i + 8;
+            int end = body + (int) length;
+            if (fourCC(d, i, "EXIF")) {
+                return tiffOrientation(d, startsWith(d, body, "Exif\0\0") ? body + 6 : body, end);
+            }
+            i = end + (int) (length & 1);
+        }
+        return 1;
+    }
+
+    /** The orientation tag of IFD0 in the TIFF structure at {@code d[start, end)}. */
+    static int tiffOrientation(byte[] d, int start, int end) {
+        if (start < 0 || end > d.length || end - start < 8) {
+            return 1;
+        }
+        boolean little;
+        if (d[start] == 'I' && d[start + 1] == 'I') {
+            little = true;
+        } else if (d[start] == 'M' && d[start + 1] == 'M') {
+            little = false;
+        } else {
+            return 1;
+        }
+        if (u16(d, start + 2, little) != 42) {
+            return 1;
+        }
+        long ifd = u32(d, start + 4, little);
+        if (ifd < 8 || ifd > end - start - 2) {
+            return 1;
+        }
+        int at = start + (int) ifd;
+        int count = u16(d, at, little);
+        at += 2;
+        for (int e = 0; e < count && at + 12 <= end; e++, at += 12) {
+            if (u16(d, at, little) == TAG_ORIENTATION) {
+                if (u16(d, at + 2, little) != TIFF_SHORT || u32(d, at + 4, little) != 1) {
+                    return 1;
+                }
+                int value = u16(d, at + 8, little);
+                return value >= 1 && value <= 8 ? value : 1;
+            }
+        }
+        return 1;
+    }
+
+    // ---- PNG iCCP ------------------------------------------------------------------------------
+
+    /**
+     * The ICC profile of a PNG's iCCP chunk, inflated, or {@code null} if there is none, it is
+     * malformed, or it inflates to more than {@code maxBytes}.
+     */
+    static byte[] pngIccProfile(byte[] d, int maxBytes) {
+        if (!isPng(d)) {
+            return null;
+        }
+        int i = 8;
+        while (i + 12 <= d.length) {
+            long length = u32be(d, i);
+            if (length > d.length - i - 12) {
+                return null;
+            }
+            int body = i + 8;
+            int end = body + (int) length;
+            if (fourCC(d, i + 4, "iCCP")) {
+                int nul = body;
+                while (nul < end && nul - body < 80 && d[nul] != 0) {
+                    nul++;
+                }
+                if (nul >= end - 1 || d[nul] != 0 || d[nul + 1] != 0) {
+                    return null; // no name terminator, or a compression method other than zlib
+                }
+                return inflate(d, nul + 2, end - nul - 2, maxBytes);
+            }
+            if (fourCC(d, i + 4, "IDAT") || fourCC(d, i + 4, "IEND")) {
+                return null; // iCCP must precede the image data
+            }
+            i = end + 4;
+        }
+        return null;
+    }
+
+    private static byte[] inflate(byte[] d, int off, int len, int maxBytes) {
+        Inflater inflater = new Inflater();
+        try {
+            inflater.setInput(d, off, len);
+            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(maxBytes, 4096));
+            byte[] buf = new byte[8192];
+            while (!inflater.finished()) {
+                int n = inflater.inflate(buf);
+                if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+                    return null; // truncated stream
+                }
+                out.write(buf, 0, n);
+                if (out.size() > maxBytes) {
+                    return null;
+                }
+            }
+            return out.toByteArray();
+        } catch (DataFormatException e) {
+            return null;
+        } finally {
+            inflater.end();
+        }
+    }
+
+    // ---- GIF -----------------------------------------------------------------------------------
+
+    /** The logical screen size of a GIF, {@code {width, height}}, or {@code null}. */
+    static int[] gifScreen(byte[] d) {
+        return isGif(d) && d.length >= 10 ? new int[] {u16le(d, 6), u16le(d, 8)} : null;
+    }
+
+    // ---- WebP animation ------------------------------------------------------------------------
+
+    /** Where an animated WebP puts one frame, and how it is blended and disposed. */
+    record WebPFrame(int x, int y, int width, int height, boolean blend, boolean disposeToBackground) {
+    }
+
+    /** An animated WebP's canvas and frames. */
+    record WebPAnimation(int canvasWidth, int canvasHeight, List<WebPFrame> frames) {
+    }
+
+    /**
+     * The canvas and the first {@code maxFrames} frames of an animated WebP, or {@code null} if the
+     * data is not an animated WebP (or its VP8X header is malformed).
+     */
+    static WebPAnimation webpAnimation(byte[] d, int maxFrames) {
+        if (!isWebP(d) || d.length < 30 || !fourCC(d, 12, "VP8X") || u32le(d, 16) < 10) {
+            return null;
+        }
+        boolean animated = (d[20] & 0x02) != 0;
+        if (!animated) {
+            return null;
+        }
+        int canvasWidth = 1 + u24le(d, 24);
+        int canvasHeight = 1 + u24le(d, 27);
+        List<WebPFrame> frames = new ArrayList<>();
+        for (int i = 12; i + 8 <= d.length && frames.size() < maxFrames; ) {
+            long length = u32le(d, i + 4);
+            if (length > d.length - i - 8) {
+                break;
+            }
+            int body = i + 8;
+            if (fourCC(d, i, "ANMF") && length >= 16) {
+                int flags = d[body + 15] & 0xFF;
+                frames.add(new WebPFrame(2 * u24le(d, body), 2 * u24le(d, body + 3),
+                        1 + u24le(d, body + 6), 1 + u24le(d, body + 9),
+                        (flags & 0x02) == 0, (flags & 0x01) != 0));
+            }
+            i = body + (int) length + (int) (length & 1);
+        }
+        return new WebPAnimation(canvasWidth, canvasHeight, List.copyOf(frames));
+    }
+
+    // ---- Byte helpers ----------------------------------------------------------------------------
+
+    private static boolean fourCC(byte[] d, int at, String code) {
+        return startsWith(d, at, code);
+    }
+
+    private static boolean startsWith(byte[] d, int at, String s) {
+        byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
+        if (at < 0 || at + b.length > d.length) {
+            return false;
+        }
+        for (int k = 0; k < b.length; k++) {
+            if (d[at + k] != b[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int u16(byte[] d, int at, boolean little) {
+        return little ? u16le(d, at) : u16be(d, at);
+    }
+
+    private static long u32(byte[] d, int at, boolean little) {
+        return little ? u32le(d, at) : u32be(d, at);
+    }
+
+    private static int u16be(byte[] d, int at) {
+        return (d[at] & 0xFF) << 8 | (d[at + 1] & 0xFF);
+    }
+
+    private static int u16le(byte[] d, int at) {
+        return (d[at + 1] & 0xFF) << 8 | (d[at] & 0xFF);
+    }
+
+    private static int u24le(byte[] d, int at) {
+        return (d[at + 2] & 0xFF) << 16 | (d[at + 1] & 0xFF) << 8 | (d[at] & 0xFF);
+    }
+
+    private static long u32be(byte[] d, int at) {
+        return ((long) u16be(d, at) << 16) | u16be(d, at + 2);
+    }
+
+    private static long u32le(byte[] d, int at) {
+        return ((long) u16le(d, at + 2) << 16) | u16le(d, at);
+    }
+}

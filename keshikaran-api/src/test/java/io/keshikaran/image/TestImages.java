@@ -1,0 +1,67 @@
+package io.keshikaran.image;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Helpers shared by the decoder tests: fixture paths and pixel comparisons. */
+final class TestImages {
+    private TestImages() {
+    }
+
+    /** {@code fixtures/formats}, passed by Surefire as the {@code keshikaran.fixtures} property. */
+    static Path formats() {
+        String dir = System.getProperty("keshikaran.fixtures");
+        Path p = (dir != null ? Path.of(dir) : Path.of("..", "fixtures")).resolve("formats");
+        if (!Files.isDirectory(p)) {
+            throw new IllegalStateException("fixtures folder not found: " + p.toAbsolutePath()
+                    + " (generate it with tools/make-format-fixtures.sh)");
+        }
+        return p;
+    }
+
+    static Path format(String name) {
+        return formats().resolve(name);
+    }
+
+    /** Mean absolute difference per sample over a rectangle, 0..255. */
+    static double meanDiff(RgbImage a, RgbImage b, int x0, int y0, int x1, int y1) {
+        if (a.width() != b.width() || a.height() != b.height()) {
+            throw new AssertionError("sizes differ: " + a + " vs " + b);
+        }
+        long sum = 0;
+        long n = 0;
+        for (int y = y0; y < y1; y++) {
+            for (int x = x0; x < x1; x++) {
+                for (int c = 0; c < 3; c++) {
+                    sum += Math.abs(a.sample(x, y, c) - b.sample(x, y, c));
+                    n++;
+                }
+            }
+        }
+        return (double) sum / n;
+    }
+
+    static double meanDiff(RgbImage a, RgbImage b) {
+        return meanDiff(a, b, 0, 0, a.width(), a.height());
+    }
+
+    /** The mean of each channel over the whole image. */
+    static double[] meanColour(RgbImage image) {
+        double[] m = new double[3];
+        for (int y = 0; y < image.height(); y++) {
+            for (int x = 0; x < image.width(); x++) {
+                for (int c = 0; c < 3; c++) {
+                    m[c] += image.sample(x, y, c);
+                }
+            }
+        }
+        for (int c = 0; c < 3; c++) {
+            m[c] /= image.pixelCount();
+        }
+        return m;
+    }
+
+    static int[] pixel(RgbImage image, int x, int y) {
+        return new int[] {image.sample(x, y, 0), image.sample(x, y, 1), image.sample(x, y, 2)};
+    }
+}

@@ -1,0 +1,208 @@
+package io.keshikaran.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The CLI on every kind of image input (fixtures/formats): animations with per-frame JSON, the
+ * pixel-semantics flags, standard input, and bad inputs that must each get one line on stderr
+ * while the batch goes on.
+ */
+class ImageInputsCommandTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private static Path format(String name) {
+        return Path.of(System.getProperty("keshikaran.fixtures", "../fixtures"), "formats", name);
+    }
+
+    private record Run(int exitCode, String out, String err) {
+        static Run of(String... args) {
+            var cl = Main.newCommandLine();
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            cl.setOut(new PrintWriter(out, true));
+            cl.setErr(new PrintWriter(err, true));
+            int code = cl.execute(args);
+            return new Run(code, out.toString(), err.toString());
+        }
+
+        static Run withStdin(byte[] stdin, String... args) {
+            InputStream saved = System.in;
+            System.setIn(new ByteArrayInputStream(stdin));
+            try {
+                return of(args);
+            } finally {
+                System.setIn(saved);
+            }
+        }
+
+        List<JsonNode> json() throws Exception {
+            List<JsonNode> nodes = new ArrayList<>();
+            for (String line : out.lines().toList()) {
+                nodes.add(MAPPER.readTree(line));
+            }
+            return nodes;
+        }
+    }
+
+    @Test
+    void animatedInputsListEveryFrameInJson() throws Exception {
+        Run run = Run.of("--json", format("gif-animated.gif").toString(), format("jpeg-baseline.jpg").toString());
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
+        JsonNode gif = run.json().get(0);
+        JsonNode frames = gif.path("frames");
+        assertThat(frames.size()).isEqualTo(3);
+        double max = 0;
+        for (int i = 0; i < 3; i++) {
+            assertThat(frames.get(i).path("index").asInt()).isEqualTo(i);
+            max = Math.max(max, frames.get(i).path("score").asDouble());
+        }
+        assertThat(gif.path("score").asDouble()).isEqualTo(max);
+        assertThat(run.json().get(1).has("frames")).as("still images have no frames").isFalse();
+    }
+
+    @Test
+    void frameFlagsChooseSamplingAndAggregate() throws Exception {
+        String webp = format("webp-animated.webp").toString();
+        JsonNode mean = Run.of("--json", "--frame-aggregate", "mean", webp).json().get(0);
+        double sum = 0;
+        for (JsonNode f : mean.path("frames")) {
+            sum += f.path("score").asDouble();
+        }
+        assertThat(mean.path("score").asDouble()).isCloseTo(sum / 3, within(1e-9));
+        JsonNode stepped = Run.of("--json", "--frame-step", "2", webp).json().get(0);
+        assertThat(stepped.path("frames").findValuesAsText("index")).containsExactly("0", "2");
+        JsonNode first = Run.of("--json", "--max-frames", "1", webp).json().get(0);
+        assertThat(first.path("frames").size()).isEqualTo(1);
+        assertThat(Run.of("--max-frames", "0", webp).exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(Run.of("--frame-aggregate", "median", webp).exitCode()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void orientationAndTransparencyFlagsChangeThePixels() throws Exception {
+        // A lossless PNG storing the photo turned, with EXIF orientation 6: applying the tag gives
+        // exactly the upright photo's probabilities; ignoring it does not.
+        String rotated = format("png-exif-orientation-6.png").toString();
+        JsonNode applied = Run.of("--json", rotated).json().get(0).path("probabilities");
+        JsonNode ignored = Run.of("--json", "--exif-orientation", "ignore", rotated).json().get(0).path("probabilities");
+        JsonNode upright = Run.of("--json", format("png-named-as.jpg").toString()).json().get(0).path("probabilities");
+        assertThat(distance(applied, upright)).isLessThan(1e-6);
+        assertThat(distance(ignored, upright)).isGreaterThan(1e-3);
+
+        String rgba = format("alpha/grace-hopper-frame.png").toString();
+        double fill = Run.of("--json", rgba).json().get(0).path("score").asDouble();
+        double keep = Run.of("--json", "--transparency", "keep", rgba).json().get(0).path("score").asDouble();
+        double black = Run.of("--json", "--background", "#000000", rgba).json().get(0).path("score").asDouble();
+        assertThat(fill).isNotEqualTo(keep);
+        // The file stores black under its transparent frame: filling with black is keeping it.
+        assertThat(black).isCloseTo(keep, within(1e-6));
+        assertThat(Run.of("--background", "pink", rgba).exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(Run.of("--transparency", "maybe", rgba).exitCode()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    private static double distance(JsonNode a, JsonNode b) {
+        double sum = 0;
+        for (var it = a.fieldNames(); it.hasNext(); ) {
+            String label = it.next();
+            sum += Math.abs(a.path(label).asDouble() - b.path(label).asDouble());
+        }
+        return sum / 2;
+    }
+
+    @Test
+    void dashReadsTheImageFromStandardInput() throws Exception {
+        byte[] webp = Files.readAllBytes(format("webp-lossy.webp"));
+        Run run = Run.withStdin(webp, "-");
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(run.out()).matches("0\\.\\d\\d\\R");
+        Run json = Run.withStdin(Files.readAllBytes(format("gif-animated.gif")), "--json", "-");
+        assertThat(json.json().get(0).path("file").asText()).isEqualTo("-");
+        assertThat(json.json().get(0).path("frames").size()).isEqualTo(3);
+        Run empty = Run.withStdin(new byte[0], "-");
+        assertThat(empty.exitCode()).isEqualTo(ExitCodes.ALL_FAILED);
+        assertThat(empty.err()).contains("keshikaran: -: empty file");
+    }
+
+    @Test
+    void everyKindOfBadInputGetsOneLineAndTheBatchGoesOn() throws Exception {
+        String[][] cases = {
+            {"empty.jpg", "empty file"},
+            {"truncated.jpg", "corrupt or truncated JPEG data"},
+            {"truncated.png", "corrupt or truncated PNG data"},
+            {"truncated.webp", "corrupt or truncated WEBP data"},
+            {"truncated-animated.gif", "corrupt or truncated GIF data (frame 1)"},
+            {"random.bin", "not a recognised image format"},
+            {"text.png", "not an image (the content is text)"},
+            {"missing.jpg", "no such file"},
+            {"png-claims-100000x100000.png", "over the limit of 100000000 pixels"},
+        };
+        List<String> args = new ArrayList<>(List.of("--json"));
+        for (String[] c : cases) {
+            args.add(format(c[0]).toString());
+        }
+        args.add(format("jpeg-baseline.jpg").toString());
+        boolean proc = Files.exists(Path.of("/proc/self/mem"));
+        if (proc) {
+            args.add("/proc/self/mem"); // a file whose read fails, even for root
+        }
+        Run run = Run.of(args.toArray(String[]::new));
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.SOME_FAILED);
+        List<String> errLines = run.err().lines().filter(l -> l.startsWith("keshikaran: ")).toList();
+        for (String[] c : cases) {
+            assertThat(errLines).as(c[0]).anySatisfy(l -> assertThat(l).startsWith("keshikaran: " + format(c[0]) + ": ").contains(c[1]));
+        }
+        if (proc) {
+            assertThat(errLines).anySatisfy(l -> assertThat(l).isEqualTo("keshikaran: /proc/self/mem: cannot read file: Input/output error"));
+        }
+        assertThat(run.err()).doesNotContain("Exception").doesNotContain("\tat ");
+        List<JsonNode> json = run.json();
+        assertThat(json).hasSize(cases.length + 1 + (proc ? 1 : 0));
+        assertThat(json).filteredOn(n -> n.has("score")).hasSize(1);
+
+        // --verbose adds the stack traces.
+        Run verbose = Run.of("--verbose", format("truncated.jpg").toString(), format("jpeg-baseline.jpg").toString());
+        assertThat(verbose.exitCode()).isEqualTo(ExitCodes.SOME_FAILED);
+        assertThat(verbose.err()).contains("InvalidImageException").contains("\tat ");
+    }
+
+    @Test
+    void aFolderNamedLikeAnImageIsScannedNotDecoded() {
+        // The CLI treats directories as folders to scan; directory.jpg holds no image.
+        Path dir = format("directory.jpg");
+        assumeTrue(Files.isDirectory(dir));
+        Run run = Run.of(dir.toString(), format("jpeg-baseline.jpg").toString());
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(run.out().lines()).hasSize(1);
+    }
+
+    @Test
+    void everyFormatFixtureIsClassified() throws Exception {
+        List<String> good = List.of("jpeg-baseline.jpg", "jpeg-progressive.jpg", "jpeg-gray.jpg", "jpeg-cmyk.jpg",
+                "jpeg-ycck.jpg", "jpeg-adobergb.jpg", "png-gray.png", "png-palette.png", "png-palette-trns.png",
+                "png-rgb-trns.png", "png-rgba.png", "png-16bit.png", "png-16bit-rgba.png", "png-interlaced.png",
+                "png-adobergb.png", "gif-static.gif", "gif-transparent.gif", "gif-animated.gif",
+                "webp-lossy.webp", "webp-lossless.webp", "webp-lossy-alpha.webp", "webp-lossless-alpha.webp",
+                "webp-animated.webp", "bmp-24.bmp", "bmp-8bit-palette.bmp", "bmp-32-alpha.bmp",
+                "tiny-1x1.png", "tiny-1x1.jpg", "tiny-1x1.webp", "tiny-1x64.png", "tiny-64x1.gif", "png-named-as.jpg");
+        List<String> args = new ArrayList<>(List.of("--json"));
+        good.forEach(f -> args.add(format(f).toString()));
+        Run run = Run.of(args.toArray(String[]::new));
+        assertThat(run.err().lines()).noneMatch(l -> l.startsWith("keshikaran: " + format("")));
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(run.json()).hasSize(good.size()).allSatisfy(n -> assertThat(n.path("score").isNumber()).isTrue());
+    }
+}

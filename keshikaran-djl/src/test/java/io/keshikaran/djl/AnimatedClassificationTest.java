@@ -1,0 +1,134 @@
+package io.keshikaran.djl;
+
+import io.keshikaran.BatchOptions;
+import io.keshikaran.Classification;
+import io.keshikaran.ClassificationResult;
+import io.keshikaran.Classifier;
+import io.keshikaran.FrameScore;
+import io.keshikaran.image.DecodeOptions;
+import io.keshikaran.image.DecodedImage;
+import io.keshikaran.image.ImageDecoder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * Animated GIF and WebP files: each sampled frame is classified (in one engine call) and the file's
+ * score aggregates them. The fixtures' frames are known pictures: a photo, a drawing, and the
+ * drawing with a photo patch (tools/make-format-fixtures.sh).
+ */
+class AnimatedClassificationTest {
+    private static Classifier classifier;
+
+    @BeforeAll
+    static void load() throws Exception {
+        // The label expectations below are mobilenet_v2's (see the lossy-WebP note), whatever the default model is.
+        classifier = Classifier.builder().optModel("mobilenet_v2").build();
+    }
+
+    @AfterAll
+    static void close() {
+        classifier.close();
+    }
+
+    private static Path format(String name) {
+        return Fixtures.root().resolve("formats").resolve(name);
+    }
+
+    @Test
+    void everySampledFrameIsScoredAndTheMaximumIsTheFilesScore() throws Exception {
+        for (String file : List.of("gif-animated.gif", "webp-animated.webp", "webp-animated-lossy.webp")) {
+            Classification c = classifier.classify(format(file));
+            assertThat(c.frames()).extracting(FrameScore::index).containsExactly(0, 1, 2);
+            // Frame 0 is a photo of horses, frame 1 a drawing: the model must tell them apart.
+            // (Not in the lossy copy: WebP q80 smooths the drawing until mobilenet_v2 calls it
+            // Neutral, and libwebp's own decoding of that frame gets the same answer.)
+            assertThat(top(c.frames().get(0))).as(file).isEqualTo("Neutral");
+            if (!file.contains("lossy")) {
+                assertThat(top(c.frames().get(1))).as(file).isEqualTo("Drawing");
+            }
+            FrameScore max = c.frames().stream().max((a, b) -> Double.compare(a.score(), b.score())).orElseThrow();
+            assertThat(c.score()).isEqualTo(max.score());
+            assertThat(c.probabilities()).isEqualTo(max.probabilities());
+        }
+    }
+
+    @Test
+    void batchedFrameScoresEqualClassifyingEachFrameAlone() throws Exception {
+        DecodedImage decoded = ImageDecoder.withDefaults().decodeFrames(format("gif-animated.gif"));
+        Classification c = classifier.classify(format("gif-animated.gif"));
+        for (int i = 0; i < decoded.frames().size(); i++) {
+            Classification alone = classifier.classify(decoded.frames().get(i).image(), "frame " + i);
+            for (String label : alone.probabilities().keySet()) {
+                assertThat((double) c.frames().get(i).probabilities().get(label)).as("frame %d %s", i, label)
+                        .isCloseTo(alone.probability(label), within(1e-5));
+            }
+        }
+    }
+
+    @Test
+    void meanAggregateAveragesTheFrames() throws Exception {
+        try (Classifier mean = Classifier.builder()
+                .optDecodeOptions(DecodeOptions.builder().optFrameAggregate(DecodeOptions.FrameAggregate.MEAN).build())
+                .build()) {
+            Classification c = mean.classify(format("webp-animated.webp"));
+            double expected = c.frames().stream().mapToDouble(FrameScore::score).average().orElseThrow();
+            assertThat(c.score()).isCloseTo(expected, within(1e-9));
+            for (String label : c.probabilities().keySet()) {
+                double p = c.frames().stream().mapToDouble(f -> f.probabilities().get(label)).average().orElseThrow();
+                assertThat((double) c.probability(label)).isCloseTo(p, within(1e-6));
+            }
+        }
+    }
+
+    @Test
+    void frameSamplingOptionsReachTheClassifier() throws Exception {
+        try (Classifier everySecond = Classifier.builder()
+                .optDecodeOptions(DecodeOptions.builder().optFrameStep(2).build()).build();
+             Classifier nsfwjs = Classifier.builder().optModel("mobilenet_v2")
+                     .optDecodeOptions(DecodeOptions.nsfwjsCompatible()).build()) {
+            assertThat(everySecond.classify(format("gif-animated.gif")).frames()).extracting(FrameScore::index).containsExactly(0, 2);
+            Classification first = nsfwjs.classify(format("gif-animated.gif"));
+            assertThat(first.frames()).extracting(FrameScore::index).containsExactly(0);
+            assertThat(top(first.frames().get(0))).isEqualTo("Neutral");
+        }
+    }
+
+    @Test
+    void stillImagesHaveNoFrames() throws Exception {
+        assertThat(classifier.classify(Fixtures.image("dog.jpg")).frames()).isEmpty();
+        assertThat(classifier.classify(format("gif-static.gif")).frames()).isEmpty();
+    }
+
+    @Test
+    void bytesStreamsAndBatchesGiveTheSameFrames() throws Exception {
+        Path gif = format("gif-animated.gif");
+        Classification fromPath = classifier.classify(gif);
+        Classification fromBytes = classifier.classify(Files.readAllBytes(gif), "gif");
+        Classification fromStream;
+        try (InputStream in = Files.newInputStream(gif)) {
+            fromStream = classifier.classify(in, "-");
+        }
+        assertThat(fromBytes.frames()).isEqualTo(fromPath.frames());
+        assertThat(fromStream.frames()).isEqualTo(fromPath.frames());
+        List<Path> inputs = List.of(gif, Fixtures.image("dog.jpg"), format("webp-animated.webp"), format("truncated-animated.gif"));
+        List<ClassificationResult> batch = classifier.classifyAll(inputs, BatchOptions.defaults().withBatchSize(4));
+        assertThat(batch.get(0).classification().orElseThrow().frames()).hasSize(3);
+        assertThat(batch.get(0).classification().orElseThrow().score()).isCloseTo(fromPath.score(), within(1e-5));
+        assertThat(batch.get(1).classification().orElseThrow().frames()).isEmpty();
+        assertThat(batch.get(2).classification().orElseThrow().frames()).hasSize(3);
+        assertThat(batch.get(3).error().orElseThrow().reason()).startsWith("corrupt or truncated GIF data (frame 1)");
+    }
+
+    private static String top(FrameScore frame) {
+        return frame.probabilities().entrySet().stream().max(java.util.Map.Entry.comparingByValue()).orElseThrow().getKey();
+    }
+}
