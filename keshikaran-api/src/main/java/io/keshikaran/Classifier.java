@@ -226,7 +226,10 @@ public interface Classifier extends AutoCloseable {
             return this;
         }
 
-        /** Threads one inference may use inside the engine; default chosen by the backend. */
+        /**
+         * Threads one inference may use inside the engine; default chosen by the backend. On PyTorch
+         * this pool is process-wide: the first PyTorch classifier's value applies to all.
+         */
         public Builder optIntraOpThreads(int threads) {
             if (threads < 1) {
                 throw new IllegalArgumentException("intraOpThreads must be at least 1, got " + threads);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.keshikaran.ModelDescription;
 import io.keshikaran.ModelException;
+import io.keshikaran.ModelPreset;
 import io.keshikaran.OutputActivation;
 import io.keshikaran.preprocess.ChannelOrder;
 import io.keshikaran.preprocess.CropMode;
@@ -45,6 +46,18 @@ public final class ModelDescriptors {
      * @throws ModelException if it is not valid JSON or a field is missing or invalid
      */
     public static Descriptor read(InputStream in, String where) throws ModelException {
+        return read(in, where, null);
+    }
+
+    /**
+     * Parses a descriptor. A descriptor may name a {@link ModelPreset} in {@code "preset"}; then every
+     * other field is optional and overrides the preset's value.
+     *
+     * @param where        names the descriptor in error messages
+     * @param fallbackName the model's name when the descriptor has none (the model file's name), or null
+     * @throws ModelException if it is not valid JSON or a field is missing or invalid
+     */
+    public static Descriptor read(InputStream in, String where, String fallbackName) throws ModelException {
         JsonNode root;
         try {
             root = MAPPER.readTree(in);
@@ -57,31 +70,32 @@ public final class ModelDescriptors {
             throw new ModelException(where + ": a model descriptor must be a JSON object");
         }
         try {
-            JsonNode input = object(root, "input", where);
-            JsonNode output = object(root, "output", where);
-            PreprocessingSpec.Builder spec = PreprocessingSpec.builder()
-                    .setSize(integer(input, "height", where), integer(input, "width", where))
-                    .optLayout(enumValue(input, "layout", Layout.class, Layout.NHWC, where))
-                    .optChannelOrder(enumValue(input, "channelOrder", ChannelOrder.class, ChannelOrder.RGB, where))
-                    .optPixelDivisor((float) number(input, "pixelDivisor", 255.0, where))
-                    .optNormalization(floats(input, "mean", new float[] {0, 0, 0}, where),
-                            floats(input, "std", new float[] {1, 1, 1}, where))
-                    .optResize(enumValue(input, "resize", ResizeMethod.class, ResizeMethod.BILINEAR_ALIGN_CORNERS, where));
-            CropMode crop = enumValue(input, "crop", CropMode.class, CropMode.NONE, where);
-            if (crop == CropMode.CENTER) {
-                spec.optCenterCrop(integer(input, "resizeHeight", where), integer(input, "resizeWidth", where));
+            ModelDescription base = null;
+            if (root.hasNonNull("preset")) {
+                try {
+                    base = ModelPreset.fromId(text(root, "preset", null, where)).description();
+                } catch (IllegalArgumentException e) {
+                    throw new ModelException(where + ": field 'preset': " + e.getMessage(), e);
+                }
             }
-            List<String> labels = strings(output, "labels", where);
+            JsonNode input = base == null ? object(root, "input", where) : optionalObject(root, "input", where);
+            JsonNode output = base == null ? object(root, "output", where) : optionalObject(root, "output", where);
+            PreprocessingSpec.Builder spec = preprocessing(input, base == null ? null : base.preprocessing(), where);
+            List<String> labels = output.has("labels") || base == null
+                    ? strings(output, "labels", where) : base.labels();
             JsonNode score = root.get("score");
-            List<String> scoreLabels = score != null ? strings(score, "labels", where) : labels;
+            List<String> scoreLabels = score != null ? strings(score, "labels", where)
+                    : base != null && !output.has("labels") ? base.scoreLabels() : labels;
+            String name = text(root, "name", base != null && fallbackName == null ? base.name() : fallbackName, where);
             ModelDescription description = ModelDescription.builder()
-                    .setName(text(root, "name", null, where))
-                    .optVersion(text(root, "version", "unversioned", where))
-                    .optSource(text(root, "source", "unknown", where))
-                    .optLicense(text(root, "license", "unknown", where))
+                    .setName(name)
+                    .optVersion(text(root, "version", base != null ? base.version() : "unversioned", where))
+                    .optSource(text(root, "source", base != null ? base.source() : "unknown", where))
+                    .optLicense(text(root, "license", base != null ? base.license() : "unknown", where))
                     .setPreprocessing(spec.build())
                     .setLabels(labels)
-                    .optActivation(enumValue(output, "activation", OutputActivation.class, OutputActivation.NONE, where))
+                    .optActivation(enumValue(output, "activation", OutputActivation.class,
+                            base != null ? base.activation() : OutputActivation.NONE, where))
                     .setScoreLabels(scoreLabels)
                     .build();
             JsonNode files = root.path("files");
@@ -92,6 +106,53 @@ public final class ModelDescriptors {
         } catch (IllegalArgumentException e) {
             throw new ModelException(where + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The {@code input} object over a base spec (a preset's), or over the defaults when there is none. */
+    private static PreprocessingSpec.Builder preprocessing(JsonNode input, PreprocessingSpec base, String where)
+            throws ModelException {
+        PreprocessingSpec.Builder spec = base != null ? base.toBuilder() : PreprocessingSpec.builder();
+        int height = base != null && !input.has("height") ? base.height() : integer(input, "height", where);
+        int width = base != null && !input.has("width") ? base.width() : integer(input, "width", where);
+        spec.setSize(height, width)
+                .optLayout(enumValue(input, "layout", Layout.class, base != null ? base.layout() : Layout.NHWC, where))
+                .optChannelOrder(enumValue(input, "channelOrder", ChannelOrder.class,
+                        base != null ? base.channelOrder() : ChannelOrder.RGB, where))
+                .optPixelDivisor((float) number(input, "pixelDivisor", base != null ? base.pixelDivisor() : 255.0, where))
+                .optNormalization(floats(input, "mean", base != null ? base.mean() : new float[] {0, 0, 0}, where),
+                        floats(input, "std", base != null ? base.std() : new float[] {1, 1, 1}, where))
+                .optResize(enumValue(input, "resize", ResizeMethod.class,
+                        base != null ? base.resize() : ResizeMethod.BILINEAR_ALIGN_CORNERS, where));
+        CropMode crop = enumValue(input, "crop", CropMode.class, base != null ? base.crop() : CropMode.NONE, where);
+        if (crop == CropMode.CENTER) {
+            boolean inherit = base != null && base.crop() == CropMode.CENTER;
+            spec.optCenterCrop(inherit && !input.has("resizeHeight") ? base.resizeHeight() : integer(input, "resizeHeight", where),
+                    inherit && !input.has("resizeWidth") ? base.resizeWidth() : integer(input, "resizeWidth", where));
+        } else {
+            spec.optSquash();
+            for (String field : List.of("resizeHeight", "resizeWidth")) {
+                int size = field.equals("resizeHeight") ? height : width;
+                if (input.has(field) && integer(input, field, where) != size) {
+                    throw new ModelException(where + ": field '" + field + "' differs from the input size, which needs "
+                            + "\"crop\": \"CENTER\" (without a crop the image is resized straight to the input size)");
+                }
+            }
+        }
+        if (input.has("jpegRoundTripQuality")) {
+            spec.optJpegRoundTrip(integer(input, "jpegRoundTripQuality", where));
+        }
+        return spec;
+    }
+
+    private static JsonNode optionalObject(JsonNode node, String field, String where) throws ModelException {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return MAPPER.createObjectNode();
+        }
+        if (!v.isObject()) {
+            throw new ModelException(where + ": field '" + field + "' must be an object");
+        }
+        return v;
     }
 
     private static JsonNode object(JsonNode node, String field, String where) throws ModelException {

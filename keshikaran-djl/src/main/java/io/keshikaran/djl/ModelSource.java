@@ -93,10 +93,14 @@ final class ModelSource {
             Path descriptor = path.toAbsolutePath().resolveSibling(ModelDescriptors.FILE_NAME);
             if (!Files.isRegularFile(descriptor)) {
                 throw new ModelException(ref + ": no model description: put a " + ModelDescriptors.FILE_NAME
-                        + " beside it (see docs/model-descriptor.md) or pass one with optModelDescription");
+                        + " beside it (see docs/model-descriptor.md), or pass a preset (optPreset) or a description "
+                        + "(optModelDescription)");
             }
             try (InputStream in = Files.newInputStream(descriptor)) {
-                description = ModelDescriptors.read(in, descriptor.toString()).description();
+                String file = path.getFileName().toString();
+                int dot = file.lastIndexOf('.');
+                description = ModelDescriptors.read(in, descriptor.toString(), dot > 0 ? file.substring(0, dot) : file)
+                        .description();
             } catch (IOException e) {
                 throw new ModelException(descriptor + ": cannot read model description: " + e.getMessage(), e);
             }

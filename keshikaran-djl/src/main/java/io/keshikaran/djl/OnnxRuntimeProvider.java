@@ -1,5 +1,6 @@
 package io.keshikaran.djl;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,8 +28,11 @@ public final class OnnxRuntimeProvider extends DjlClassifierProvider {
     }
 
     @Override
-    String engineMarkerClass() {
-        return "ai.djl.onnxruntime.engine.OrtEngineProvider";
+    List<Requirement> requirements() {
+        return List.of(
+                new Requirement("ai.djl.onnxruntime:onnxruntime-engine:0.36.0", "ai.djl.onnxruntime.engine.OrtEngineProvider"),
+                // A transitive dependency of the engine; named in case a build excluded it.
+                new Requirement("com.microsoft.onnxruntime:onnxruntime", "ai.onnxruntime.OrtEnvironment", true));
     }
 
     @Override
@@ -39,11 +43,6 @@ public final class OnnxRuntimeProvider extends DjlClassifierProvider {
     @Override
     String fileExtension() {
         return ".onnx";
-    }
-
-    @Override
-    String dependencyHint() {
-        return "ai.djl.onnxruntime:onnxruntime-engine:0.36.0";
     }
 
     @Override

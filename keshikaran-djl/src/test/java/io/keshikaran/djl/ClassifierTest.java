@@ -2,7 +2,6 @@ package io.keshikaran.djl;
 
 import io.keshikaran.Classification;
 import io.keshikaran.Classifier;
-import io.keshikaran.EngineUnavailableException;
 import io.keshikaran.InvalidImageException;
 import io.keshikaran.ModelDescription;
 import io.keshikaran.ModelException;
@@ -45,8 +44,8 @@ class ClassifierTest {
     }
 
     @Test
-    void defaultsToMobileNetV2OnOnnxRuntime() {
-        assertThat(classifier.model().name()).isEqualTo("mobilenet_v2");
+    void defaultsToMobileNetV2MidOnOnnxRuntime() {
+        assertThat(classifier.model().name()).isEqualTo(Classifier.DEFAULT_MODEL).isEqualTo("mobilenet_v2_mid");
         assertThat(classifier.model().engine()).isEqualTo("onnxruntime");
         assertThat(classifier.model().license()).isEqualTo("MIT");
         assertThat(classifier.description().labels()).containsExactly("Drawing", "Hentai", "Neutral", "Porn", "Sexy");
@@ -152,7 +151,7 @@ class ClassifierTest {
                 .setPreprocessing(io.keshikaran.preprocess.PreprocessingSpec.nsfwjs(100)).build();
         assertThatThrownBy(() -> Classifier.builder().optModelDescription(wrongSize).build())
                 .isInstanceOf(ModelException.class)
-                .hasMessageContaining("bundled model 'mobilenet_v2'")
+                .hasMessageContaining("bundled model '" + Classifier.DEFAULT_MODEL + "'")
                 .hasMessageContaining("does not accept the described input [1, 100, 100, 3]");
     }
 
@@ -163,17 +162,6 @@ class ClassifierTest {
         assertThatThrownBy(() -> Classifier.builder().optModelDescription(threeLabels).build())
                 .isInstanceOf(ModelException.class)
                 .hasMessageContaining("outputs 5 values per image but the description has 3 labels");
-    }
-
-    @Test
-    void requestingAnEngineThatIsNotInstalledSaysWhatToAdd() {
-        assertThatThrownBy(() -> Classifier.builder().optEngine("pytorch").build())
-                .isInstanceOf(EngineUnavailableException.class)
-                .hasMessageContaining("ai.djl.pytorch:pytorch-engine");
-        assertThatThrownBy(() -> Classifier.builder().optEngine("tensorflow").build())
-                .isInstanceOf(EngineUnavailableException.class)
-                .hasMessageContaining("unknown engine 'tensorflow'")
-                .hasMessageContaining("onnxruntime");
     }
 
     @Test
