@@ -67,6 +67,29 @@ class ClassifyCommandTest {
         assertThat(node.path("score").asDouble()).isCloseTo(sum, org.assertj.core.data.Offset.offset(1e-6));
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"mobilenet_v2_mid", "mobilenet_v2", "inception_v3"})
+    void everyBundledModelIsSelectableByNameAndGivesNsfwjssProbabilities(String model) throws Exception {
+        Run run = Run.of("--json", "--model", model, fixture("cat-chelsea.png").toString());
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
+        JsonNode node = new ObjectMapper().readTree(run.out().strip());
+        assertThat(node.path("model").asText()).isEqualTo(model + "@nsfwjs-4.4.0");
+        JsonNode nsfwjs = new ObjectMapper().readTree(fixture("cat-chelsea.png").getParent().getParent()
+                .resolve("expected/nsfwjs-4.4.0.json").toFile()).path("models").path(model).path("cat-chelsea.png");
+        List<String> labels = List.of("Drawing", "Hentai", "Neutral", "Porn", "Sexy");
+        for (int i = 0; i < labels.size(); i++) {
+            assertThat(node.path("probabilities").path(labels.get(i)).asDouble()).as("%s P(%s)", model, labels.get(i))
+                    .isCloseTo(nsfwjs.get(i).asDouble(), org.assertj.core.data.Offset.offset(1e-3));
+        }
+    }
+
+    @Test
+    void theDefaultModelIsMobileNetV2Mid() throws Exception {
+        Run run = Run.of("--json", fixture("cat-chelsea.png").toString());
+        assertThat(new ObjectMapper().readTree(run.out().strip()).path("model").asText())
+                .isEqualTo("mobilenet_v2_mid@nsfwjs-4.4.0");
+    }
+
     @Test
     void unreadableFilesAreReportedAndTheRestIsClassified(@TempDir Path dir) throws Exception {
         Path text = Files.writeString(dir.resolve("notes.jpg"), "hello");

@@ -2,6 +2,7 @@ package io.keshikaran.converter;
 
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /** Keras activation functions (the {@code activation} attribute and the {@code Activation} layer). */
 final class Activations {
@@ -46,21 +47,33 @@ final class Activations {
      * @return the activated tensor ({@code x} itself for {@code linear})
      */
     static KerasTensor apply(LayerContext ctx, KerasTensor x, String activation) {
-        OnnxGraphBuilder g = ctx.graph();
+        return apply(ctx.graph(), x, activation, ctx::outputName);
+    }
+
+    /**
+     * Applies an activation; shared by the layers and graph converters.
+     *
+     * @param g the graph
+     * @param x the pre-activation tensor
+     * @param activation one of {@link #SUPPORTED}
+     * @param out reserves the output's name; not called for {@code linear}
+     * @return the activated tensor ({@code x} itself for {@code linear})
+     */
+    static KerasTensor apply(OnnxGraphBuilder g, KerasTensor x, String activation, Supplier<String> out) {
         if (isLinear(activation)) {
             return x;
         }
-        String out = ctx.outputName();
+        String name = out.get();
         switch (activation) {
-            case "relu" -> g.node("Relu", List.of(x.onnxName()), out);
-            case "relu6" -> g.node("Clip", List.of(x.onnxName(), g.floatScalar(0f), g.floatScalar(6f)), out);
-            case "sigmoid" -> g.node("Sigmoid", List.of(x.onnxName()), out);
-            case "tanh" -> g.node("Tanh", List.of(x.onnxName()), out);
-            // Keras applies softmax over the last (channel) axis; in an NCHW tensor that is axis 1.
-            case "softmax" -> g.node("Softmax", List.of(x.onnxName()), out,
+            case "relu" -> g.node("Relu", List.of(x.onnxName()), name);
+            case "relu6" -> g.node("Clip", List.of(x.onnxName(), g.floatScalar(0f), g.floatScalar(6f)), name);
+            case "sigmoid" -> g.node("Sigmoid", List.of(x.onnxName()), name);
+            case "tanh" -> g.node("Tanh", List.of(x.onnxName()), name);
+            // Keras and tfjs apply softmax over the last (channel) axis; in an NCHW tensor that is axis 1.
+            case "softmax" -> g.node("Softmax", List.of(x.onnxName()), name,
                     List.of(OnnxGraphBuilder.intAttr("axis", x.onnxAxis(-1))));
             default -> throw new IllegalStateException("Unchecked activation " + activation);
         }
-        return x.renamed(out);
+        return x.renamed(name);
     }
 }

@@ -3,6 +3,7 @@ package io.keshikaran.converter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 import static io.keshikaran.converter.OnnxGraphBuilder.intAttr;
 import static io.keshikaran.converter.OnnxGraphBuilder.intsAttr;
@@ -45,18 +46,14 @@ final class Conv2DConverter implements LayerConverter {
         KerasTensor x = ctx.imageInput();
         long inChannels = x.dim(3);
         long outChannels;
-        String kernelName;
-        int group;
+        WeightTensor kernelWeight;
         if (depthwise) {
             int multiplier = config.integer("depth_multiplier", 1);
             if (multiplier < 1) {
                 throw ctx.unsupported("depth_multiplier", multiplier, "must be positive");
             }
             outChannels = inChannels * multiplier;
-            group = (int) inChannels;
-            kernelName = ctx.weightInput("depthwise_kernel",
-                    new long[] {kernel[0], kernel[1], inChannels, multiplier},
-                    new int[] {2, 3, 0, 1}, outChannels, 1, kernel[0], kernel[1]);
+            kernelWeight = ctx.weight("depthwise_kernel", kernel[0], kernel[1], inChannels, multiplier);
         } else {
             int filters = config.integer("filters", -1);
             if (filters < 1) {
@@ -67,25 +64,50 @@ final class Conv2DConverter implements LayerConverter {
                 throw ctx.unsupported("groups", groups, "only 1 is supported");
             }
             outChannels = filters;
-            group = 1;
-            kernelName = ctx.weightInput("kernel", new long[] {kernel[0], kernel[1], inChannels, filters},
-                    new int[] {3, 2, 0, 1}, filters, inChannels, kernel[0], kernel[1]);
+            kernelWeight = ctx.weight("kernel", kernel[0], kernel[1], inChannels, filters);
         }
-        List<String> inputs = new ArrayList<>(List.of(x.onnxName(), kernelName));
-        if (useBias) {
-            inputs.add(ctx.weightInput("bias", new long[] {outChannels}, null, outChannels));
-        }
-
+        WeightTensor biasWeight = useBias ? ctx.weight("bias", outChannels) : null;
         SpatialPadding h = SpatialPadding.of(ctx, padding, x.dim(1), kernel[0], strides[0]);
         SpatialPadding w = SpatialPadding.of(ctx, padding, x.dim(2), kernel[1], strides[1]);
-        String out = Activations.isLinear(activation) ? ctx.outputName() : ctx.name("conv");
-        ctx.graph().node("Conv", inputs, out, List.of(
+        KerasTensor y = emit(ctx.graph(), x, kernelWeight, biasWeight, depthwise, h, w, strides,
+                () -> Activations.isLinear(activation) ? ctx.outputName() : ctx.name("conv"));
+        return Activations.apply(ctx, y, activation);
+    }
+
+    /**
+     * Adds the ONNX {@code Conv} of a TensorFlow (depthwise) convolution; shared by the layers and graph converters.
+     *
+     * @param g the graph
+     * @param x the NCHW input
+     * @param kernel the TensorFlow kernel, HWIO {@code [kh, kw, in, out]}, or {@code [kh, kw, in, multiplier]} for a
+     *     depthwise convolution; its {@code in} must be the input's channel count
+     * @param bias the {@code [out]} bias, or {@code null}
+     * @param depthwise whether this is a depthwise convolution
+     * @param h the padding along the height
+     * @param w the padding along the width
+     * @param strides the strides along height and width
+     * @param out reserves the output's name (after the weights', so names are assigned in a stable order)
+     * @return the NCHW output
+     */
+    static KerasTensor emit(OnnxGraphBuilder g, KerasTensor x, WeightTensor kernel, WeightTensor bias,
+                            boolean depthwise, SpatialPadding h, SpatialPadding w, int[] strides,
+                            Supplier<String> out) {
+        long[] k = kernel.shape();
+        long outChannels = depthwise ? k[2] * k[3] : k[3];
+        String kernelName = depthwise
+                ? g.weight(kernel.name(), kernel, new int[] {2, 3, 0, 1}, outChannels, 1, k[0], k[1])
+                : g.weight(kernel.name(), kernel, new int[] {3, 2, 0, 1}, outChannels, k[2], k[0], k[1]);
+        List<String> inputs = new ArrayList<>(List.of(x.onnxName(), kernelName));
+        if (bias != null) {
+            inputs.add(g.weight(bias.name(), bias, null, outChannels));
+        }
+        String name = out.get();
+        g.node("Conv", inputs, name, List.of(
                 intsAttr("dilations", 1, 1),
-                intAttr("group", group),
-                intsAttr("kernel_shape", kernel[0], kernel[1]),
+                intAttr("group", depthwise ? k[2] : 1),
+                intsAttr("kernel_shape", k[0], k[1]),
                 intsAttr("pads", h.begin(), w.begin(), h.end(), w.end()),
                 intsAttr("strides", strides[0], strides[1])));
-        KerasTensor y = new KerasTensor(out, new long[] {x.dim(0), h.output(), w.output(), outChannels}, true);
-        return Activations.apply(ctx, y, activation);
+        return new KerasTensor(name, new long[] {x.dim(0), h.output(), w.output(), outChannels}, true);
     }
 }

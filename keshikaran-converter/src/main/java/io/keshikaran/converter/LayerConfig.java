@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Strict access to one layer's Keras {@code config}.
+ * Strict access to one layer's Keras {@code config}, or to one graph node's attributes (see {@link GraphNode}).
  *
  * <p>Every key a converter reads is recorded; {@link #checkAllUsed()} then fails on any key that was neither read
  * nor declared irrelevant for inference. A new Keras attribute that changes the computation therefore stops the
@@ -22,12 +22,25 @@ final class LayerConfig {
     private static final List<String> INFERENCE_IRRELEVANT_SUFFIXES =
             List.of("_initializer", "_regularizer", "_constraint");
 
+    private final String kind;
     private final String layerName;
     private final String layerClass;
     private final JsonNode config;
     private final Set<String> used = new HashSet<>();
 
     LayerConfig(String layerName, String layerClass, JsonNode config) {
+        this("Layer", layerName, layerClass, config);
+    }
+
+    /**
+     * @param kind what the configuration belongs to, for messages: {@code Layer} or {@code Node} (a graph node,
+     *     whose attributes have been unwrapped from TensorFlow's {@code AttrValue} form)
+     * @param layerName the layer's or node's name
+     * @param layerClass the Keras class or TensorFlow op
+     * @param config the attributes
+     */
+    LayerConfig(String kind, String layerName, String layerClass, JsonNode config) {
+        this.kind = kind;
         this.layerName = layerName;
         this.layerClass = layerClass;
         this.config = config;
@@ -145,14 +158,14 @@ final class LayerConfig {
                 list.append(list.length() == 0 ? "" : ", ").append('\'').append(key).append("' = ")
                         .append(config.get(key));
             }
-            throw new UnsupportedModelException(layerName, layerClass, unknown.get(0), "Layer '" + layerName + "' ("
+            throw new UnsupportedModelException(layerName, layerClass, unknown.get(0), kind + " '" + layerName + "' ("
                     + layerClass + ") has unsupported attribute" + (unknown.size() > 1 ? "s " : " ") + list
                     + ": the converter does not know how to translate " + (unknown.size() > 1 ? "them" : "it"));
         }
     }
 
     UnsupportedModelException unsupported(String attribute, Object value, String why) {
-        return new UnsupportedModelException(layerName, layerClass, attribute, "Layer '" + layerName + "' ("
+        return new UnsupportedModelException(layerName, layerClass, attribute, kind + " '" + layerName + "' ("
                 + layerClass + "): unsupported " + attribute + " = " + value + " (" + why + ")");
     }
 }

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Set;
 
 /** One layer being converted: its identity, configuration, inputs, weights and the graph under construction. */
-final class LayerContext {
+final class LayerContext implements ConversionSite {
 
     private final String layerName;
     private final String layerClass;
@@ -114,11 +114,13 @@ final class LayerContext {
         return graph.weight(w.name(), w, permutation, onnxShape);
     }
 
-    UnsupportedModelException unsupported(String attribute, Object value, String why) {
+    @Override
+    public UnsupportedModelException unsupported(String attribute, Object value, String why) {
         return config.unsupported(attribute, value, why);
     }
 
-    ModelFormatException error(String message) {
+    @Override
+    public ModelFormatException error(String message) {
         return new ModelFormatException("Layer '" + layerName + "' (" + layerClass + ") " + message);
     }
 }

@@ -18,7 +18,7 @@ import java.util.Set;
  *
  * <pre>
  * convert (--tarball nsfwjs-4.4.0.tgz | --package DIR) --out DIR
- *         [--models mobilenet_v2,inception_v3] [--weights uint8-lut|float32|uint8-affine]
+ *         [--models mobilenet_v2,inception_v3,mobilenet_v2_mid] [--weights uint8-lut|float32|uint8-affine]
  * convert-model --model-json model.json --output model.onnx
  *         [--weights ...] [--input-name input] [--output-name output]
  * </pre>
@@ -30,11 +30,12 @@ public final class Main {
     private static final String USAGE = String.join("\n",
             "Usage:",
             "  convert (--tarball nsfwjs-4.4.0.tgz | --package DIR) --out DIR",
-            "          [--models mobilenet_v2,inception_v3] [--weights uint8-lut|float32|uint8-affine]",
-            "      Converts the nsfwjs layers models; writes DIR/<model>/model.onnx and keshikaran-model.json.",
+            "          [--models mobilenet_v2,inception_v3,mobilenet_v2_mid] [--weights uint8-lut|float32|uint8-affine]",
+            "      Converts the nsfwjs models (default: all three); writes DIR/<model>/model.onnx and",
+            "      keshikaran-model.json.",
             "  convert-model --model-json model.json --output model.onnx",
             "          [--weights uint8-lut|float32|uint8-affine] [--input-name input] [--output-name output]",
-            "      Converts one standard TensorFlow.js layers model (model.json + binary weight files).");
+            "      Converts one standard TensorFlow.js layers or graph model (model.json + binary weight files).");
 
     private Main() {
     }
@@ -95,7 +96,7 @@ public final class Main {
         }
         Path outDir = Path.of(required(options, "out"));
         List<NsfwjsModels.Model> models = new ArrayList<>();
-        for (String id : options.getOrDefault("models", "mobilenet_v2,inception_v3").split(",")) {
+        for (String id : options.getOrDefault("models", "mobilenet_v2,inception_v3,mobilenet_v2_mid").split(",")) {
             models.add(NsfwjsModels.Model.fromId(id.trim()));
         }
         WeightStorage storage = storage(options);
@@ -117,7 +118,7 @@ public final class Main {
         ConversionOptions defaults = ConversionOptions.defaults();
         ConversionOptions conversion = new ConversionOptions(options.getOrDefault("input-name", defaults.inputName()),
                 options.getOrDefault("output-name", "output"), defaults.batchDimension(), storage(options), Map.of());
-        ModelProto onnx = TfjsToOnnxConverter.convert(TfjsLayersModel.fromModelJson(modelJson), conversion);
+        ModelProto onnx = TfjsToOnnxConverter.convert(TfjsArtifacts.fromModelJson(modelJson), conversion);
         byte[] bytes = onnx.toByteArray();
         Path parent = output.toAbsolutePath().getParent();
         if (parent != null) {

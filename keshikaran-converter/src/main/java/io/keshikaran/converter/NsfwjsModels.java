@@ -21,12 +21,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Converts the layers models bundled in the npm package {@code nsfwjs} and writes, per model, {@code model.onnx}
- * and its {@code keshikaran-model.json} descriptor (format: {@code docs/model-descriptor.md}).
+ * Converts the models bundled in the npm package {@code nsfwjs} (two Keras layers models and one TensorFlow graph
+ * model) and writes, per model, {@code model.onnx} and its {@code keshikaran-model.json} descriptor (format:
+ * {@code docs/model-descriptor.md}).
  *
  * <p>The preprocessing written into the descriptors is nsfwjs's own ({@code infer} in {@code src/core.ts}):
  * RGB, divided by 255, {@code tf.image.resizeBilinear(..., alignCorners = true)} to the model's square size,
- * NHWC. The models already end with a softmax over the five classes.
+ * NHWC; nsfwjs feeds all three models this way. The models already end with a softmax over the five classes.
  */
 public final class NsfwjsModels {
 
@@ -39,12 +40,14 @@ public final class NsfwjsModels {
     /** The ONNX file's name. */
     public static final String ONNX_FILE = "model.onnx";
 
-    /** The tfjs layers models in nsfwjs 4.x. ({@code mobilenet_v2_mid} is a graph model and is not converted.) */
+    /** The models in nsfwjs 4.x. */
     public enum Model {
-        /** MobileNetV2, 224×224. */
+        /** MobileNetV2, 224×224, a Keras layers model. */
         MOBILENET_V2("mobilenet_v2"),
-        /** InceptionV3, 299×299. */
-        INCEPTION_V3("inception_v3");
+        /** InceptionV3, 299×299, a Keras layers model. */
+        INCEPTION_V3("inception_v3"),
+        /** MobileNetV2 (width 1.4) with a new head, 224×224, a TensorFlow graph model; nsfwjs's "MobileNetV2Mid". */
+        MOBILENET_V2_MID("mobilenet_v2_mid");
 
         private final String id;
 
@@ -72,7 +75,7 @@ public final class NsfwjsModels {
                     return m;
                 }
             }
-            throw new IllegalArgumentException("Unknown nsfwjs layers model '" + id + "'; expected one of "
+            throw new IllegalArgumentException("Unknown nsfwjs model '" + id + "'; expected one of "
                     + Arrays.stream(values()).map(Model::id).toList());
         }
     }
@@ -103,11 +106,11 @@ public final class NsfwjsModels {
      * @return the ONNX model
      */
     public static ModelProto toOnnx(NpmPackage pkg, Model model, WeightStorage storage) {
-        TfjsLayersModel tfjs = TfjsLayersModel.fromNpmBundle(pkg, model.packageDirectory());
+        TfjsArtifacts tfjs = TfjsArtifacts.fromNpmBundle(pkg, model.packageDirectory());
         return toOnnx(pkg, model, tfjs, storage);
     }
 
-    private static ModelProto toOnnx(NpmPackage pkg, Model model, TfjsLayersModel tfjs, WeightStorage storage) {
+    private static ModelProto toOnnx(NpmPackage pkg, Model model, TfjsArtifacts tfjs, WeightStorage storage) {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("keshikaran.source", source(pkg, model));
         pkg.archiveSha256().ifPresent(sha -> metadata.put("keshikaran.source.sha256", sha));
@@ -141,7 +144,7 @@ public final class NsfwjsModels {
         }
         List<Converted> results = new ArrayList<>();
         for (Model model : models) {
-            TfjsLayersModel tfjs = TfjsLayersModel.fromNpmBundle(pkg, model.packageDirectory());
+            TfjsArtifacts tfjs = TfjsArtifacts.fromNpmBundle(pkg, model.packageDirectory());
             ModelProto onnx = toOnnx(pkg, model, tfjs, storage);
             byte[] bytes = onnx.toByteArray();
             int size = (int) TfjsToOnnxConverter.inputShape(onnx)[1];
@@ -170,7 +173,7 @@ public final class NsfwjsModels {
      * @param onnxSha256 the SHA-256 of {@code model.onnx}
      * @return the JSON text, with a trailing newline
      */
-    static String descriptorJson(NpmPackage pkg, Model model, TfjsLayersModel tfjs, int size, String onnxSha256) {
+    static String descriptorJson(NpmPackage pkg, Model model, TfjsArtifacts tfjs, int size, String onnxSha256) {
         ObjectNode root = JSON.createObjectNode();
         root.put("name", model.id());
         root.put("version", pkg.name() + "-" + pkg.version());

@@ -38,6 +38,24 @@ final class Pooling2DConverter implements LayerConverter {
         KerasTensor x = ctx.imageInput();
         SpatialPadding h = SpatialPadding.of(ctx, padding, x.dim(1), pool[0], strides[0]);
         SpatialPadding w = SpatialPadding.of(ctx, padding, x.dim(2), pool[1], strides[1]);
+        return emit(ctx.graph(), x, max, pool, strides, h, w, ctx.outputName());
+    }
+
+    /**
+     * Adds the ONNX pool of a TensorFlow max or average pool; shared by the layers and graph converters.
+     *
+     * @param g the graph
+     * @param x the NCHW input
+     * @param max max pooling, else average pooling
+     * @param pool the window's height and width
+     * @param strides the strides along height and width
+     * @param h the padding along the height
+     * @param w the padding along the width
+     * @param out the output's name
+     * @return the NCHW output
+     */
+    static KerasTensor emit(OnnxGraphBuilder g, KerasTensor x, boolean max, int[] pool, int[] strides,
+                            SpatialPadding h, SpatialPadding w, String out) {
         List<ai.onnx.proto.OnnxMl.AttributeProto> attributes = new ArrayList<>();
         if (!max) {
             attributes.add(intAttr("count_include_pad", 0));
@@ -45,8 +63,7 @@ final class Pooling2DConverter implements LayerConverter {
         attributes.add(intsAttr("kernel_shape", pool[0], pool[1]));
         attributes.add(intsAttr("pads", h.begin(), w.begin(), h.end(), w.end()));
         attributes.add(intsAttr("strides", strides[0], strides[1]));
-        String out = ctx.outputName();
-        ctx.graph().node(max ? "MaxPool" : "AveragePool", List.of(x.onnxName()), out, attributes);
+        g.node(max ? "MaxPool" : "AveragePool", List.of(x.onnxName()), out, attributes);
         return new KerasTensor(out, new long[] {x.dim(0), h.output(), w.output(), x.dim(3)}, true);
     }
 }

@@ -17,12 +17,14 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Converts a {@link TfjsLayersModel} (a Keras functional model) into an ONNX model.
+ * Converts a {@link TfjsLayersModel} (a Keras functional model) or a {@link TfjsGraphModel} (a TensorFlow GraphDef)
+ * into an ONNX model.
  *
- * <p>The ONNX graph has one float32 input of shape {@code [N, H, W, C]} (NHWC, as the Keras model takes it) with a
+ * <p>The ONNX graph has one float32 input of shape {@code [N, H, W, C]} (NHWC, as the source model takes it) with a
  * symbolic batch dimension, and one float32 output. The input is transposed to NCHW once; convolutions, pools and
  * batch normalization run in NCHW; {@code Flatten} transposes back so features keep Keras's order. Every layer is
- * translated by the {@link LayerConverter} registered for its class; anything unknown fails the conversion.
+ * translated by the {@link LayerConverter} registered for its class, every graph node by the translation of its op;
+ * anything unknown fails the conversion.
  *
  * <p>The conversion is deterministic: the same model and options always give the same bytes.
  */
@@ -160,10 +162,66 @@ public final class TfjsToOnnxConverter {
             throw new ModelFormatException("Weights not used by any layer: " + unused);
         }
 
+        Map<String, String> metadata = new LinkedHashMap<>();
+        model.kerasVersion().ifPresent(v -> metadata.put("keshikaran.source.keras_version", v));
+        String doc = "Converted from the TensorFlow.js layers model '" + modelName + "' by keshikaran-converter "
+                + version() + " (weights: " + options.weightStorage().id() + "). Input: float32 NHWC.";
+        return assemble(graph, modelName, inputShape, output, outputLayer, options, metadata, doc);
+    }
+
+    /**
+     * Converts a TensorFlow.js graph model (see {@link #supportedOps()}).
+     *
+     * @param model the tfjs graph model
+     * @param options names, weight storage and metadata
+     * @return the ONNX model
+     * @throws UnsupportedModelException if the model uses an op or attribute the converter does not translate
+     * @throws ModelFormatException if the model is inconsistent
+     */
+    public static ModelProto convert(TfjsGraphModel model, ConversionOptions options) {
+        return GraphConverter.convert(model, options);
+    }
+
+    /**
+     * Converts a layers or a graph model, whichever the files hold.
+     *
+     * @param artifacts the model files
+     * @param options names, weight storage and metadata
+     * @return the ONNX model
+     */
+    public static ModelProto convert(TfjsArtifacts artifacts, ConversionOptions options) {
+        return artifacts.format().equals(TfjsArtifacts.GRAPH_MODEL)
+                ? convert(TfjsGraphModel.from(artifacts), options)
+                : convert(TfjsLayersModel.from(artifacts), options);
+    }
+
+    /** @return the TensorFlow ops the graph-model converter translates, sorted */
+    public static Set<String> supportedOps() {
+        return GraphConverter.SUPPORTED_OPS;
+    }
+
+    /**
+     * Finishes a converted graph, layers or graph model alike: the output goes back to NHWC if it is an image
+     * tensor and takes its public name, and the model gets its metadata.
+     *
+     * @param graph the graph built so far
+     * @param graphName the ONNX graph's name
+     * @param inputShape the input's NHWC shape, {@code -1} for the batch
+     * @param output the source model's output
+     * @param outputLabel the source model's name for the output, for the transpose's name
+     * @param options the conversion options
+     * @param sourceMetadata metadata about the source model, written after the converter's own entries and
+     *     before {@link ConversionOptions#metadata()}
+     * @param docString the model's description
+     * @return the ONNX model
+     */
+    static ModelProto assemble(OnnxGraphBuilder graph, String graphName, long[] inputShape, KerasTensor output,
+                               String outputLabel, ConversionOptions options, Map<String, String> sourceMetadata,
+                               String docString) {
         String finalName = output.onnxName();
         if (output.channelsFirst()) {
-            // The caller sees Keras's NHWC layout, never the internal NCHW one.
-            String nhwc = graph.uniqueName(outputLayer + "/nhwc");
+            // The caller sees the source model's NHWC layout, never the internal NCHW one.
+            String nhwc = graph.uniqueName(outputLabel + "/nhwc");
             graph.node("Transpose", List.of(finalName), nhwc,
                     List.of(OnnxGraphBuilder.intsAttr("perm", 0, 2, 3, 1)));
             finalName = nhwc;
@@ -178,22 +236,28 @@ public final class TfjsToOnnxConverter {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("keshikaran.converter.version", version());
         metadata.put("keshikaran.weight_storage", options.weightStorage().id());
-        model.kerasVersion().ifPresent(v -> metadata.put("keshikaran.source.keras_version", v));
+        metadata.putAll(sourceMetadata);
         metadata.putAll(options.metadata());
-        String doc = "Converted from the TensorFlow.js layers model '" + modelName + "' by keshikaran-converter "
-                + version() + " (weights: " + options.weightStorage().id() + "). Input: float32 NHWC.";
-        return graph.build(modelName,
+        return graph.build(graphName,
                 OnnxGraphBuilder.floatValueInfo(options.inputName(), inputShape, options.batchDimension()),
                 OnnxGraphBuilder.floatValueInfo(options.outputName(), output.shape(), options.batchDimension()),
-                version(), doc, metadata);
+                version(), docString, metadata);
     }
 
-    private static KerasTensor addInput(OnnxGraphBuilder graph, String layerName, long[] shape,
-                                        ConversionOptions options) {
+    /**
+     * Adds the graph input and, for an image, the one transpose from NHWC to the NCHW the graph works in.
+     *
+     * @param graph the graph
+     * @param sourceName the source model's name for its input, for the transpose's name
+     * @param shape the input's NHWC shape
+     * @param options the conversion options
+     * @return the tensor the rest of the graph reads
+     */
+    static KerasTensor addInput(OnnxGraphBuilder graph, String sourceName, long[] shape, ConversionOptions options) {
         if (shape.length != 4) {
             return new KerasTensor(options.inputName(), shape, false);
         }
-        String nchw = graph.uniqueName(layerName);
+        String nchw = graph.uniqueName(sourceName);
         graph.node("Transpose", List.of(options.inputName()), nchw,
                 List.of(OnnxGraphBuilder.intsAttr("perm", 0, 3, 1, 2)));
         return new KerasTensor(nchw, shape, true);

@@ -1,8 +1,9 @@
 package io.keshikaran.converter;
 
 /**
- * The model is well formed but uses a layer type, an attribute or an attribute value that the converter does not
- * translate. The message always names the layer, its class and, where applicable, the attribute.
+ * The model is well formed but uses a layer type (or graph op), an attribute or an attribute value that the converter
+ * does not translate. The message always names the layer or node, its class or op and, where applicable, the
+ * attribute.
  */
 public class UnsupportedModelException extends ModelFormatException {
     private static final long serialVersionUID = 1L;
@@ -12,8 +13,8 @@ public class UnsupportedModelException extends ModelFormatException {
     private final String attribute;
 
     /**
-     * @param layerName the Keras layer's name
-     * @param layerClass the Keras layer's class name
+     * @param layerName the Keras layer's or graph node's name
+     * @param layerClass the Keras layer's class name, or the graph node's TensorFlow op
      * @param attribute the offending attribute, or {@code null} when the layer type itself is unsupported
      * @param message the full message
      */
@@ -24,17 +25,17 @@ public class UnsupportedModelException extends ModelFormatException {
         this.attribute = attribute;
     }
 
-    /** @return the Keras layer's name */
+    /** @return the Keras layer's or graph node's name */
     public String layerName() {
         return layerName;
     }
 
-    /** @return the Keras layer's class name, e.g. {@code Conv2D} */
+    /** @return the Keras layer's class name, e.g. {@code Conv2D}, or the graph node's op, e.g. {@code _FusedConv2D} */
     public String layerClass() {
         return layerClass;
     }
 
-    /** @return the unsupported attribute, or {@code null} when the whole layer type is unsupported */
+    /** @return the unsupported attribute, or {@code null} when the whole layer type or op is unsupported */
     public String attribute() {
         return attribute;
     }

@@ -30,7 +30,7 @@ class BundledModelsTest {
     private static final double TOLERANCE = 1e-4;
 
     @ParameterizedTest
-    @ValueSource(strings = {"mobilenet_v2", "inception_v3"})
+    @ValueSource(strings = {"mobilenet_v2", "inception_v3", "mobilenet_v2_mid"})
     void bundledModelMatchesDescriptorAndNsfwjs(String name) throws IOException, OrtException {
         Path dir = Path.of(System.getProperty("keshikaran.bundled.models", "")).resolve(name);
         assumeTrue(Files.isRegularFile(dir.resolve("model.onnx")), "no bundled model at " + dir);
@@ -39,7 +39,7 @@ class BundledModelsTest {
         assertThat(descriptor.at("/provenance/outputs/model.onnx").asText()).isEqualTo(NpmPackage.sha256(onnx));
         assertThat(descriptor.get("name").asText()).isEqualTo(name);
         int size = descriptor.at("/input/height").asInt();
-        assertThat(size).isEqualTo(name.equals("mobilenet_v2") ? 224 : 299);
+        assertThat(size).isEqualTo(name.equals("inception_v3") ? 299 : 224);
 
         Path fixtures = Path.of(System.getProperty("keshikaran.fixtures", ""));
         Path expectedFile = fixtures.resolve("expected/nsfwjs-4.4.0.json");

@@ -84,19 +84,7 @@ class NsfwjsPackageTest {
         files.put(dir + "group1-shard2of2.min.js", BrowserifyBundleTest.bundle(
                 "\"" + Base64.getEncoder().encodeToString(Arrays.copyOfRange(data, split, data.length)) + "\"", "V",
                 "W", "n").getBytes(StandardCharsets.UTF_8));
-        Path tgz = tmp.resolve("nsfwjs-9.9.9.tgz");
-        try (OutputStream out = Files.newOutputStream(tgz);
-             GzipCompressorOutputStream gz = new GzipCompressorOutputStream(out);
-             TarArchiveOutputStream tar = new TarArchiveOutputStream(gz)) {
-            for (var e : files.entrySet()) {
-                TarArchiveEntry entry = new TarArchiveEntry(e.getKey());
-                entry.setSize(e.getValue().length);
-                tar.putArchiveEntry(entry);
-                tar.write(e.getValue());
-                tar.closeArchiveEntry();
-            }
-        }
-        return tgz;
+        return writeTarball(files, "nsfwjs-9.9.9.tgz");
     }
 
     private static int main(String... args) {
@@ -182,6 +170,91 @@ class NsfwjsPackageTest {
                 onnx.toString(), "--weights", "float32")).isZero();
         float[] x = m.randomInput(1, 8, 8, 3);
         LayerConversionTest.assertClose(Onnx.run(Files.readAllBytes(onnx), true, x, 1, 8, 8, 3).values(), reference(x));
+    }
+
+    /** input 6x6x3 -> x * 2 - 1 -> _FusedConv2D(5, 3x3, stride 2, SAME, Relu6) -> AvgPool 3x3 -> Squeeze -> Softmax. */
+    private SyntheticGraph tinyGraph() {
+        SyntheticGraph g = new SyntheticGraph(43).placeholder("input", 6, 6, 3);
+        g.constant("mul/y", new long[0], 2.0, 0.0);
+        g.constant("sub/y", new long[0], 1.0, 0.0);
+        g.op("Mul", "mul", "mul/y", "input");
+        g.op("Sub", "sub", "mul", "sub/y");
+        kernel = g.constant("w", 3, 3, 3, 5);
+        bias = g.constant("b", 5);
+        g.fusedConv(false, "conv", "sub", "w", "b", 2, "SAME", "BiasAdd", "Relu6");
+        g.globalAvgPool("squeeze", "conv", 3);
+        g.op("Softmax", "softmax", "squeeze");
+        g.op("Identity", "Identity", "softmax");
+        return g.signature("input:0", "Identity:0");
+    }
+
+    private float[] graphReference(float[] x) {
+        Nhwc.T in = Nhwc.map(new Nhwc.T(1, 6, 6, 3, x), v -> (float) ((float) (v * 2) - 1));
+        Nhwc.T conv = Nhwc.map(Nhwc.conv(in, kernel, 3, 3, 5, 2, 2, "same", bias), v -> Math.min(Math.max(v, 0), 6));
+        return Nhwc.softmax(Nhwc.pool(conv, false, 3, 3, 1, 1, "valid").v(), 5);
+    }
+
+    @Test
+    void convertsAGraphModelInTheMidModelsPlaceThroughTheCommandLine() throws IOException, OrtException {
+        SyntheticGraph g = tinyGraph();
+        ObjectNode modelJson = g.modelJson("group1-shard1of1");
+        String dir = "package/dist/models/mobilenet_v2_mid/";
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put("package/package.json",
+                "{\"name\":\"nsfwjs\",\"version\":\"9.9.9\",\"license\":\"MIT\"}".getBytes(StandardCharsets.UTF_8));
+        files.put(dir + "model.min.js", BrowserifyBundleTest.bundle(jsLiteral(modelJson), "t", "e", "a")
+                .getBytes(StandardCharsets.UTF_8));
+        files.put(dir + "group1-shard1of1.min.js", BrowserifyBundleTest.bundle(
+                "\"" + Base64.getEncoder().encodeToString(g.weightData()) + "\"", "e", "a", "n")
+                .getBytes(StandardCharsets.UTF_8));
+        Path tgz = writeTarball(files, "nsfwjs-graph.tgz");
+        Path out = tmp.resolve("out");
+        assertThat(main("convert", "--tarball", tgz.toString(), "--out", out.toString(), "--models",
+                "mobilenet_v2_mid")).isZero();
+        byte[] onnx = Files.readAllBytes(out.resolve("mobilenet_v2_mid/model.onnx"));
+        float[] x = g.randomInput(1, 6, 6, 3);
+        LayerConversionTest.assertClose(Onnx.run(onnx, true, x, 1, 6, 6, 3).values(), graphReference(x));
+        JsonNode d = SyntheticModel.JSON.readTree(out.resolve("mobilenet_v2_mid/keshikaran-model.json").toFile());
+        assertThat(d.get("name").asText()).isEqualTo("mobilenet_v2_mid");
+        assertThat(d.get("source").asText()).isEqualTo("npm nsfwjs@9.9.9, dist/models/mobilenet_v2_mid (GantMan/nsfw_model)");
+        assertThat(d.at("/input/height").asInt()).isEqualTo(6);
+        assertThat(d.at("/provenance/outputs/model.onnx").asText()).isEqualTo(NpmPackage.sha256(onnx));
+        assertThat(d.at("/provenance/inputs").fieldNames()).toIterable().contains(
+                "package/dist/models/mobilenet_v2_mid/model.min.js",
+                "package/dist/models/mobilenet_v2_mid/group1-shard1of1.min.js");
+    }
+
+    @Test
+    void convertsAStandardGraphModelJsonWithBinaryShards() throws IOException, OrtException {
+        SyntheticGraph g = tinyGraph();
+        Path dir = tmp.resolve("graph-model");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("model.json"), g.modelJson("group1-shard1of1.bin").toString());
+        Files.write(dir.resolve("group1-shard1of1.bin"), g.weightData());
+        Path onnx = tmp.resolve("g/model.onnx");
+        assertThat(main("convert-model", "--model-json", dir.resolve("model.json").toString(), "--output",
+                onnx.toString())).isZero();
+        float[] x = g.randomInput(2, 6, 6, 3);
+        float[] expected = new float[10];
+        System.arraycopy(graphReference(Arrays.copyOfRange(x, 0, 108)), 0, expected, 0, 5);
+        System.arraycopy(graphReference(Arrays.copyOfRange(x, 108, 216)), 0, expected, 5, 5);
+        LayerConversionTest.assertClose(Onnx.run(Files.readAllBytes(onnx), true, x, 2, 6, 6, 3).values(), expected);
+    }
+
+    private Path writeTarball(Map<String, byte[]> files, String name) throws IOException {
+        Path tgz = tmp.resolve(name);
+        try (OutputStream out = Files.newOutputStream(tgz);
+             GzipCompressorOutputStream gz = new GzipCompressorOutputStream(out);
+             TarArchiveOutputStream tar = new TarArchiveOutputStream(gz)) {
+            for (var e : files.entrySet()) {
+                TarArchiveEntry entry = new TarArchiveEntry(e.getKey());
+                entry.setSize(e.getValue().length);
+                tar.putArchiveEntry(entry);
+                tar.write(e.getValue());
+                tar.closeArchiveEntry();
+            }
+        }
+        return tgz;
     }
 
     @Test

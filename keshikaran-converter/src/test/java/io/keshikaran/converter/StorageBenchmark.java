@@ -75,7 +75,7 @@ class StorageBenchmark {
         log("Wall = elapsed time; CPU = CPU time of the calling thread, which with one intra-op thread is where ORT"
                 + " does the work, and which background load barely affects.");
         for (NsfwjsModels.Model model : NsfwjsModels.Model.values()) {
-            boolean small = model == NsfwjsModels.Model.MOBILENET_V2;
+            boolean small = model != NsfwjsModels.Model.INCEPTION_V3;
             Map<WeightStorage, byte[]> files = new EnumMap<>(WeightStorage.class);
             for (WeightStorage s : WeightStorage.values()) {
                 files.put(s, NsfwjsModels.toOnnx(pkg, model, s).toByteArray());
@@ -177,7 +177,8 @@ class StorageBenchmark {
         Files.writeString(Path.of("target", "storage-benchmark.md"), report);
     }
 
-    private static double percentile(List<Double> values, int p) {
+    /** The p-th percentile (0 = min) of measurements, nearest rank; shared with {@link ModelComparisonBenchmark}. */
+    static double percentile(List<Double> values, int p) {
         double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return sorted[Math.min(sorted.length - 1, (int) Math.round(p / 100.0 * (sorted.length - 1)))];
     }

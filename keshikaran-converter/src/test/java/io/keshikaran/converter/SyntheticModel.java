@@ -158,6 +158,11 @@ final class SyntheticModel {
         return data.toByteArray();
     }
 
+    /** @return the manifest entries of the weights added so far, in order */
+    ArrayNode weightSpecs() {
+        return weights.deepCopy();
+    }
+
     TfjsLayersModel build(String outputLayer) {
         ObjectNode json = modelJson(outputLayer, "weights.bin");
         return TfjsLayersModel.of(json.get("modelTopology"), json.get("weightsManifest"), weightData());

@@ -18,7 +18,7 @@ class ClassifyOneImageTest {
         Classification c = ClassifyOneImage.run(dog);
 
         assertThat(c.source()).isEqualTo(dog.toString());
-        assertThat(c.model().id()).isEqualTo("mobilenet_v2@nsfwjs-4.4.0");
+        assertThat(c.model().id()).isEqualTo(Classifier.DEFAULT_MODEL + "@nsfwjs-4.4.0");
         assertThat(c.probabilities()).containsOnlyKeys("Drawing", "Hentai", "Neutral", "Porn", "Sexy");
         assertThat(c.score()).isCloseTo(c.probability("Hentai") + c.probability("Porn") + c.probability("Sexy"),
                 within(1e-6));
