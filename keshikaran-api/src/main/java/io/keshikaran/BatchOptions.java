@@ -38,12 +38,14 @@ public record BatchOptions(int batchSize, int decodeThreads, int maxInFlight, Or
     }
 
     /**
-     * The defaults measured best on a 2-core machine: batches of 8, one decoding thread per core,
-     * a window of 64 images, input order.
+     * The defaults measured best on a 2-core machine (docs/performance.md): batches of 8, one
+     * decoding thread per two cores, a window of 64 images, input order. On 2 cores that is one
+     * core decoding while the other runs the engine; a second decoding thread competed with the
+     * engine for the cores and measured about 20% slower.
      */
     public static BatchOptions defaults() {
         int cores = Runtime.getRuntime().availableProcessors();
-        return new BatchOptions(8, cores, 64, Order.INPUT);
+        return new BatchOptions(8, Math.max(1, cores / 2), 64, Order.INPUT);
     }
 
     /** A copy with another batch size (the window grows to fit it if needed). */

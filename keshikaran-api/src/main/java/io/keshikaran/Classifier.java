@@ -227,7 +227,8 @@ public interface Classifier extends AutoCloseable {
         }
 
         /**
-         * Threads one inference may use inside the engine; default chosen by the backend. On PyTorch
+         * Threads one inference may use inside the engine; default chosen by the backend (ONNX
+         * Runtime: the cores divided by the pool size, so 1 with the default pool). On PyTorch
          * this pool is process-wide: the first PyTorch classifier's value applies to all.
          */
         public Builder optIntraOpThreads(int threads) {

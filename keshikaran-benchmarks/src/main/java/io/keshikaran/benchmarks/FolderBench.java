@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.DoubleAdder;
  *     --folder DIR --model mobilenet_v2|inception_v3 [--latency-images DIR] [--rounds N] [--json]
  * </pre>
  * <ul>
- *   <li>{@code modelMs}: the engine alone on one preprocessed image, warm, median of the rounds;</li>
+ *   <li>{@code modelMs}: the engine alone (one intra-op thread, as each predictor of a default
+ *       classifier) on one preprocessed image, warm, median of the rounds;</li>
  *   <li>{@code imageMs}: {@code classify(RgbImage)} on each decoded latency image (preprocess with
  *       resize, engine, score), decode excluded: mean over images of each image's median;</li>
  *   <li>{@code folder}: {@code classifyAll} with {@link BatchOptions#defaults()} over every image
@@ -59,8 +60,8 @@ public final class FolderBench {
         try (Classifier classifier = Classifier.builder().optModel(model).build()) {
             result.put("loadMs", round((System.nanoTime() - t0) / 1e6));
 
-            // The engine alone, as the provider sets it up by default, one predictor.
-            BenchmarkSessions.Opened opened = BenchmarkSessions.open(model, 0, 1);
+            // The engine alone on one core, as each predictor of a default classifier runs.
+            BenchmarkSessions.Opened opened = BenchmarkSessions.open(model, 1, 1);
             try {
                 Preprocessor pre = Preprocessor.of(opened.description().preprocessing());
                 FloatTensor tensor = pre.preprocess(ImageDecoder.withDefaults().decode(BenchImages.list(latencyDir).get(0)));

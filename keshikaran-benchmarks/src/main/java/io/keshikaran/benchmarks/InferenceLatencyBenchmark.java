@@ -24,8 +24,9 @@ import java.util.concurrent.TimeUnit;
  * Single-image inference latency, decode excluded: one preprocessed {@code [1, h, w, 3]} tensor
  * into the ONNX Runtime session, the probabilities out. One caller thread.
  *
- * <p>{@code intraOpThreads} 0 is what {@link io.keshikaran.djl.OnnxRuntimeProvider} does when the
- * builder leaves it unset.
+ * <p>{@code intraOpThreads} 0 leaves the choice to ONNX Runtime (one thread per core, pinned); the
+ * provider's default is the cores divided by the pool size (1 with the default pool of one
+ * predictor per core, 2 with {@code optPoolSize(1)} on 2 cores).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

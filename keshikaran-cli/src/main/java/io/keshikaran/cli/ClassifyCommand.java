@@ -102,7 +102,7 @@ public final class ClassifyCommand implements Callable<Integer> {
     int batchSize;
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "Decoding threads. Default: one per core.")
+            description = "Decoding threads. Default: one per two cores (at least one).")
     Integer decodeThreads;
 
     @Option(names = "--full-resolution",

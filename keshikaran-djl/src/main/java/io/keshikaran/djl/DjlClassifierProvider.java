@@ -75,7 +75,10 @@ abstract class DjlClassifierProvider implements ClassifierProvider {
     /** The model file extension this engine loads, such as {@code .onnx}. */
     abstract String fileExtension();
 
-    /** Engine-specific load options; {@code intraOpThreads} is 0 for the engine's default. */
+    /**
+     * Engine-specific load options. {@code intraOpThreads} is the caller's choice or, when unset, an
+     * equal share of the cores for each predictor of the pool (at least 1).
+     */
     abstract Map<String, String> loadOptions(int intraOpThreads);
 
     /** Called before the engine's first model is created; engine-wide settings go here. */
@@ -134,7 +137,11 @@ abstract class DjlClassifierProvider implements ClassifierProvider {
         Model model = newModel(description.name());
         DjlInferenceSession session;
         try (InputStream in = source.open()) {
-            model.load(in, loadOptions(options.intraOpThreads()));
+            // An equal share of the cores per predictor never oversubscribes them, however many
+            // inferences run at once. ONNX Runtime's own default (one thread per core for every
+            // session, pinned to the cores) measured 2x slower on 2 shared cores (docs/performance.md).
+            int intraOpThreads = options.intraOpThreads() > 0 ? options.intraOpThreads() : Math.max(1, cores / poolSize);
+            model.load(in, loadOptions(intraOpThreads));
             session = new DjlInferenceSession(model, engineName(), poolSize);
         } catch (MalformedModelException | IOException | EngineException e) {
             model.close();
