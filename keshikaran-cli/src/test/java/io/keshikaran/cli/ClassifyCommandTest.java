@@ -4,10 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,22 +17,9 @@ class ClassifyCommandTest {
         return Path.of(System.getProperty("keshikaran.fixtures", "../fixtures"), "images", name);
     }
 
-    /** Runs the CLI in-process and captures its writers. */
-    private record Run(int exitCode, String out, String err) {
-        static Run of(String... args) {
-            CommandLine cl = Main.newCommandLine();
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            cl.setOut(new PrintWriter(out, true));
-            cl.setErr(new PrintWriter(err, true));
-            int code = cl.execute(args);
-            return new Run(code, out.toString(), err.toString());
-        }
-    }
-
     @Test
     void oneFilePrintsTheScoreWithTwoDecimals() {
-        Run run = Run.of(fixture("dog.jpg").toString());
+        CliRun run = CliRun.of(fixture("dog.jpg").toString());
         assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
         assertThat(run.out()).matches("0\\.\\d\\d\\R");
         assertThat(run.err()).isEmpty();
@@ -45,7 +29,7 @@ class ClassifyCommandTest {
     void severalFilesPrintOneTabSeparatedLineEach() {
         Path a = fixture("dog.jpg");
         Path b = fixture("astronaut.png");
-        Run run = Run.of(a.toString(), b.toString());
+        CliRun run = CliRun.of(a.toString(), b.toString());
         assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
         List<String> lines = run.out().lines().toList();
         assertThat(lines).hasSize(2);
@@ -55,7 +39,7 @@ class ClassifyCommandTest {
 
     @Test
     void jsonLinesCarryModelAndProbabilities() throws Exception {
-        Run run = Run.of("--json", "--model", "inception_v3", fixture("dog.jpg").toString());
+        CliRun run = CliRun.of("--json", "--model", "inception_v3", fixture("dog.jpg").toString());
         assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
         JsonNode node = new ObjectMapper().readTree(run.out().strip());
         assertThat(node.path("file").asText()).endsWith("dog.jpg");
@@ -70,7 +54,7 @@ class ClassifyCommandTest {
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"mobilenet_v2_mid", "mobilenet_v2", "inception_v3"})
     void everyBundledModelIsSelectableByNameAndGivesNsfwjssProbabilities(String model) throws Exception {
-        Run run = Run.of("--json", "--model", model, fixture("cat-chelsea.png").toString());
+        CliRun run = CliRun.of("--json", "--model", model, fixture("cat-chelsea.png").toString());
         assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
         JsonNode node = new ObjectMapper().readTree(run.out().strip());
         assertThat(node.path("model").asText()).isEqualTo(model + "@nsfwjs-4.4.0");
@@ -85,7 +69,7 @@ class ClassifyCommandTest {
 
     @Test
     void theDefaultModelIsMobileNetV2Mid() throws Exception {
-        Run run = Run.of("--json", fixture("cat-chelsea.png").toString());
+        CliRun run = CliRun.of("--json", fixture("cat-chelsea.png").toString());
         assertThat(new ObjectMapper().readTree(run.out().strip()).path("model").asText())
                 .isEqualTo("mobilenet_v2_mid@nsfwjs-4.4.0");
     }
@@ -94,7 +78,7 @@ class ClassifyCommandTest {
     void unreadableFilesAreReportedAndTheRestIsClassified(@TempDir Path dir) throws Exception {
         Path text = Files.writeString(dir.resolve("notes.jpg"), "hello");
         Path missing = dir.resolve("missing.png");
-        Run run = Run.of("--json", text.toString(), fixture("dog.jpg").toString(), missing.toString());
+        CliRun run = CliRun.of("--json", text.toString(), fixture("dog.jpg").toString(), missing.toString());
         assertThat(run.exitCode()).isEqualTo(ExitCodes.SOME_FAILED);
         List<String> lines = run.out().lines().toList();
         assertThat(lines).hasSize(3);
@@ -109,7 +93,7 @@ class ClassifyCommandTest {
     @Test
     void allInputsFailingHasItsOwnExitCode(@TempDir Path dir) throws Exception {
         Path text = Files.writeString(dir.resolve("b.gif"), "GIF? no");
-        Run run = Run.of(dir.resolve("a.png").toString(), text.toString());
+        CliRun run = CliRun.of(dir.resolve("a.png").toString(), text.toString());
         assertThat(run.exitCode()).isEqualTo(ExitCodes.ALL_FAILED);
         assertThat(run.err()).contains(dir.resolve("a.png") + ": no such file")
                 .contains("keshikaran: 2 files, 2 errors");
@@ -117,7 +101,7 @@ class ClassifyCommandTest {
 
     @Test
     void anEmptyFolderIsNotAnError(@TempDir Path dir) {
-        Run run = Run.of(dir.toString());
+        CliRun run = CliRun.of(dir.toString());
         assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
         assertThat(run.out()).isEmpty();
         assertThat(run.err()).contains("keshikaran: 0 files, 0 errors");
@@ -126,24 +110,24 @@ class ClassifyCommandTest {
     @Test
     void thresholdSetsTheExitCode() {
         Path dog = fixture("dog.jpg");
-        assertThat(Run.of("--threshold", "0", dog.toString()).exitCode()).isEqualTo(ExitCodes.THRESHOLD_REACHED);
-        assertThat(Run.of("--threshold", "0.99", dog.toString()).exitCode()).isEqualTo(ExitCodes.OK);
-        assertThat(Run.of("--threshold", "7", dog.toString()).exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(CliRun.of("--threshold", "0", dog.toString()).exitCode()).isEqualTo(ExitCodes.THRESHOLD_REACHED);
+        assertThat(CliRun.of("--threshold", "0.99", dog.toString()).exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(CliRun.of("--threshold", "7", dog.toString()).exitCode()).isEqualTo(ExitCodes.USAGE);
     }
 
     @Test
     void badModelIsAModelError(@TempDir Path dir) {
-        Run run = Run.of("--model", dir.resolve("none.onnx").toString(), fixture("dog.jpg").toString());
+        CliRun run = CliRun.of("--model", dir.resolve("none.onnx").toString(), fixture("dog.jpg").toString());
         assertThat(run.exitCode()).isEqualTo(ExitCodes.MODEL_ERROR);
         assertThat(run.err()).contains("none.onnx: model file not found");
-        Run unknown = Run.of("--model", "resnet", fixture("dog.jpg").toString());
+        CliRun unknown = CliRun.of("--model", "resnet", fixture("dog.jpg").toString());
         assertThat(unknown.exitCode()).isEqualTo(ExitCodes.MODEL_ERROR);
         assertThat(unknown.err()).contains("unknown model 'resnet'");
     }
 
     @Test
     void helpDocumentsTheExitCodes() {
-        Run run = Run.of("--help");
+        CliRun run = CliRun.of("--help");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("Exit codes:").contains("Some inputs could not be classified")
                 .contains("--json").contains("--model");
@@ -151,7 +135,7 @@ class ClassifyCommandTest {
 
     @Test
     void noInputIsAUsageError() {
-        assertThat(Run.of().exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(CliRun.of().exitCode()).isEqualTo(ExitCodes.USAGE);
     }
 
     @Test
@@ -161,14 +145,14 @@ class ClassifyCommandTest {
         Files.copy(fixture("astronaut.png"), sub.resolve("astronaut.png"));
         Files.copy(fixture("coffee.png"), sub.resolve("skip-me.png"));
         Files.writeString(dir.resolve("notes.txt"), "not an image, and not picked up by default");
-        Run run = Run.of("--exclude", "skip-*", dir.toString());
+        CliRun run = CliRun.of("--exclude", "skip-*", dir.toString());
         assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
         // Each folder's files in name order, then its sub-folders.
         assertThat(run.out().lines().map(l -> l.split("\t")[0]).toList())
                 .containsExactly(dir.resolve("dog.jpg").toString(), sub.resolve("astronaut.png").toString());
         assertThat(run.err()).contains("keshikaran: 2 files, 0 errors");
 
-        Run onlyPng = Run.of("--include", "a/**.png", dir.toString());
+        CliRun onlyPng = CliRun.of("--include", "a/**.png", dir.toString());
         assertThat(onlyPng.out().lines().toList()).hasSize(2).allMatch(l -> l.contains(".png\t"));
     }
 
@@ -176,7 +160,7 @@ class ClassifyCommandTest {
     void filesFromReadsOnePathPerLine(@TempDir Path dir) throws Exception {
         Path list = Files.writeString(dir.resolve("list.txt"),
                 fixture("dog.jpg") + "\n\n" + fixture("coffee.png") + "\n" + dir.resolve("gone.jpg") + "\n");
-        Run run = Run.of("--files-from", list.toString(), "--format", "csv");
+        CliRun run = CliRun.of("--files-from", list.toString(), "--format", "csv");
         assertThat(run.exitCode()).isEqualTo(ExitCodes.SOME_FAILED);
         List<String> lines = run.out().lines().toList();
         assertThat(lines.get(0)).isEqualTo("file,score,Drawing,Hentai,Neutral,Porn,Sexy,error");
@@ -194,7 +178,7 @@ class ClassifyCommandTest {
         for (int i = 0; i < files.length; i++) {
             args[i + 2] = files[i].toString();
         }
-        Run run = Run.of(args);
+        CliRun run = CliRun.of(args);
         assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
         assertThat(run.out().lines().map(l -> l.split("\t")[0]).toList())
                 .containsExactlyInAnyOrder(java.util.Arrays.stream(files).map(Path::toString).toArray(String[]::new));
@@ -202,7 +186,7 @@ class ClassifyCommandTest {
 
     @Test
     void invalidEnumOptionsAreUsageErrors() {
-        assertThat(Run.of("--format", "xml", fixture("dog.jpg").toString()).exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(Run.of("--order", "random", fixture("dog.jpg").toString()).exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(CliRun.of("--format", "xml", fixture("dog.jpg").toString()).exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(CliRun.of("--order", "random", fixture("dog.jpg").toString()).exitCode()).isEqualTo(ExitCodes.USAGE);
     }
 }

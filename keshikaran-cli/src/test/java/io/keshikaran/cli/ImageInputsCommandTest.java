@@ -1,13 +1,8 @@
 package io.keshikaran.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,47 +18,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * while the batch goes on.
  */
 class ImageInputsCommandTest {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private static Path format(String name) {
         return Path.of(System.getProperty("keshikaran.fixtures", "../fixtures"), "formats", name);
     }
 
-    private record Run(int exitCode, String out, String err) {
-        static Run of(String... args) {
-            var cl = Main.newCommandLine();
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            cl.setOut(new PrintWriter(out, true));
-            cl.setErr(new PrintWriter(err, true));
-            int code = cl.execute(args);
-            return new Run(code, out.toString(), err.toString());
-        }
-
-        static Run withStdin(byte[] stdin, String... args) {
-            InputStream saved = System.in;
-            System.setIn(new ByteArrayInputStream(stdin));
-            try {
-                return of(args);
-            } finally {
-                System.setIn(saved);
-            }
-        }
-
-        List<JsonNode> json() throws Exception {
-            List<JsonNode> nodes = new ArrayList<>();
-            for (String line : out.lines().toList()) {
-                nodes.add(MAPPER.readTree(line));
-            }
-            return nodes;
-        }
-    }
-
     @Test
     void animatedInputsListEveryFrameInJson() throws Exception {
-        Run run = Run.of("--json", format("gif-animated.gif").toString(), format("jpeg-baseline.jpg").toString());
+        CliRun run = CliRun.of("--json", format("gif-animated.gif").toString(), format("jpeg-baseline.jpg").toString());
         assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
-        JsonNode gif = run.json().get(0);
+        JsonNode gif = run.jsonLines().get(0);
         JsonNode frames = gif.path("frames");
         assertThat(frames.size()).isEqualTo(3);
         double max = 0;
@@ -72,24 +36,24 @@ class ImageInputsCommandTest {
             max = Math.max(max, frames.get(i).path("score").asDouble());
         }
         assertThat(gif.path("score").asDouble()).isEqualTo(max);
-        assertThat(run.json().get(1).has("frames")).as("still images have no frames").isFalse();
+        assertThat(run.jsonLines().get(1).has("frames")).as("still images have no frames").isFalse();
     }
 
     @Test
     void frameFlagsChooseSamplingAndAggregate() throws Exception {
         String webp = format("webp-animated.webp").toString();
-        JsonNode mean = Run.of("--json", "--frame-aggregate", "mean", webp).json().get(0);
+        JsonNode mean = CliRun.of("--json", "--frame-aggregate", "mean", webp).jsonLines().get(0);
         double sum = 0;
         for (JsonNode f : mean.path("frames")) {
             sum += f.path("score").asDouble();
         }
         assertThat(mean.path("score").asDouble()).isCloseTo(sum / 3, within(1e-9));
-        JsonNode stepped = Run.of("--json", "--frame-step", "2", webp).json().get(0);
+        JsonNode stepped = CliRun.of("--json", "--frame-step", "2", webp).jsonLines().get(0);
         assertThat(stepped.path("frames").findValuesAsText("index")).containsExactly("0", "2");
-        JsonNode first = Run.of("--json", "--max-frames", "1", webp).json().get(0);
+        JsonNode first = CliRun.of("--json", "--max-frames", "1", webp).jsonLines().get(0);
         assertThat(first.path("frames").size()).isEqualTo(1);
-        assertThat(Run.of("--max-frames", "0", webp).exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(Run.of("--frame-aggregate", "median", webp).exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(CliRun.of("--max-frames", "0", webp).exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(CliRun.of("--frame-aggregate", "median", webp).exitCode()).isEqualTo(ExitCodes.USAGE);
     }
 
     @Test
@@ -97,21 +61,21 @@ class ImageInputsCommandTest {
         // A lossless PNG storing the photo turned, with EXIF orientation 6: applying the tag gives
         // exactly the upright photo's probabilities; ignoring it does not.
         String rotated = format("png-exif-orientation-6.png").toString();
-        JsonNode applied = Run.of("--json", rotated).json().get(0).path("probabilities");
-        JsonNode ignored = Run.of("--json", "--exif-orientation", "ignore", rotated).json().get(0).path("probabilities");
-        JsonNode upright = Run.of("--json", format("png-named-as.jpg").toString()).json().get(0).path("probabilities");
+        JsonNode applied = CliRun.of("--json", rotated).jsonLines().get(0).path("probabilities");
+        JsonNode ignored = CliRun.of("--json", "--exif-orientation", "ignore", rotated).jsonLines().get(0).path("probabilities");
+        JsonNode upright = CliRun.of("--json", format("png-named-as.jpg").toString()).jsonLines().get(0).path("probabilities");
         assertThat(distance(applied, upright)).isLessThan(1e-6);
         assertThat(distance(ignored, upright)).isGreaterThan(1e-3);
 
         String rgba = format("alpha/grace-hopper-frame.png").toString();
-        double fill = Run.of("--json", rgba).json().get(0).path("score").asDouble();
-        double keep = Run.of("--json", "--transparency", "keep", rgba).json().get(0).path("score").asDouble();
-        double black = Run.of("--json", "--background", "#000000", rgba).json().get(0).path("score").asDouble();
+        double fill = CliRun.of("--json", rgba).jsonLines().get(0).path("score").asDouble();
+        double keep = CliRun.of("--json", "--transparency", "keep", rgba).jsonLines().get(0).path("score").asDouble();
+        double black = CliRun.of("--json", "--background", "#000000", rgba).jsonLines().get(0).path("score").asDouble();
         assertThat(fill).isNotEqualTo(keep);
         // The file stores black under its transparent frame: filling with black is keeping it.
         assertThat(black).isCloseTo(keep, within(1e-6));
-        assertThat(Run.of("--background", "pink", rgba).exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(Run.of("--transparency", "maybe", rgba).exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(CliRun.of("--background", "pink", rgba).exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(CliRun.of("--transparency", "maybe", rgba).exitCode()).isEqualTo(ExitCodes.USAGE);
     }
 
     private static double distance(JsonNode a, JsonNode b) {
@@ -126,13 +90,13 @@ class ImageInputsCommandTest {
     @Test
     void dashReadsTheImageFromStandardInput() throws Exception {
         byte[] webp = Files.readAllBytes(format("webp-lossy.webp"));
-        Run run = Run.withStdin(webp, "-");
+        CliRun run = CliRun.withStdin(webp, "-");
         assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
         assertThat(run.out()).matches("0\\.\\d\\d\\R");
-        Run json = Run.withStdin(Files.readAllBytes(format("gif-animated.gif")), "--json", "-");
-        assertThat(json.json().get(0).path("file").asText()).isEqualTo("-");
-        assertThat(json.json().get(0).path("frames").size()).isEqualTo(3);
-        Run empty = Run.withStdin(new byte[0], "-");
+        CliRun json = CliRun.withStdin(Files.readAllBytes(format("gif-animated.gif")), "--json", "-");
+        assertThat(json.jsonLines().get(0).path("file").asText()).isEqualTo("-");
+        assertThat(json.jsonLines().get(0).path("frames").size()).isEqualTo(3);
+        CliRun empty = CliRun.withStdin(new byte[0], "-");
         assertThat(empty.exitCode()).isEqualTo(ExitCodes.ALL_FAILED);
         assertThat(empty.err()).contains("keshikaran: -: empty file");
     }
@@ -159,7 +123,7 @@ class ImageInputsCommandTest {
         if (proc) {
             args.add("/proc/self/mem"); // a file whose read fails, even for root
         }
-        Run run = Run.of(args.toArray(String[]::new));
+        CliRun run = CliRun.of(args.toArray(String[]::new));
         assertThat(run.exitCode()).isEqualTo(ExitCodes.SOME_FAILED);
         List<String> errLines = run.err().lines().filter(l -> l.startsWith("keshikaran: ")).toList();
         for (String[] c : cases) {
@@ -169,12 +133,12 @@ class ImageInputsCommandTest {
             assertThat(errLines).anySatisfy(l -> assertThat(l).isEqualTo("keshikaran: /proc/self/mem: cannot read file: Input/output error"));
         }
         assertThat(run.err()).doesNotContain("Exception").doesNotContain("\tat ");
-        List<JsonNode> json = run.json();
+        List<JsonNode> json = run.jsonLines();
         assertThat(json).hasSize(cases.length + 1 + (proc ? 1 : 0));
         assertThat(json).filteredOn(n -> n.has("score")).hasSize(1);
 
         // --verbose adds the stack traces.
-        Run verbose = Run.of("--verbose", format("truncated.jpg").toString(), format("jpeg-baseline.jpg").toString());
+        CliRun verbose = CliRun.of("--verbose", format("truncated.jpg").toString(), format("jpeg-baseline.jpg").toString());
         assertThat(verbose.exitCode()).isEqualTo(ExitCodes.SOME_FAILED);
         assertThat(verbose.err()).contains("InvalidImageException").contains("\tat ");
     }
@@ -184,7 +148,7 @@ class ImageInputsCommandTest {
         // The CLI treats directories as folders to scan; directory.jpg holds no image.
         Path dir = format("directory.jpg");
         assumeTrue(Files.isDirectory(dir));
-        Run run = Run.of(dir.toString(), format("jpeg-baseline.jpg").toString());
+        CliRun run = CliRun.of(dir.toString(), format("jpeg-baseline.jpg").toString());
         assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
         assertThat(run.out().lines()).hasSize(1);
     }
@@ -200,9 +164,9 @@ class ImageInputsCommandTest {
                 "tiny-1x1.png", "tiny-1x1.jpg", "tiny-1x1.webp", "tiny-1x64.png", "tiny-64x1.gif", "png-named-as.jpg");
         List<String> args = new ArrayList<>(List.of("--json"));
         good.forEach(f -> args.add(format(f).toString()));
-        Run run = Run.of(args.toArray(String[]::new));
+        CliRun run = CliRun.of(args.toArray(String[]::new));
         assertThat(run.err().lines()).noneMatch(l -> l.startsWith("keshikaran: " + format("")));
         assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
-        assertThat(run.json()).hasSize(good.size()).allSatisfy(n -> assertThat(n.path("score").isNumber()).isTrue());
+        assertThat(run.jsonLines()).hasSize(good.size()).allSatisfy(n -> assertThat(n.path("score").isNumber()).isTrue());
     }
 }

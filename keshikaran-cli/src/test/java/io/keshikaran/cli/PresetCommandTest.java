@@ -1,20 +1,16 @@
 package io.keshikaran.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.keshikaran.djl.TinyOnnxModel;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -26,27 +22,9 @@ class PresetCommandTest {
     @TempDir
     static Path dir;
     private static Path userModel;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Path dog() {
         return Path.of(System.getProperty("keshikaran.fixtures", "../fixtures"), "images", "dog.jpg");
-    }
-
-    private record Run(int exitCode, String out, String err) {
-        static Run of(String... args) {
-            CommandLine cl = Main.newCommandLine();
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            cl.setOut(new PrintWriter(out, true));
-            cl.setErr(new PrintWriter(err, true));
-            int code = cl.execute(args);
-            return new Run(code, out.toString(), err.toString());
-        }
-
-        JsonNode json() throws Exception {
-            assertThat(exitCode).as(err).isZero();
-            return JSON.readTree(out.strip());
-        }
     }
 
     /** The bundled MobileNetV2 copied to a folder of its own, without its description: a user's ONNX file. */
@@ -61,8 +39,8 @@ class PresetCommandTest {
 
     @Test
     void aUsersOnnxModelWithItsFamilysPresetWorks() throws Exception {
-        JsonNode bundled = Run.of("--json", "--model", "mobilenet_v2", dog().toString()).json();
-        JsonNode user = Run.of("--json", "--model", userModel.toString(), "--preset", "nsfwjs", dog().toString()).json();
+        JsonNode bundled = CliRun.of("--json", "--model", "mobilenet_v2", dog().toString()).onlyJson();
+        JsonNode user = CliRun.of("--json", "--model", userModel.toString(), "--preset", "nsfwjs", dog().toString()).onlyJson();
         assertThat(user.path("model").asText()).isEqualTo("my-nsfw-model@nsfwjs");
         assertThat(user.path("probabilities")).isEqualTo(bundled.path("probabilities"));
         assertThat(user.path("score").asDouble()).isEqualTo(bundled.path("score").asDouble());
@@ -70,17 +48,17 @@ class PresetCommandTest {
 
     @Test
     void optionsOverrideThePreset() throws Exception {
-        JsonNode c = Run.of("--json", "--model", userModel.toString(), "--preset", "nsfwjs", "--score-labels", "Porn",
-                dog().toString()).json();
+        JsonNode c = CliRun.of("--json", "--model", userModel.toString(), "--preset", "nsfwjs", "--score-labels", "Porn",
+                dog().toString()).onlyJson();
         assertThat(c.path("score").asDouble()).isCloseTo(c.path("probabilities").path("Porn").asDouble(), within(1e-6));
     }
 
     @Test
     void optionsAloneCanDescribeAModel() throws Exception {
-        JsonNode bundled = Run.of("--json", "--model", "mobilenet_v2", dog().toString()).json();
-        JsonNode c = Run.of("--json", "--model", userModel.toString(), "--input-size", "224", "--layout", "nhwc",
+        JsonNode bundled = CliRun.of("--json", "--model", "mobilenet_v2", dog().toString()).onlyJson();
+        JsonNode c = CliRun.of("--json", "--model", userModel.toString(), "--input-size", "224", "--layout", "nhwc",
                 "--resize", "bilinear_align_corners", "--labels", "Drawing,Hentai,Neutral,Porn,Sexy",
-                "--score-labels", "Hentai,Porn,Sexy", dog().toString()).json();
+                "--score-labels", "Hentai,Porn,Sexy", dog().toString()).onlyJson();
         assertThat(c.path("model").asText()).isEqualTo("my-nsfw-model@unversioned");
         assertThat(c.path("probabilities")).isEqualTo(bundled.path("probabilities"));
     }
@@ -103,7 +81,7 @@ class PresetCommandTest {
         ImageIO.write(image, "png", grey.toFile());
         double[] expected = tiny.expected(new double[] {90 - 104, 90 - 117, 90 - 123});
 
-        JsonNode c = Run.of("--json", "--model", model.toString(), "--preset", "yahoo_open_nsfw", grey.toString()).json();
+        JsonNode c = CliRun.of("--json", "--model", model.toString(), "--preset", "yahoo_open_nsfw", grey.toString()).onlyJson();
         assertThat(c.path("model").asText()).isEqualTo("open_nsfw@yahoo_open_nsfw");
         assertThat(c.path("probabilities").path("SFW").asDouble()).isCloseTo(expected[0], within(1e-5));
         assertThat(c.path("probabilities").path("NSFW").asDouble()).isCloseTo(expected[1], within(1e-5));
@@ -112,27 +90,27 @@ class PresetCommandTest {
 
     @Test
     void aModelWithoutADescriptionSaysHowToDescribeIt() {
-        Run run = Run.of("--model", userModel.toString(), dog().toString());
+        CliRun run = CliRun.of("--model", userModel.toString(), dog().toString());
         assertThat(run.exitCode()).isEqualTo(ExitCodes.MODEL_ERROR);
         assertThat(run.err()).contains(userModel + ": no model description").contains("preset");
     }
 
     @Test
     void aPresetThatDoesNotFitTheModelIsAModelError() {
-        Run run = Run.of("--model", userModel.toString(), "--preset", "yahoo_open_nsfw", dog().toString());
+        CliRun run = CliRun.of("--model", userModel.toString(), "--preset", "yahoo_open_nsfw", dog().toString());
         assertThat(run.exitCode()).isEqualTo(ExitCodes.MODEL_ERROR);
         assertThat(run.err()).contains(userModel + ": the model does not accept the described input [1, 3, 224, 224]");
     }
 
     @Test
     void invalidDescriptionOptionsAreUsageErrors() {
-        Run unknown = Run.of("--model", userModel.toString(), "--preset", "clip", dog().toString());
+        CliRun unknown = CliRun.of("--model", userModel.toString(), "--preset", "clip", dog().toString());
         assertThat(unknown.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(unknown.err()).contains("unknown preset 'clip'; known presets: nsfwjs, yahoo_open_nsfw");
-        Run crop = Run.of("--model", userModel.toString(), "--preset", "nsfwjs", "--crop", "big", dog().toString());
+        CliRun crop = CliRun.of("--model", userModel.toString(), "--preset", "nsfwjs", "--crop", "big", dog().toString());
         assertThat(crop.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(crop.err()).contains("--crop must be a size like 224 or 256x256, got 'big'");
-        Run incomplete = Run.of("--model", userModel.toString(), "--labels", "a,b", dog().toString());
+        CliRun incomplete = CliRun.of("--model", userModel.toString(), "--labels", "a,b", dog().toString());
         assertThat(incomplete.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(incomplete.err()).contains("describe it with --preset FAMILY, or at least --input-size and --labels");
     }

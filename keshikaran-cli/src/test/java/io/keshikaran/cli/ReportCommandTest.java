@@ -5,12 +5,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,17 +43,6 @@ class ReportCommandTest {
 
     private static Path fixture(String name) {
         return Path.of(System.getProperty("keshikaran.fixtures", "../fixtures"), "images", name);
-    }
-
-    private record Run(int exitCode, String out, String err) {
-        static Run of(String... args) {
-            CommandLine cl = Main.newCommandLine();
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            cl.setOut(new PrintWriter(out, true));
-            cl.setErr(new PrintWriter(err, true));
-            return new Run(cl.execute(args), out.toString(), err.toString());
-        }
     }
 
     private record Card(String file, double score, boolean flagged, boolean blurred, String src) {
@@ -101,7 +87,7 @@ class ReportCommandTest {
         double threshold = (scores.get(2) + scores.get(3)) / 2;
         Path out = outDir.resolve("report.html");
 
-        Run run = Run.of("report", dir.toString(), "-o", out.toString(), "--threshold", Double.toString(threshold));
+        CliRun run = CliRun.of("report", dir.toString(), "-o", out.toString(), "--threshold", Double.toString(threshold));
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.SOME_FAILED);
         assertThat(run.err()).contains("broken.jpg: not an image (the content is text)");
@@ -126,7 +112,7 @@ class ReportCommandTest {
     void reportIsSelfContainedWithSmallJpegThumbnails(@TempDir Path dir, @TempDir Path outDir) throws Exception {
         layOut(dir);
         Path out = outDir.resolve("report.html");
-        Run run = Run.of("report", dir.toString(), "-o", out.toString());
+        CliRun run = CliRun.of("report", dir.toString(), "-o", out.toString());
         assertThat(run.exitCode()).isIn(ExitCodes.OK, ExitCodes.THRESHOLD_REACHED);
         String html = Files.readString(out);
 
@@ -153,11 +139,11 @@ class ReportCommandTest {
     void exitCodeSaysWhetherAnImageReachedTheThreshold(@TempDir Path dir, @TempDir Path outDir) throws Exception {
         Files.copy(fixture("dog.jpg"), dir.resolve("dog.jpg"));
         Path out = outDir.resolve("r.html");
-        assertThat(Run.of("report", dir.toString(), "-o", out.toString(), "--threshold", "0").exitCode())
+        assertThat(CliRun.of("report", dir.toString(), "-o", out.toString(), "--threshold", "0").exitCode())
                 .isEqualTo(ExitCodes.THRESHOLD_REACHED);
         double score = classifier.classify(fixture("dog.jpg")).score();
         String above = Double.toString(Math.min(1.0, Math.nextUp(score)));
-        assertThat(Run.of("report", dir.toString(), "-o", out.toString(), "--threshold", above).exitCode())
+        assertThat(CliRun.of("report", dir.toString(), "-o", out.toString(), "--threshold", above).exitCode())
                 .isEqualTo(ExitCodes.OK);
         assertThat(cards(Files.readString(out))).singleElement().extracting(Card::blurred).isEqualTo(false);
     }
@@ -166,7 +152,7 @@ class ReportCommandTest {
     void onlyBrokenImagesIsAllFailedButStillWritesTheReport(@TempDir Path dir, @TempDir Path outDir) throws Exception {
         Files.write(dir.resolve("half.jpg"), java.util.Arrays.copyOf(Files.readAllBytes(fixture("dog.jpg")), 2000));
         Path out = outDir.resolve("r.html");
-        Run run = Run.of("report", dir.toString(), "-o", out.toString());
+        CliRun run = CliRun.of("report", dir.toString(), "-o", out.toString());
         assertThat(run.exitCode()).isEqualTo(ExitCodes.ALL_FAILED);
         String html = Files.readString(out);
         assertThat(cards(html)).isEmpty();
@@ -176,7 +162,7 @@ class ReportCommandTest {
     @Test
     void emptyFolderWritesAnEmptyReportAndSaysSo(@TempDir Path dir, @TempDir Path outDir) {
         Path out = outDir.resolve("r.html");
-        Run run = Run.of("report", dir.toString(), "-o", out.toString());
+        CliRun run = CliRun.of("report", dir.toString(), "-o", out.toString());
         assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
         assertThat(out).exists();
         assertThat(run.err()).contains("no images found under " + dir);
@@ -184,12 +170,12 @@ class ReportCommandTest {
 
     @Test
     void badArgumentsAreUsageErrors(@TempDir Path dir) {
-        Run missing = Run.of("report", dir.resolve("nope").toString(), "-o", dir.resolve("r.html").toString());
+        CliRun missing = CliRun.of("report", dir.resolve("nope").toString(), "-o", dir.resolve("r.html").toString());
         assertThat(missing.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(missing.err()).contains("nope: no such folder");
-        Run badThreshold = Run.of("report", dir.toString(), "--threshold", "2", "-o", dir.resolve("r.html").toString());
+        CliRun badThreshold = CliRun.of("report", dir.toString(), "--threshold", "2", "-o", dir.resolve("r.html").toString());
         assertThat(badThreshold.exitCode()).isEqualTo(ExitCodes.USAGE);
-        Run noFolderForOutput = Run.of("report", dir.toString(), "-o", dir.resolve("no/such/r.html").toString());
+        CliRun noFolderForOutput = CliRun.of("report", dir.toString(), "-o", dir.resolve("no/such/r.html").toString());
         assertThat(noFolderForOutput.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(noFolderForOutput.err()).contains("its folder does not exist");
     }
@@ -197,7 +183,7 @@ class ReportCommandTest {
     @Test
     void unloadableModelIsAModelError(@TempDir Path dir) throws Exception {
         Files.copy(fixture("dog.jpg"), dir.resolve("dog.jpg"));
-        Run run = Run.of("report", dir.toString(), "-o", dir.resolve("r.html").toString(),
+        CliRun run = CliRun.of("report", dir.toString(), "-o", dir.resolve("r.html").toString(),
                 "--model", dir.resolve("none.onnx").toString());
         assertThat(run.exitCode()).isEqualTo(ExitCodes.MODEL_ERROR);
         assertThat(run.err()).contains("none.onnx");
@@ -205,9 +191,9 @@ class ReportCommandTest {
 
     @Test
     void classifyingStillNeedsAFileNowThatSubcommandsExist() {
-        Run run = Run.of();
+        CliRun run = CliRun.of();
         assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err()).contains("Missing required parameter: 'FILE'");
-        assertThat(Run.of("--help").out()).contains("report");
+        assertThat(CliRun.of("--help").out()).contains("report");
     }
 }
