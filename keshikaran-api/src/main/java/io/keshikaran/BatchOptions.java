@@ -12,8 +12,10 @@ package io.keshikaran;
  * @param decodeThreads threads that decode and preprocess
  * @param maxInFlight   images read but not yet emitted
  * @param order         whether results follow the input order or completion order
+ * @param thumbnailSize  the longest side of a thumbnail of each decoded image to return with its
+ *                       result ({@link ClassificationResult#thumbnail()}); 0 for none
  */
-public record BatchOptions(int batchSize, int decodeThreads, int maxInFlight, Order order) {
+public record BatchOptions(int batchSize, int decodeThreads, int maxInFlight, Order order, int thumbnailSize) {
 
     /** In which order results reach the consumer. */
     public enum Order {
@@ -35,6 +37,21 @@ public record BatchOptions(int batchSize, int decodeThreads, int maxInFlight, Or
             throw new IllegalArgumentException("maxInFlight (" + maxInFlight + ") must be at least batchSize (" + batchSize + ")");
         }
         java.util.Objects.requireNonNull(order, "order");
+        if (thumbnailSize < 0) {
+            throw new IllegalArgumentException("thumbnailSize must not be negative, got " + thumbnailSize);
+        }
+    }
+
+    /**
+     * Options without thumbnails.
+     *
+     * @param batchSize     images per engine call; 1 disables batching
+     * @param decodeThreads threads that decode and preprocess
+     * @param maxInFlight   images read but not yet emitted
+     * @param order         whether results follow the input order or completion order
+     */
+    public BatchOptions(int batchSize, int decodeThreads, int maxInFlight, Order order) {
+        this(batchSize, decodeThreads, maxInFlight, order, 0);
     }
 
     /**
@@ -50,21 +67,31 @@ public record BatchOptions(int batchSize, int decodeThreads, int maxInFlight, Or
 
     /** A copy with another batch size (the window grows to fit it if needed). */
     public BatchOptions withBatchSize(int size) {
-        return new BatchOptions(size, decodeThreads, Math.max(maxInFlight, size), order);
+        return new BatchOptions(size, decodeThreads, Math.max(maxInFlight, size), order, thumbnailSize);
     }
 
     /** A copy with another number of decoding threads. */
     public BatchOptions withDecodeThreads(int threads) {
-        return new BatchOptions(batchSize, threads, maxInFlight, order);
+        return new BatchOptions(batchSize, threads, maxInFlight, order, thumbnailSize);
     }
 
     /** A copy with another window. */
     public BatchOptions withMaxInFlight(int images) {
-        return new BatchOptions(batchSize, decodeThreads, images, order);
+        return new BatchOptions(batchSize, decodeThreads, images, order, thumbnailSize);
     }
 
     /** A copy with another result order. */
     public BatchOptions withOrder(Order order) {
-        return new BatchOptions(batchSize, decodeThreads, maxInFlight, order);
+        return new BatchOptions(batchSize, decodeThreads, maxInFlight, order, thumbnailSize);
+    }
+
+    /**
+     * A copy that returns a thumbnail with each result.
+     *
+     * @param maxSide the thumbnail's longest side in pixels; 0 for none
+     * @return the new options
+     */
+    public BatchOptions withThumbnailSize(int maxSide) {
+        return new BatchOptions(batchSize, decodeThreads, maxInFlight, order, maxSide);
     }
 }

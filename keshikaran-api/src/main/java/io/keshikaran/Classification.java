@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The result of classifying one image. Immutable and thread-safe.
@@ -22,6 +23,7 @@ public final class Classification {
     private final Map<String, Float> probabilities;
     private final ModelInfo model;
     private final List<FrameScore> frames;
+    private final ImageInfo image;
 
     /**
      * A still image's result.
@@ -46,6 +48,11 @@ public final class Classification {
      */
     public Classification(String source, double score, Map<String, Float> probabilities, ModelInfo model,
                           List<FrameScore> frames) {
+        this(source, score, probabilities, model, frames, null);
+    }
+
+    private Classification(String source, double score, Map<String, Float> probabilities, ModelInfo model,
+                           List<FrameScore> frames, ImageInfo image) {
         this.source = Objects.requireNonNull(source, "source");
         if (!(score >= 0.0 && score <= 1.0)) {
             throw new IllegalArgumentException("score must be within 0..1, got " + score);
@@ -54,6 +61,27 @@ public final class Classification {
         this.probabilities = Collections.unmodifiableMap(new LinkedHashMap<>(probabilities));
         this.model = Objects.requireNonNull(model, "model");
         this.frames = List.copyOf(frames);
+        this.image = image;
+    }
+
+    /**
+     * This result with what the decoder found in the encoded image.
+     *
+     * @param image the format and sizes
+     * @return a copy that reports {@code image}
+     */
+    public Classification withImage(ImageInfo image) {
+        return new Classification(source, score, probabilities, model, frames, Objects.requireNonNull(image, "image"));
+    }
+
+    /**
+     * What the decoder found: format, stored size and decoded size. Empty when the caller passed
+     * already decoded pixels ({@code classify(RgbImage)} or {@code classify(BufferedImage)}).
+     *
+     * @return the image's format and sizes, if the classifier decoded it
+     */
+    public Optional<ImageInfo> image() {
+        return Optional.ofNullable(image);
     }
 
     /** The input's name, as the caller gave it. */

@@ -1,5 +1,7 @@
 package io.keshikaran;
 
+import io.keshikaran.image.RgbImage;
+
 import java.util.Objects;
 import java.util.Optional;
 
@@ -13,22 +15,60 @@ public final class ClassificationResult {
     private final String source;
     private final Classification classification;
     private final InvalidImageException error;
+    private final RgbImage thumbnail;
 
-    private ClassificationResult(long index, String source, Classification classification, InvalidImageException error) {
+    private ClassificationResult(long index, String source, Classification classification, InvalidImageException error,
+                                 RgbImage thumbnail) {
         this.index = index;
         this.source = Objects.requireNonNull(source, "source");
         this.classification = classification;
         this.error = error;
+        this.thumbnail = thumbnail;
     }
 
-    /** A success. */
+    /**
+     * A success.
+     *
+     * @param index          the input's position in the batch
+     * @param classification its result
+     * @return the result
+     */
     public static ClassificationResult success(long index, Classification classification) {
-        return new ClassificationResult(index, classification.source(), classification, null);
+        return success(index, classification, null);
     }
 
-    /** A failure. */
+    /**
+     * A success with a thumbnail of the decoded image, as {@link BatchOptions#thumbnailSize()} asks.
+     *
+     * @param index          the input's position in the batch
+     * @param classification its result
+     * @param thumbnail      the decoded image scaled down for display; may be null
+     * @return the result
+     */
+    public static ClassificationResult success(long index, Classification classification, RgbImage thumbnail) {
+        return new ClassificationResult(index, classification.source(), classification, null, thumbnail);
+    }
+
+    /**
+     * A failure.
+     *
+     * @param index the input's position in the batch
+     * @param error why the input could not be classified
+     * @return the result
+     */
     public static ClassificationResult failure(long index, InvalidImageException error) {
-        return new ClassificationResult(index, error.source(), null, error);
+        return new ClassificationResult(index, error.source(), null, error, null);
+    }
+
+    /**
+     * The decoded image (an animation's first frame) scaled to fit {@link BatchOptions#thumbnailSize()},
+     * as the model saw it (oriented, transparency handled); empty unless the batch asked for one or
+     * when the input failed.
+     *
+     * @return the thumbnail, if any
+     */
+    public Optional<RgbImage> thumbnail() {
+        return Optional.ofNullable(thumbnail);
     }
 
     /** The input's position in the batch, counting from 0. */

@@ -4,22 +4,17 @@ import io.keshikaran.image.ImageInput;
 import io.keshikaran.image.DecodeOptions;
 import io.keshikaran.image.ImageLimits;
 import io.keshikaran.image.RgbImage;
-import io.keshikaran.spi.ClassifierOptions;
-import io.keshikaran.spi.ClassifierProvider;
+import io.keshikaran.internal.Backends;
 
 import java.awt.image.BufferedImage;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.ServiceLoader;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import java.util.stream.Collectors;
 
 /**
  * Scores how sexually explicit images are, from 0 to 1, with one loaded model.
@@ -27,7 +22,7 @@ import java.util.stream.Collectors;
  * <pre>{@code
  * try (Classifier classifier = Classifier.builder().build()) {
  *     Classification c = classifier.classify(Path.of("dog.jpg"));
- *     System.out.println(c.score());          // 0.02
+ *     System.out.println(c.score());          // 0.06
  * }
  * }</pre>
  *
@@ -117,6 +112,20 @@ public interface Classifier extends AutoCloseable {
     /** The identity of the model and engine. */
     ModelInfo model();
 
+    /**
+     * The limits every decode of this classifier enforces.
+     *
+     * @return the file-size and pixel limits given to the builder
+     */
+    ImageLimits imageLimits();
+
+    /**
+     * How this classifier decodes: orientation, transparency, animation frames, resolution.
+     *
+     * @return the options given to the builder
+     */
+    DecodeOptions decodeOptions();
+
     /** The model's full description: preprocessing, labels, score. */
     ModelDescription description();
 
@@ -124,7 +133,11 @@ public interface Classifier extends AutoCloseable {
     @Override
     void close();
 
-    /** A builder that finds a backend through {@link ServiceLoader}. */
+    /**
+     * A builder that finds a backend through {@link java.util.ServiceLoader}.
+     *
+     * @return a new builder with every option at its default
+     */
     static Builder builder() {
         return new Builder();
     }
@@ -263,65 +276,9 @@ public interface Classifier extends AutoCloseable {
                             .optVersion(preset.id()).build();
                 }
             }
-            ClassifierOptions options = new ClassifierOptions(modelName, Optional.ofNullable(modelPath),
-                    Optional.ofNullable(described), Optional.ofNullable(scoreFunction), imageLimits,
-                    poolSize, intraOpThreads, decodeOptions);
-            return selectProvider(options).create(options);
-        }
-
-        private ClassifierProvider selectProvider(ClassifierOptions options) {
-            ClassLoader cl = classLoader != null ? classLoader : Thread.currentThread().getContextClassLoader();
-            List<ClassifierProvider> providers = new ArrayList<>();
-            ServiceLoader.load(ClassifierProvider.class, cl != null ? cl : Classifier.class.getClassLoader())
-                    .forEach(providers::add);
-            if (providers.isEmpty()) {
-                throw new EngineUnavailableException("no keshikaran backend on the classpath: add "
-                        + "io.keshikaran:keshikaran-djl plus an engine, ai.djl.onnxruntime:onnxruntime-engine "
-                        + "(recommended) or ai.djl.pytorch:pytorch-engine with pytorch-jni and pytorch-native-cpu");
-            }
-            String requested = requestedEngine();
-            if (requested != null) {
-                ClassifierProvider p = providers.stream()
-                        .filter(x -> x.engineName().equalsIgnoreCase(requested))
-                        .findFirst()
-                        .orElseThrow(() -> new EngineUnavailableException("unknown engine '" + requested
-                                + "'; known engines: " + names(providers)));
-                p.unavailableReason().ifPresent(reason -> {
-                    throw new EngineUnavailableException("engine " + p.engineName() + " was requested but is not usable: " + reason);
-                });
-                return p;
-            }
-            List<ClassifierProvider> usable = providers.stream()
-                    .filter(p -> p.unavailableReason().isEmpty())
-                    .sorted(Comparator.comparingInt(ClassifierProvider::priority).reversed())
-                    .collect(Collectors.toList());
-            if (usable.isEmpty()) {
-                throw new EngineUnavailableException("no inference engine on the classpath: "
-                        + providers.stream().map(p -> p.engineName() + ": " + p.unavailableReason().orElse("?"))
-                        .collect(Collectors.joining("; or ")));
-            }
-            return usable.stream().filter(p -> p.canLoad(options)).findFirst()
-                    .orElseThrow(() -> new EngineUnavailableException("no available engine can load model "
-                            + options.modelReference() + " (available: " + names(usable) + "); "
-                            + providers.stream().filter(p -> p.canLoad(options) && p.unavailableReason().isPresent())
-                            .map(p -> p.engineName() + ": " + p.unavailableReason().get())
-                            .collect(Collectors.joining("; "))));
-        }
-
-        private String requestedEngine() {
-            if (engine != null) {
-                return engine;
-            }
-            String prop = System.getProperty(ENGINE_PROPERTY);
-            if (prop != null && !prop.isBlank()) {
-                return prop.trim();
-            }
-            String env = System.getenv(ENGINE_ENV);
-            return env != null && !env.isBlank() ? env.trim().toLowerCase(Locale.ROOT) : null;
-        }
-
-        private static String names(List<ClassifierProvider> providers) {
-            return providers.stream().map(ClassifierProvider::engineName).collect(Collectors.joining(", "));
+            return Backends.load(modelName, Optional.ofNullable(modelPath), Optional.ofNullable(described),
+                    Optional.ofNullable(scoreFunction), imageLimits, poolSize, intraOpThreads, decodeOptions,
+                    engine, classLoader);
         }
     }
 }

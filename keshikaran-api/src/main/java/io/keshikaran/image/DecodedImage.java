@@ -11,6 +11,8 @@ public final class DecodedImage {
     private final String format;
     private final boolean animated;
     private final List<Frame> frames;
+    private final int width;
+    private final int height;
 
     /**
      * One sampled frame.
@@ -34,12 +36,49 @@ public final class DecodedImage {
      * @param frames   the sampled frames, at least one, in file order
      */
     public DecodedImage(String format, boolean animated, List<Frame> frames) {
+        this(format, animated, frames, 0, 0);
+    }
+
+    /**
+     * An image decoded at a reduced resolution: its frames are smaller than the file's image.
+     *
+     * @param format   the detected format, such as {@code "JPEG"}
+     * @param animated whether the file holds more than one frame
+     * @param frames   the sampled frames, at least one, in file order
+     * @param width    the image's width in the file, after orientation; 0 for the first frame's
+     * @param height   the image's height in the file, after orientation; 0 for the first frame's
+     */
+    public DecodedImage(String format, boolean animated, List<Frame> frames, int width, int height) {
         this.format = Objects.requireNonNull(format, "format");
         this.frames = List.copyOf(frames);
         if (this.frames.isEmpty()) {
             throw new IllegalArgumentException("an image has at least one frame");
         }
+        if (width < 0 || height < 0) {
+            throw new IllegalArgumentException("size must not be negative, got " + width + "x" + height);
+        }
         this.animated = animated;
+        this.width = width > 0 ? width : first().width();
+        this.height = height > 0 ? height : first().height();
+    }
+
+    /**
+     * The image's width as stored in the file (after EXIF orientation), which is larger than the
+     * frames' when the decoder reduced the resolution.
+     *
+     * @return the width in pixels
+     */
+    public int width() {
+        return width;
+    }
+
+    /**
+     * The image's height as stored in the file (after EXIF orientation).
+     *
+     * @return the height in pixels
+     */
+    public int height() {
+        return height;
     }
 
     /** The format detected from the content, upper case: {@code JPEG}, {@code PNG}, {@code GIF}, {@code WEBP}, {@code BMP}, ... */

@@ -196,7 +196,7 @@ public final class ImageDecoder {
         Objects.requireNonNull(encoded, "encoded");
         Objects.requireNonNull(name, "name");
         if (encoded.length == 0) {
-            throw new InvalidImageException(name, "empty file");
+            throw new InvalidImageException(name, InvalidImageException.Kind.NOT_AN_IMAGE, "empty file");
         }
         if (encoded.length > limits.maxFileBytes()) {
             throw tooLarge(name, encoded.length);
@@ -223,7 +223,7 @@ public final class ImageDecoder {
             }
             throw new InvalidImageException(name, "corrupt " + format + " data: " + describe(e), e);
         } catch (OutOfMemoryError e) {
-            throw new InvalidImageException(name, "not enough memory to decode this " + format
+            throw new InvalidImageException(name, InvalidImageException.Kind.TOO_LARGE, "not enough memory to decode this " + format
                     + " (lower ImageLimits.maxPixels or give the JVM more heap)", e);
         } finally {
             if (reader != null) {
@@ -289,7 +289,9 @@ public final class ImageDecoder {
             if ("PNG".equals(format)) {
                 pixels = applyPngProfile(pixels);
             }
-            return new DecodedImage(format, false, List.of(new DecodedImage.Frame(0, finish(pixels))));
+            boolean swapped = orientation >= 5 && orientation <= 8;
+            return new DecodedImage(format, false, List.of(new DecodedImage.Frame(0, finish(pixels))),
+                    swapped ? height : width, swapped ? width : height);
         }
 
         private DecodedImage decodeGif() throws IOException, InvalidImageException {
@@ -421,11 +423,11 @@ public final class ImageDecoder {
         private void checkSize(int width, int height, int index, String what) throws InvalidImageException {
             String subject = format + (index > 0 ? " frame " + index : "") + what;
             if (width <= 0 || height <= 0) {
-                throw new InvalidImageException(name, subject + " header declares an empty image (" + width + "x" + height + ")");
+                throw new InvalidImageException(name, InvalidImageException.Kind.CORRUPT, subject + " header declares an empty image (" + width + "x" + height + ")");
             }
             long pixels = (long) width * height;
             if (pixels > limits.maxPixels()) {
-                throw new InvalidImageException(name, String.format(Locale.ROOT,
+                throw new InvalidImageException(name, InvalidImageException.Kind.TOO_LARGE, String.format(Locale.ROOT,
                         "%s is %dx%d = %d pixels, over the limit of %d pixels (ImageLimits.maxPixels)",
                         subject, width, height, pixels, limits.maxPixels()));
             }
@@ -543,10 +545,10 @@ public final class ImageDecoder {
             reader.dispose();
         }
         if (unsupported != null) {
-            throw new InvalidImageException(name, unsupported + " images are not supported (supported: "
+            throw new InvalidImageException(name, InvalidImageException.Kind.UNSUPPORTED_FORMAT, unsupported + " images are not supported (supported: "
                     + supportedFormats() + ")");
         }
-        throw new InvalidImageException(name, looksLikeText(encoded)
+        throw new InvalidImageException(name, InvalidImageException.Kind.NOT_AN_IMAGE, looksLikeText(encoded)
                 ? "not an image (the content is text)"
                 : "not a recognised image format (supported: " + supportedFormats() + ")");
     }
@@ -608,7 +610,7 @@ public final class ImageDecoder {
         String name = path.toString();
         try {
             if (Files.isDirectory(path)) {
-                throw new InvalidImageException(name, "is a directory");
+                throw new InvalidImageException(name, InvalidImageException.Kind.UNREADABLE, "is a directory");
             }
             // Special files (/proc, pipes such as <(curl ...)) report size 0 or none: they are
             // streamed with the same bound instead of trusted.
@@ -623,15 +625,15 @@ public final class ImageDecoder {
                 bytes = readBounded(in, name, "file");
             }
             if (bytes.length == 0) {
-                throw new InvalidImageException(name, "empty file");
+                throw new InvalidImageException(name, InvalidImageException.Kind.NOT_AN_IMAGE, "empty file");
             }
             return bytes;
         } catch (NoSuchFileException e) {
-            throw new InvalidImageException(name, "no such file", e);
+            throw new InvalidImageException(name, InvalidImageException.Kind.UNREADABLE, "no such file", e);
         } catch (AccessDeniedException e) {
-            throw new InvalidImageException(name, "permission denied", e);
+            throw new InvalidImageException(name, InvalidImageException.Kind.UNREADABLE, "permission denied", e);
         } catch (IOException e) {
-            throw new InvalidImageException(name, "cannot read file: " + describe(e), e);
+            throw new InvalidImageException(name, InvalidImageException.Kind.UNREADABLE, "cannot read file: " + describe(e), e);
         }
     }
 
@@ -652,17 +654,17 @@ public final class ImageDecoder {
             }
             return buffer.toByteArray();
         } catch (IOException e) {
-            throw new InvalidImageException(name, "cannot read " + what + ": " + describe(e), e);
+            throw new InvalidImageException(name, InvalidImageException.Kind.UNREADABLE, "cannot read " + what + ": " + describe(e), e);
         }
     }
 
     private InvalidImageException tooLarge(String name, long size) {
-        return new InvalidImageException(name, String.format(Locale.ROOT,
+        return new InvalidImageException(name, InvalidImageException.Kind.TOO_LARGE, String.format(Locale.ROOT,
                 "%d bytes, over the limit of %d bytes (ImageLimits.maxFileBytes)", size, limits.maxFileBytes()));
     }
 
     private InvalidImageException streamTooLarge(String name) {
-        return new InvalidImageException(name, String.format(Locale.ROOT,
+        return new InvalidImageException(name, InvalidImageException.Kind.TOO_LARGE, String.format(Locale.ROOT,
                 "more than %d bytes, the limit (ImageLimits.maxFileBytes)", limits.maxFileBytes()));
     }
 }

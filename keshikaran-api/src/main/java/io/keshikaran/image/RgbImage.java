@@ -136,6 +136,55 @@ public final class RgbImage {
         return new RgbImage(out, ow, oh);
     }
 
+    /**
+     * A small copy for display (a review queue's or a report's thumbnail): scaled down to fit a
+     * {@code maxSide} square, keeping the aspect ratio, by averaging every source pixel that falls
+     * in each target pixel, so nothing is skipped or aliased. An image that already fits is
+     * returned as is.
+     *
+     * @param maxSide the longest side of the result, in pixels; at least 1
+     * @return this image, or a scaled-down copy
+     */
+    public RgbImage scaledToFit(int maxSide) {
+        if (maxSide < 1) {
+            throw new IllegalArgumentException("maxSide must be at least 1, got " + maxSide);
+        }
+        if (width <= maxSide && height <= maxSide) {
+            return this;
+        }
+        double factor = (double) maxSide / Math.max(width, height);
+        int ow = Math.max(1, (int) Math.round(width * factor));
+        int oh = Math.max(1, (int) Math.round(height * factor));
+        long[] sums = new long[ow * 3];
+        int[] counts = new int[ow];
+        byte[] out = new byte[ow * oh * 3];
+        int sy = 0;
+        for (int oy = 0; oy < oh; oy++) {
+            int syEnd = (int) ((long) (oy + 1) * height / oh);
+            java.util.Arrays.fill(sums, 0);
+            java.util.Arrays.fill(counts, 0);
+            for (; sy < syEnd; sy++) {
+                int row = sy * width * 3;
+                for (int sx = 0; sx < width; sx++) {
+                    int ox = (int) ((long) sx * ow / width);
+                    int s = row + sx * 3;
+                    sums[ox * 3] += rgb[s] & 0xFF;
+                    sums[ox * 3 + 1] += rgb[s + 1] & 0xFF;
+                    sums[ox * 3 + 2] += rgb[s + 2] & 0xFF;
+                    counts[ox]++;
+                }
+            }
+            for (int ox = 0; ox < ow; ox++) {
+                int n = Math.max(1, counts[ox]);
+                int d = (oy * ow + ox) * 3;
+                out[d] = (byte) ((sums[ox * 3] + n / 2) / n);
+                out[d + 1] = (byte) ((sums[ox * 3 + 1] + n / 2) / n);
+                out[d + 2] = (byte) ((sums[ox * 3 + 2] + n / 2) / n);
+            }
+        }
+        return new RgbImage(out, ow, oh);
+    }
+
     /** Converts to a {@link BufferedImage#TYPE_3BYTE_BGR} image, for display or re-encoding. */
     public BufferedImage toBufferedImage() {
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);

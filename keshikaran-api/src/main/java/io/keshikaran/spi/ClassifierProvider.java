@@ -1,18 +1,20 @@
 package io.keshikaran.spi;
 
-import io.keshikaran.Classifier;
 import io.keshikaran.ModelException;
 
 import java.util.Optional;
 
 /**
- * A backend that can build {@link Classifier}s, found with {@link java.util.ServiceLoader}.
- * Register an implementation in {@code META-INF/services/io.keshikaran.spi.ClassifierProvider}.
+ * An inference engine that can load models, found with {@link java.util.ServiceLoader}. Register an
+ * implementation in {@code META-INF/services/io.keshikaran.spi.ClassifierProvider}.
  *
- * <p>{@link Classifier#builder()} picks a provider: an explicit engine name (builder option, system
- * property {@value Classifier#ENGINE_PROPERTY} or environment variable
- * {@value Classifier#ENGINE_ENV}) wins; otherwise the available provider with the highest
- * {@link #priority()} that {@linkplain #canLoad can load} the model.
+ * <p>A backend only loads the model and runs it ({@link InferenceSession}); decoding,
+ * preprocessing, batching and scoring are keshikaran's own pipeline, the same for every backend.
+ *
+ * <p>{@code Classifier.builder()} picks a provider: an explicit engine name (builder option, system
+ * property {@code keshikaran.engine} or environment variable {@code KESHIKARAN_ENGINE}) wins;
+ * otherwise the available provider with the highest {@link #priority()} that
+ * {@linkplain #canLoad can load} the model.
  */
 public interface ClassifierProvider {
 
@@ -32,9 +34,12 @@ public interface ClassifierProvider {
     boolean canLoad(ClassifierOptions options);
 
     /**
-     * Loads the model and returns a ready classifier.
+     * Loads the model, checks that it fits its description, and returns it ready to run.
      *
+     * @param options the model to load and the engine settings (pool size, intra-op threads)
+     * @return the loaded model, with its resolved {@link InferenceSession#description()}; the
+     *         caller owns it and must close it
      * @throws ModelException if the model is missing, invalid, or does not fit its description
      */
-    Classifier create(ClassifierOptions options) throws ModelException;
+    InferenceSession load(ClassifierOptions options) throws ModelException;
 }

@@ -42,6 +42,7 @@ public final class BenchmarkSessions {
             m.close();
             throw e;
         }
-        return new Opened(new DjlInferenceSession(m, provider.engineName(), poolSize), source.description());
+        return new Opened(new DjlInferenceSession(m, source.description(), provider.engineName(), poolSize),
+                source.description());
     }
 }

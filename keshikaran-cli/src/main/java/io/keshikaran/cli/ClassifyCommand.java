@@ -23,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -71,25 +70,21 @@ public final class ClassifyCommand implements Callable<Integer> {
             description = "Also classify the files listed in LIST, one path per line ('-' for standard input).")
     String filesFrom;
 
-    @Option(names = "--include", paramLabel = "GLOB",
-            description = "In folders, classify only files matching GLOB (repeatable). A glob without '/' matches "
-                    + "the file name, one with '/' the path under the folder. Default: common image extensions.")
-    List<String> includes = new ArrayList<>();
-
-    @Option(names = "--exclude", paramLabel = "GLOB", description = "In folders, skip files matching GLOB (repeatable).")
-    List<String> excludes = new ArrayList<>();
+    @CommandLine.Mixin
+    ScanOptions scanOptions;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
             description = "Output: text, json (one object per line) or csv. Default: ${DEFAULT-VALUE}.")
-    String format;
+    OutputFormat format;
 
     @Option(names = "--json", description = "Same as --format json: {\"file\", \"score\", \"model\", "
-            + "\"probabilities\"} (plus \"frames\": [{\"index\", \"score\"}...] for animations) or {\"file\", \"error\"} per line.")
+            + "\"probabilities\", \"image\"} (plus \"frames\": [{\"index\", \"score\"}...] for animations) or "
+            + "{\"file\", \"error\", \"kind\"} per line.")
     boolean json;
 
     @Option(names = "--order", paramLabel = "ORDER", defaultValue = "input",
             description = "Print results in input order, or as they complete (completion). Default: ${DEFAULT-VALUE}.")
-    String order;
+    BatchOptions.Order order;
 
 
 
@@ -105,14 +100,13 @@ public final class ClassifyCommand implements Callable<Integer> {
             description = "Decoding threads. Default: one per two cores (at least one).")
     Integer decodeThreads;
 
-    @Option(names = "--full-resolution",
-            description = "Decode every pixel of large photos, as nsfwjs does. By default a photo more than twice "
-                    + "the model's input size is decoded smaller (faster; scores differ slightly, see docs/performance.md).")
-    boolean fullResolution;
 
     @Option(names = "--progress", paramLabel = "WHEN", defaultValue = "auto",
             description = "Progress line on stderr: auto (when stderr is a terminal), always or never. Default: ${DEFAULT-VALUE}.")
-    String progress;
+    ProgressMode progress;
+
+    /** When the progress line is shown. */
+    enum ProgressMode { AUTO, ALWAYS, NEVER }
 
 
 
@@ -121,8 +115,7 @@ public final class ClassifyCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        OutputFormat outputFormat = json ? OutputFormat.JSON : parse(OutputFormat.class, format, "--format");
-        BatchOptions.Order resultOrder = parse(BatchOptions.Order.class, order, "--order");
+        OutputFormat outputFormat = json ? OutputFormat.JSON : format;
         if (inputs.isEmpty() && filesFrom == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: 'FILE'");
         }
@@ -135,20 +128,14 @@ public final class ClassifyCommand implements Callable<Integer> {
         modelOptions.validate(spec.commandLine());
         boolean single = filesFrom == null && inputs.size() == 1
                 && ("-".equals(inputs.get(0)) || !Files.isDirectory(Path.of(inputs.get(0))));
-        boolean live = switch (progress.toLowerCase(Locale.ROOT)) {
-            case "always" -> true;
-            case "never" -> false;
-            case "auto" -> !single && Boolean.getBoolean("keshikaran.stderr.tty");
-            default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--progress must be auto, always or never, got '" + progress + "'");
+        boolean live = switch (progress) {
+            case ALWAYS -> true;
+            case NEVER -> false;
+            case AUTO -> !single && Boolean.getBoolean("keshikaran.stderr.tty");
         };
 
         Classifier.Builder builder = modelOptions.classifierBuilder();
-        DecodeOptions.Builder decode = DecodeOptions.builder();
-        if (fullResolution) {
-            decode.optResolution(DecodeOptions.Resolution.FULL);
-        }
-        builder.optDecodeOptions(imageOptions.toDecodeOptions(spec.commandLine(), decode));
+        builder.optDecodeOptions(imageOptions.toDecodeOptions(spec.commandLine()));
         try (Classifier classifier = builder.build()) {
             OutputFormat.Printer printer = outputFormat.printer(out, classifier.description().labels(), single);
             Progress bar = new Progress(err, live);
@@ -166,7 +153,7 @@ public final class ClassifyCommand implements Callable<Integer> {
                     err.flush();
                 }
             };
-            InputScanner scanner = new InputScanner(includes, excludes, System.in, onError);
+            InputScanner scanner = scanOptions.scanner(System.in, onError);
             Stream<ImageInput> stream = scanner.scan(inputs);
             BufferedReader list = null;
             if (filesFrom != null) {
@@ -180,7 +167,7 @@ public final class ClassifyCommand implements Callable<Integer> {
             }
             BatchOptions options = new BatchOptions(batchSize,
                     decodeThreads != null ? decodeThreads : BatchOptions.defaults().decodeThreads(),
-                    Math.max(64, 4 * batchSize), resultOrder);
+                    Math.max(64, 4 * batchSize), order);
             classifier.classifyAll(stream, options, result -> {
                 if (result.isSuccess()) {
                     Classification c = result.classification().orElseThrow();
@@ -213,15 +200,6 @@ public final class ClassifyCommand implements Callable<Integer> {
             }
             err.flush();
             return ExitCodes.MODEL_ERROR;
-        }
-    }
-
-    private <E extends Enum<E>> E parse(Class<E> type, String value, String option) {
-        try {
-            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), option + " must be one of "
-                    + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT) + ", got '" + value + "'");
         }
     }
 

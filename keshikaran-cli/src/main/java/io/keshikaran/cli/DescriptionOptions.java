@@ -38,10 +38,10 @@ final class DescriptionOptions {
     String inputSize;
 
     @Option(names = "--layout", paramLabel = "LAYOUT", order = 102, description = "The input's axis order: NHWC or NCHW.")
-    String layout;
+    Layout layout;
 
     @Option(names = "--channel-order", paramLabel = "ORDER", order = 103, description = "RGB or BGR.")
-    String channelOrder;
+    ChannelOrder channelOrder;
 
     @Option(names = "--pixel-divisor", paramLabel = "D", order = 104,
             description = "Each 0..255 value is divided by D first (255 for 0..1, 1 to keep 0..255).")
@@ -57,7 +57,7 @@ final class DescriptionOptions {
 
     @Option(names = "--resize", paramLabel = "METHOD", order = 107,
             description = "bilinear_align_corners (TensorFlow, nsfwjs), bilinear, bicubic or nearest (Pillow).")
-    String resize;
+    ResizeMethod resize;
 
     @Option(names = "--crop", paramLabel = "HxW|none", order = 108,
             description = "Resize to HxW, then cut out the centre input-size window; 'none' squashes the image "
@@ -74,7 +74,7 @@ final class DescriptionOptions {
 
     @Option(names = "--activation", paramLabel = "KIND", order = 111,
             description = "What turns outputs into probabilities: none (already probabilities), softmax or sigmoid.")
-    String activation;
+    OutputActivation activation;
 
     @Option(names = "--score-labels", paramLabel = "L,...", split = ",", order = 112,
             description = "The score is the sum of these labels' probabilities.")
@@ -135,10 +135,10 @@ final class DescriptionOptions {
             spec.setSize(hw[0], hw[1]);
         }
         if (layout != null) {
-            spec.optLayout(parse(Layout.class, layout, "--layout"));
+            spec.optLayout(layout);
         }
         if (channelOrder != null) {
-            spec.optChannelOrder(parse(ChannelOrder.class, channelOrder, "--channel-order"));
+            spec.optChannelOrder(channelOrder);
         }
         if (pixelDivisor != null) {
             spec.optPixelDivisor(pixelDivisor);
@@ -149,7 +149,7 @@ final class DescriptionOptions {
             spec.optNormalization(m, s);
         }
         if (resize != null) {
-            spec.optResize(parse(ResizeMethod.class, resize, "--resize"));
+            spec.optResize(resize);
         }
         if (crop != null) {
             if (crop.equalsIgnoreCase("none")) {
@@ -168,7 +168,7 @@ final class DescriptionOptions {
         List<String> newLabels = labels != null ? labels : base.labels();
         d.setLabels(newLabels);
         if (activation != null) {
-            d.optActivation(parse(OutputActivation.class, activation, "--activation"));
+            d.optActivation(activation);
         }
         if (scoreLabels != null) {
             d.setScoreLabels(scoreLabels);
@@ -238,17 +238,5 @@ final class DescriptionOptions {
             throw new IllegalArgumentException(option + " needs three comma-separated numbers, got '" + value + "'");
         }
         return out;
-    }
-
-    private static <E extends Enum<E>> E parse(Class<E> type, String value, String option) {
-        try {
-            return Enum.valueOf(type, value.strip().toUpperCase(Locale.ROOT).replace('-', '_'));
-        } catch (IllegalArgumentException e) {
-            List<String> names = new ArrayList<>();
-            for (E constant : type.getEnumConstants()) {
-                names.add(constant.name().toLowerCase(Locale.ROOT));
-            }
-            throw new IllegalArgumentException(option + " must be one of " + String.join(", ", names) + ", got '" + value + "'");
-        }
     }
 }

@@ -1,6 +1,10 @@
 package io.keshikaran.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keshikaran.Classification;
+import io.keshikaran.InvalidImageException;
 import io.keshikaran.ModelInfo;
 
 import java.time.ZonedDateTime;
@@ -14,7 +18,9 @@ import java.util.Set;
 
 /**
  * The folder report as one self-contained HTML page: thumbnails are {@code data:} URIs, styles and
- * script are inline, and a Content-Security-Policy forbids loading anything else.
+ * script are inline, and a Content-Security-Policy forbids loading anything else. The results are
+ * also embedded as JSON, {@code <script type="application/json" id="keshikaran-results">}: an
+ * array of {@code {file, score, probabilities, error, kind}} in the page's order, failures last.
  */
 final class HtmlReport {
     /** A classified image; {@code thumbnail} is a {@code data:} URI. */
@@ -22,8 +28,10 @@ final class HtmlReport {
     }
 
     /** An image that could not be classified, and why. */
-    record Failure(String file, String error) {
+    record Failure(String file, String error, InvalidImageException.Kind kind) {
     }
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final String folder;
     private final ModelInfo model;
@@ -108,8 +116,35 @@ final class HtmlReport {
             }
             html.append("</tbody>\n</table>\n</section>\n");
         }
-        html.append("</main>\n<script>\n").append(SCRIPT).append("</script>\n</body>\n</html>\n");
+        html.append("</main>\n<script type=\"application/json\" id=\"keshikaran-results\">")
+            .append(resultsJson()).append("</script>\n<script>\n").append(SCRIPT).append("</script>\n</body>\n</html>\n");
         return html.toString();
+    }
+
+    /**
+     * The results as JSON, safe inside a script element: {@code <}, {@code >} and {@code &} are
+     * escaped as JSON unicode escapes, so no file name can end the element.
+     */
+    String resultsJson() {
+        ArrayNode array = MAPPER.createArrayNode();
+        for (Entry e : entries) {
+            ObjectNode node = array.addObject();
+            node.put("file", e.file());
+            node.put("score", e.classification().score());
+            ObjectNode probabilities = node.putObject("probabilities");
+            e.classification().probabilities().forEach(probabilities::put);
+            node.putNull("error");
+            node.putNull("kind");
+        }
+        for (Failure f : failures) {
+            ObjectNode node = array.addObject();
+            node.put("file", f.file());
+            node.putNull("score");
+            node.putNull("probabilities");
+            node.put("error", f.error());
+            node.put("kind", f.kind().name().toLowerCase(Locale.ROOT));
+        }
+        return array.toString().replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026");
     }
 
     private void appendCard(StringBuilder html, Entry e) {

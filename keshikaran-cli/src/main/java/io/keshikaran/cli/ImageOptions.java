@@ -6,19 +6,32 @@ import picocli.CommandLine.Option;
 
 import java.util.Locale;
 
-/** How images are turned into pixels: EXIF orientation, transparency, animation frames. */
+/** How images are turned into pixels: EXIF orientation, transparency, animation frames, resolution. Shared by every command that classifies. */
 final class ImageOptions {
 
     @Option(names = "--exif-orientation", paramLabel = "MODE", defaultValue = "apply",
             description = "apply: turn photos upright as their EXIF tag says, as viewers do; ignore: use the "
                     + "stored pixels, as nsfwjs does. Default: ${DEFAULT-VALUE}.")
-    String orientation;
+    DecodeOptions.Orientation orientation;
+
+    /** The --transparency values, named for the command line. */
+    enum TransparencyMode {
+        FILL(DecodeOptions.Transparency.FILL_TRANSPARENT),
+        COMPOSITE(DecodeOptions.Transparency.COMPOSITE),
+        KEEP(DecodeOptions.Transparency.KEEP_STORED_COLOR);
+
+        final DecodeOptions.Transparency option;
+
+        TransparencyMode(DecodeOptions.Transparency option) {
+            this.option = option;
+        }
+    }
 
     @Option(names = "--transparency", paramLabel = "MODE", defaultValue = "fill",
             description = "fill: fully transparent pixels take the background colour, the others keep theirs; "
                     + "composite: blend every pixel onto the background; keep: drop alpha, keeping the stored "
                     + "colour, as nsfwjs does. Default: ${DEFAULT-VALUE} (measured in docs/images.md).")
-    String transparency;
+    TransparencyMode transparency;
 
     @Option(names = "--background", paramLabel = "COLOR", defaultValue = "white",
             description = "Background for --transparency fill or composite: white, black, gray or #RRGGBB. "
@@ -36,24 +49,24 @@ final class ImageOptions {
     @Option(names = "--frame-aggregate", paramLabel = "HOW", defaultValue = "max",
             description = "Animated GIF/WebP: the file's score is the max or the mean of the frame scores. "
                     + "Default: ${DEFAULT-VALUE}. --json lists every frame's score.")
-    String frameAggregate;
+    DecodeOptions.FrameAggregate frameAggregate;
+
+    @Option(names = "--full-resolution",
+            description = "Decode every pixel of large photos, as nsfwjs does. By default a photo more than twice "
+                    + "the model's input size is decoded smaller (faster; scores differ slightly, see docs/performance.md).")
+    boolean fullResolution;
 
     /** The decode options these flags ask for; usage errors for values out of range. */
-    DecodeOptions toDecodeOptions(CommandLine commandLine, DecodeOptions.Builder builder) {
+    DecodeOptions toDecodeOptions(CommandLine commandLine) {
         try {
-            return builder
-                    .optOrientation(choice(commandLine, DecodeOptions.Orientation.class, orientation, "--exif-orientation"))
-                    .optTransparency(switch (transparency.toLowerCase(Locale.ROOT)) {
-                        case "fill" -> DecodeOptions.Transparency.FILL_TRANSPARENT;
-                        case "composite" -> DecodeOptions.Transparency.COMPOSITE;
-                        case "keep" -> DecodeOptions.Transparency.KEEP_STORED_COLOR;
-                        default -> throw new CommandLine.ParameterException(commandLine,
-                                "--transparency must be fill, composite or keep, got '" + transparency + "'");
-                    })
+            return DecodeOptions.builder()
+                    .optResolution(fullResolution ? DecodeOptions.Resolution.FULL : DecodeOptions.Resolution.REDUCED)
+                    .optOrientation(orientation)
+                    .optTransparency(transparency.option)
                     .optBackground(colour(commandLine))
                     .optMaxFrames(maxFrames)
                     .optFrameStep(frameStep)
-                    .optFrameAggregate(choice(commandLine, DecodeOptions.FrameAggregate.class, frameAggregate, "--frame-aggregate"))
+                    .optFrameAggregate(frameAggregate)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(commandLine, "--max-frames and --frame-step: " + e.getMessage());
@@ -76,15 +89,6 @@ final class ImageOptions {
                 }
                 throw new CommandLine.ParameterException(commandLine,
                         "--background must be white, black, gray or #RRGGBB, got '" + background + "'");
-        }
-    }
-
-    private static <E extends Enum<E>> E choice(CommandLine commandLine, Class<E> type, String value, String option) {
-        try {
-            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(commandLine, option + " must be one of "
-                    + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT) + ", got '" + value + "'");
         }
     }
 }

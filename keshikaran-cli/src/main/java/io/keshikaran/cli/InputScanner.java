@@ -28,7 +28,9 @@ import java.util.stream.StreamSupport;
 /**
  * Turns command-line inputs into a lazy stream of images: files as given, {@code -} for one image
  * on standard input, and folders walked recursively (symbolic links not followed), keeping the
- * files that match the include globs and none of the exclude globs.
+ * files that match the include globs and none of the exclude globs. Hidden files and folders
+ * (names starting with a dot, such as {@code .thumbnails} or {@code .git}) are skipped in folder
+ * walks; a hidden file named explicitly is read. The one scanner of every command.
  *
  * <p>Each folder yields its files in name order, then its sub-folders (depth first). Folders are
  * walked as the stream is consumed, so a scan of millions of files starts at once
@@ -123,11 +125,14 @@ final class InputScanner {
                 List<Path> subfolders = new ArrayList<>();
                 try (Stream<Path> entries = Files.list(folder)) {
                     entries.sorted().forEach(p -> {
+                        if (isHidden(p)) {
+                            return;
+                        }
                         BasicFileAttributes attrs;
                         try {
                             attrs = Files.readAttributes(p, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
                         } catch (IOException e) {
-                            errors.accept(new InvalidImageException(p.toString(), describe(e), e));
+                            errors.accept(new InvalidImageException(p.toString(), InvalidImageException.Kind.UNREADABLE, describe(e), e));
                             return;
                         }
                         if (attrs.isDirectory()) {
@@ -138,7 +143,8 @@ final class InputScanner {
                     });
                 } catch (IOException | UncheckedIOException e) {
                     IOException io = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
-                    errors.accept(new InvalidImageException(folder.toString(), "cannot list folder: " + describe(io), io));
+                    errors.accept(new InvalidImageException(folder.toString(), InvalidImageException.Kind.UNREADABLE,
+                            "cannot list folder: " + describe(io), io));
                 }
                 // Depth-first, in name order, so the output order is stable.
                 for (int i = subfolders.size() - 1; i >= 0; i--) {
@@ -148,6 +154,10 @@ final class InputScanner {
         };
         Iterable<Path> iterable = () -> files;
         return StreamSupport.stream(iterable.spliterator(), false).map(ImageInput::of);
+    }
+
+    private static boolean isHidden(Path p) {
+        return p.getFileName() != null && p.getFileName().toString().startsWith(".");
     }
 
     private static String describe(IOException e) {

@@ -17,8 +17,8 @@ enum OutputFormat {
     /** {@code 0.02} for a single file; {@code FILE<TAB>score} otherwise. Errors go to stderr only. */
     TEXT,
     /**
-     * One JSON object per line: {@code {"file","score","model","probabilities"}}, plus
-     * {@code "frames": [{"index","score"}...]} for animated images, or {@code {"file","error"}}.
+     * One JSON object per line: {@code {"file","score","model","probabilities","image"}}, plus
+     * {@code "frames": [{"index","score"}...]} for animated images, or {@code {"file","error","kind"}}.
      */
     JSON,
     /** RFC 4180 CSV with a header: {@code file,score,<label>...,error}. */
@@ -60,9 +60,7 @@ enum OutputFormat {
                 @Override
                 public void error(InvalidImageException e) {
                     ObjectNode node = MAPPER.createObjectNode();
-                    node.put("file", e.source());
-                    node.put("error", e.reason());
-                    out.println(node);
+                    out.println(errorJson(e));
                 }
             };
             case CSV -> {
@@ -89,6 +87,15 @@ enum OutputFormat {
         };
     }
 
+    /** The JSON-lines form of a failure: {@code {"file", "error", "kind"}}, kind as in {@link InvalidImageException.Kind}. */
+    static ObjectNode errorJson(InvalidImageException e) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("file", e.source());
+        node.put("error", e.reason());
+        node.put("kind", e.kind().name().toLowerCase(Locale.ROOT));
+        return node;
+    }
+
     /** The JSON-lines form of one classification. */
     static ObjectNode json(Classification c) {
         ObjectNode node = MAPPER.createObjectNode();
@@ -99,6 +106,10 @@ enum OutputFormat {
         for (Map.Entry<String, Float> e : c.probabilities().entrySet()) {
             probabilities.put(e.getKey(), e.getValue());
         }
+        c.image().ifPresent(image -> node.putObject("image")
+                .put("format", image.format())
+                .put("width", image.width())
+                .put("height", image.height()));
         if (!c.frames().isEmpty()) {
             // Animated input: the score above aggregates these sampled frames.
             ArrayNode frames = node.putArray("frames");

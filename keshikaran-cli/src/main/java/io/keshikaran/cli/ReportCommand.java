@@ -1,11 +1,13 @@
 package io.keshikaran.cli;
 
+import io.keshikaran.BatchOptions;
 import io.keshikaran.Classification;
 import io.keshikaran.Classifier;
+import io.keshikaran.ClassificationResult;
 import io.keshikaran.EngineUnavailableException;
+import io.keshikaran.InferenceException;
 import io.keshikaran.InvalidImageException;
 import io.keshikaran.ModelException;
-import io.keshikaran.image.ImageDecoder;
 import io.keshikaran.image.RgbImage;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,27 +18,21 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.function.Consumer;
 
 /**
  * {@code keshikaran report DIR -o report.html}: classifies every image under a folder and writes
- * one self-contained HTML page with thumbnails sorted by score, the risky ones blurred.
+ * one self-contained HTML page with thumbnails sorted by score, the risky ones blurred. It scans
+ * with the same {@link InputScanner} and classifies through the same {@link Classifier#classifyAll}
+ * as {@code keshikaran DIR}, so both give every file the same score.
  */
 @Command(name = "report",
         mixinStandardHelpOptions = true,
@@ -46,32 +42,36 @@ import java.util.concurrent.Future;
         description = {
             "Writes a self-contained HTML report of every image under DIR.",
             "",
-            "Every image under DIR (recursively) is classified. The report shows thumbnails sorted by score "
-                + "and a bar per class; images scoring at or above the threshold are blurred until clicked. "
-                + "Files that can't be read are listed in the report with the reason; the others are still classified.",
-            "Images are recognised by their extension (" + ReportCommand.EXTENSIONS_HELP + "). Hidden files and "
-                + "folders are skipped; symbolic links are not followed.",
+            "Every image under DIR (recursively) is classified exactly as 'keshikaran DIR' classifies it. The report "
+                + "shows thumbnails sorted by score and a bar per class; images scoring at or above --blur-at are "
+                + "blurred until clicked. Files that can't be read are listed with the reason; the others are still "
+                + "classified. The results are also embedded as JSON (<script type=\"application/json\" "
+                + "id=\"keshikaran-results\">: [{file, score, probabilities, error, kind}]) for tools.",
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:The report was written; every image was classified and none reached the threshold.",
-            "1:The report was written; at least one image scored at or above the threshold, and none failed.",
+            "0:The report was written (and, with --threshold, no image scored at or above it).",
+            "1:With --threshold: the report was written, at least one image scored at or above T, and none failed.",
             "2:Invalid command line, or DIR is not a folder.",
             "3:The report was written; some images could not be classified (they are listed in it).",
             "4:No image could be classified, or the report could not be written.",
-            "5:The model or engine could not be loaded.",
+            "5:The model or engine could not be loaded, or failed.",
         })
 public final class ReportCommand implements Callable<Integer> {
-    static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "png", "gif", "bmp", "webp");
-    static final String EXTENSIONS_HELP = "jpg, jpeg, png, gif, bmp, webp";
     /** The default blur threshold: the moderation example's "review" threshold. */
-    static final String DEFAULT_THRESHOLD = "0.4";
+    static final String DEFAULT_BLUR_AT = "0.4";
 
     @Spec
     CommandSpec spec;
 
     @CommandLine.Mixin
     ModelOptions modelOptions;
+
+    @CommandLine.Mixin
+    ImageOptions imageOptions;
+
+    @CommandLine.Mixin
+    ScanOptions scanOptions;
 
     @Parameters(paramLabel = "DIR", description = "The folder to scan.")
     Path dir;
@@ -80,32 +80,25 @@ public final class ReportCommand implements Callable<Integer> {
             description = "The HTML file to write. Default: ${DEFAULT-VALUE}.")
     Path output;
 
-    @Option(names = "--threshold", paramLabel = "T", defaultValue = DEFAULT_THRESHOLD,
+    @Option(names = "--blur-at", paramLabel = "T", defaultValue = DEFAULT_BLUR_AT,
             description = "Blur images scoring at or above T (0..1) until clicked. Default: ${DEFAULT-VALUE}.")
-    double threshold;
+    double blurAt;
 
-
-
-
-
+    @Option(names = "--threshold", paramLabel = "T",
+            description = "Exit with 1 when any image scores at or above T (0..1), as classify does.")
+    Double threshold;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         validate();
-        Scan scan;
-        try {
-            scan = scan(dir);
-        } catch (IOException | UncheckedIOException e) {
-            err.println("keshikaran: cannot list " + dir + ": " + rootMessage(e));
-            err.flush();
-            return ExitCodes.ALL_FAILED;
-        }
+        Classifier.Builder builder = modelOptions.classifierBuilder()
+                .optDecodeOptions(imageOptions.toDecodeOptions(spec.commandLine()));
         HtmlReport report;
-        try (Classifier classifier = modelOptions.buildClassifier()) {
-            report = classifyAll(classifier, scan, err);
-        } catch (ModelException | EngineUnavailableException e) {
+        try (Classifier classifier = builder.build()) {
+            report = classifyAll(classifier, err);
+        } catch (ModelException | EngineUnavailableException | InferenceException e) {
             err.println("keshikaran: " + e.getMessage());
             if (modelOptions.verbose) {
                 e.printStackTrace(err);
@@ -122,23 +115,27 @@ public final class ReportCommand implements Callable<Integer> {
         }
         int failed = report.failures().size();
         int classified = report.entries().size();
-        long flagged = report.flaggedCount();
         out.printf(Locale.ROOT, "%s: %d images, %d at or above %.2f, %d could not be read%n",
-                output, classified, flagged, threshold, failed);
+                output, classified, report.flaggedCount(), blurAt, failed);
         if (classified + failed == 0) {
-            err.println("keshikaran: no images found under " + dir + " (looked for " + EXTENSIONS_HELP + ")");
+            err.println("keshikaran: no images found under " + dir);
         }
         out.flush();
         err.flush();
         if (failed > 0) {
             return classified == 0 ? ExitCodes.ALL_FAILED : ExitCodes.SOME_FAILED;
         }
-        return flagged > 0 ? ExitCodes.THRESHOLD_REACHED : ExitCodes.OK;
+        boolean reached = threshold != null
+                && report.entries().stream().anyMatch(e -> e.classification().score() >= threshold);
+        return reached ? ExitCodes.THRESHOLD_REACHED : ExitCodes.OK;
     }
 
     private void validate() {
         CommandLine cl = spec.commandLine();
-        if (!(threshold >= 0 && threshold <= 1)) {
+        if (!(blurAt >= 0 && blurAt <= 1)) {
+            throw new CommandLine.ParameterException(cl, "--blur-at must be within 0..1, got " + blurAt);
+        }
+        if (threshold != null && !(threshold >= 0 && threshold <= 1)) {
             throw new CommandLine.ParameterException(cl, "--threshold must be within 0..1, got " + threshold);
         }
         modelOptions.validate(cl);
@@ -154,122 +151,42 @@ public final class ReportCommand implements Callable<Integer> {
         }
     }
 
-    /** What a scan of the folder found: image files in path order, and what could not be listed. */
-    record Scan(List<Path> images, List<HtmlReport.Failure> failures) {
+    /** How an input is named in the report: its path under DIR, with forward slashes. */
+    private String relativeName(String source) {
+        Path path = Path.of(source);
+        return (path.startsWith(dir) ? dir.relativize(path) : path).toString().replace('\\', '/');
     }
 
-    /**
-     * Image files under {@code root}, by extension, in path order. Hidden files and folders are
-     * skipped; a folder that cannot be read is recorded as a failure and the scan goes on.
-     */
-    static Scan scan(Path root) throws IOException {
-        List<Path> images = new ArrayList<>();
+    /** Classifies the scan through the library's batch pipeline, which also makes the thumbnails. */
+    private HtmlReport classifyAll(Classifier classifier, PrintWriter err) {
+        List<HtmlReport.Entry> entries = new ArrayList<>();
         List<HtmlReport.Failure> failures = new ArrayList<>();
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
-                return !d.equals(root) && isHidden(d) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+        Consumer<InvalidImageException> onError = e -> {
+            synchronized (failures) {
+                failures.add(new HtmlReport.Failure(relativeName(e.source()), e.reason(), e.kind()));
+                err.println("keshikaran: " + e.getMessage());
+                err.flush();
             }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                if (attrs.isRegularFile() && !isHidden(file) && hasImageExtension(file)) {
-                    images.add(file);
-                }
-                return FileVisitResult.CONTINUE;
+        };
+        InputScanner scanner = scanOptions.scanner(System.in, onError);
+        BatchOptions options = BatchOptions.defaults().withThumbnailSize(Thumbnails.MAX_SIDE);
+        classifier.classifyAll(scanner.scan(List.of(dir.toString())), options, (ClassificationResult result) -> {
+            if (!result.isSuccess()) {
+                onError.accept(result.error().orElseThrow());
+                return;
             }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) {
-                if (file.equals(root)) {
-                    throw new UncheckedIOException(e);
-                }
-                failures.add(new HtmlReport.Failure(relativeName(root, file), "cannot read: " + rootMessage(e)));
-                return FileVisitResult.CONTINUE;
+            Classification c = result.classification().orElseThrow();
+            String name = relativeName(c.source());
+            RgbImage thumbnail = result.thumbnail().orElseThrow();
+            try {
+                entries.add(new HtmlReport.Entry(name, c, Thumbnails.jpegDataUri(thumbnail)));
+            } catch (IOException e) {
+                onError.accept(new InvalidImageException(c.source(), InvalidImageException.Kind.UNREADABLE,
+                        "cannot make a thumbnail: " + rootMessage(e), e));
             }
         });
-        images.sort(null);
-        return new Scan(images, failures);
-    }
-
-    static String relativeName(Path root, Path file) {
-        return root.relativize(file).toString().replace('\\', '/');
-    }
-
-    private static boolean isHidden(Path file) {
-        return file.getFileName() != null && file.getFileName().toString().startsWith(".");
-    }
-
-    private static boolean hasImageExtension(Path file) {
-        String name = file.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        return dot > 0 && EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
-    }
-
-    /** Decodes each image once, for both the classifier and the thumbnail; a few at a time. */
-    private HtmlReport classifyAll(Classifier classifier, Scan scan, PrintWriter err) {
-        List<Path> images = scan.images();
-        ImageDecoder decoder = new ImageDecoder(modelOptions.limits());
-        int threads = Math.max(1, Math.min(images.size(), Math.min(4, Runtime.getRuntime().availableProcessors())));
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "keshikaran-report");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<Object>> futures = new ArrayList<>(images.size());
-            for (Path image : images) {
-                String name = relativeName(dir, image);
-                futures.add(pool.submit(() -> classifyOne(classifier, decoder, image, name)));
-            }
-            List<HtmlReport.Entry> entries = new ArrayList<>();
-            List<HtmlReport.Failure> failures = new ArrayList<>(scan.failures());
-            for (HtmlReport.Failure failure : scan.failures()) {
-                err.println("keshikaran: " + dir.resolve(failure.file()) + ": " + failure.error());
-            }
-            for (Future<Object> f : futures) {
-                Object result = get(f);
-                if (result instanceof HtmlReport.Entry entry) {
-                    entries.add(entry);
-                } else {
-                    HtmlReport.Failure failure = (HtmlReport.Failure) result;
-                    failures.add(failure);
-                    err.println("keshikaran: " + dir.resolve(failure.file()) + ": " + failure.error());
-                }
-            }
-            err.flush();
-            return new HtmlReport(dir.toString(), classifier.model(), classifier.description().scoreLabels(), threshold,
-                    entries, failures);
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    private static Object classifyOne(Classifier classifier, ImageDecoder decoder, Path image, String name) {
-        try {
-            RgbImage rgb = decoder.decode(image);
-            Classification c = classifier.classify(rgb, name);
-            return new HtmlReport.Entry(name, c, Thumbnails.jpegDataUri(rgb));
-        } catch (InvalidImageException e) {
-            return new HtmlReport.Failure(name, e.reason());
-        } catch (IOException e) {
-            return new HtmlReport.Failure(name, "cannot make a thumbnail: " + rootMessage(e));
-        }
-    }
-
-    private static Object get(Future<Object> future) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while classifying", e);
-        } catch (ExecutionException e) {
-            // Only environment failures get here (a broken engine); images fail as Failure entries.
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
+        return new HtmlReport(dir.toString(), classifier.model(), classifier.description().scoreLabels(), blurAt,
+                entries, failures);
     }
 
     /** Writes beside the target, then renames, so a reader never sees half a report. */
@@ -285,8 +202,7 @@ public final class ReportCommand implements Callable<Integer> {
     }
 
     private static String rootMessage(Throwable e) {
-        Throwable t = e instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : e;
-        String msg = t.getMessage();
-        return msg == null || msg.isBlank() ? t.getClass().getSimpleName() : msg;
+        String msg = e.getMessage();
+        return msg == null || msg.isBlank() ? e.getClass().getSimpleName() : msg;
     }
 }

@@ -4,19 +4,15 @@ import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.EngineException;
-import io.keshikaran.Classifier;
 import io.keshikaran.EngineUnavailableException;
 import io.keshikaran.InferenceException;
 import io.keshikaran.ModelDescription;
 import io.keshikaran.ModelException;
-import io.keshikaran.ScoreFunction;
-import io.keshikaran.image.ImageDecoder;
 import io.keshikaran.preprocess.FloatTensor;
 import io.keshikaran.preprocess.PreprocessingSpec;
-import io.keshikaran.preprocess.Preprocessor;
 import io.keshikaran.spi.ClassifierOptions;
 import io.keshikaran.spi.ClassifierProvider;
-import io.keshikaran.spi.PipelineClassifier;
+import io.keshikaran.spi.InferenceSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,7 +120,7 @@ abstract class DjlClassifierProvider implements ClassifierProvider {
     }
 
     @Override
-    public Classifier create(ClassifierOptions options) throws ModelException {
+    public InferenceSession load(ClassifierOptions options) throws ModelException {
         DjlEnvironment.configure();
         ModelSource source = ModelSource.resolve(options, formatKey(), classLoader())
                 .orElseThrow(() -> new ModelException("bundled model '" + options.modelName()
@@ -142,7 +138,7 @@ abstract class DjlClassifierProvider implements ClassifierProvider {
             // session, pinned to the cores) measured 2x slower on 2 shared cores (docs/performance.md).
             int intraOpThreads = options.intraOpThreads() > 0 ? options.intraOpThreads() : Math.max(1, cores / poolSize);
             model.load(in, loadOptions(intraOpThreads));
-            session = new DjlInferenceSession(model, engineName(), poolSize);
+            session = new DjlInferenceSession(model, description, engineName(), poolSize);
         } catch (MalformedModelException | IOException | EngineException e) {
             model.close();
             throw new ModelException(source.reference() + ": not a valid " + formatKey() + " model: "
@@ -154,13 +150,8 @@ abstract class DjlClassifierProvider implements ClassifierProvider {
         // From here on the session owns the model and closes it.
         try {
             verifyShapes(source, description, session);
-            ScoreFunction score = options.scoreFunction().orElse(description.defaultScore());
             LOG.debug("loaded {} on {} with {} predictors", source.reference(), engineName(), poolSize);
-            PreprocessingSpec spec = description.preprocessing();
-            // The decoder learns the resize size so that large photos can be decoded smaller.
-            ImageDecoder decoder = new ImageDecoder(options.imageLimits(), options.decodeOptions())
-                    .withTargetSize(spec.resizeWidth(), spec.resizeHeight());
-            return new PipelineClassifier(description, session, decoder, Preprocessor.of(spec), score);
+            return session;
         } catch (ModelException | RuntimeException e) {
             session.close();
             throw e;

@@ -2,50 +2,69 @@ package io.keshikaran.spark;
 
 import io.keshikaran.Classifier;
 import io.keshikaran.ModelException;
-import io.keshikaran.image.ImageLimits;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.NotSerializableException;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Everything needed to load a {@link Classifier} on an executor. Serializable, so it travels with
- * the task; equal configs share one classifier per JVM (see {@link ExecutorClassifiers}).
- *
- * @param model          bundled model name
- * @param engine         engine name, or {@code null} for the library's automatic choice
- * @param intraOpThreads threads per inference inside the engine, 0 for the engine's default
- * @param poolSize       concurrent inferences, 0 for the library's default (the number of cores)
- * @param maxFileBytes   {@link ImageLimits#maxFileBytes()}
- * @param maxPixels      {@link ImageLimits#maxPixels()}
+ * Everything needed to load a {@link Classifier} on an executor: the caller's {@link ClassifierSetup}.
+ * Serializable, so it travels with the task. Two configs are equal when their setups serialize to
+ * the same bytes (the same lambda with the same captured values), so every task of a job, each
+ * holding its own deserialized copy, shares one classifier per JVM (see {@link ExecutorClassifiers}).
  */
-record ClassifierConfig(String model, String engine, int intraOpThreads, int poolSize,
-                        long maxFileBytes, long maxPixels) implements Serializable {
-    private static final long serialVersionUID = 1L;
+final class ClassifierConfig implements Serializable {
+    private static final long serialVersionUID = 2L;
 
-    ClassifierConfig {
-        Objects.requireNonNull(model, "model");
-        new ImageLimits(maxFileBytes, maxPixels); // validates
+    private final ClassifierSetup setup;
+    private final byte[] identity;
+
+    /**
+     * @throws IllegalArgumentException if the setup (or something it captures) is not serializable
+     */
+    ClassifierConfig(ClassifierSetup setup) {
+        this.setup = Objects.requireNonNull(setup, "setup");
+        this.identity = serialize(setup);
     }
 
-    ImageLimits imageLimits() {
-        return new ImageLimits(maxFileBytes, maxPixels);
+    private static byte[] serialize(ClassifierSetup setup) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(setup);
+        } catch (NotSerializableException e) {
+            throw new IllegalArgumentException("the classifier setup must be serializable to reach the executors, but it "
+                    + "captures a " + e.getMessage() + "; capture only serializable values", e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("the classifier setup cannot be serialized: " + e.getMessage(), e);
+        }
+        return bytes.toByteArray();
     }
 
     /** Loads the model; the caller owns (and must close) the result. */
     Classifier load(ClassLoader classLoader) throws ModelException {
         Classifier.Builder builder = Classifier.builder()
-                .optModel(model)
-                .optImageLimits(imageLimits())
+                .optIntraOpThreads(KeshikaranScorer.DEFAULT_INTRA_OP_THREADS)
                 .optClassLoader(classLoader);
-        if (engine != null) {
-            builder.optEngine(engine);
-        }
-        if (intraOpThreads > 0) {
-            builder.optIntraOpThreads(intraOpThreads);
-        }
-        if (poolSize > 0) {
-            builder.optPoolSize(poolSize);
-        }
+        setup.configure(builder);
         return builder.build();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ClassifierConfig other && Arrays.equals(identity, other.identity);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(identity);
+    }
+
+    @Override
+    public String toString() {
+        return "ClassifierConfig[" + setup.getClass().getName() + "]";
     }
 }

@@ -89,7 +89,7 @@ public final class ExecutorClassifiers {
                 try {
                     classifier.close();
                 } catch (RuntimeException e) {
-                    LOG.warn("closing the classifier for {} failed: {}", config.model(), e.toString());
+                    LOG.warn("closing the classifier for {} failed: {}", config, e.toString());
                 }
             }
         }

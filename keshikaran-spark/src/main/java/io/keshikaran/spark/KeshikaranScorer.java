@@ -2,7 +2,6 @@ package io.keshikaran.spark;
 
 import io.keshikaran.Classifier;
 import io.keshikaran.ModelException;
-import io.keshikaran.image.ImageLimits;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -67,7 +66,7 @@ public final class KeshikaranScorer implements Serializable {
     public static final String DEFAULT_MODEL_COLUMN = "model";
     /** Default number of rows a task reads before classifying them: {@value}. */
     public static final int DEFAULT_BATCH_SIZE = 32;
-    /** Default threads per inference inside the engine: {@value}; Spark's tasks supply the parallelism. */
+    /** Threads per inference inside the engine unless the setup says otherwise: {@value}; Spark's tasks supply the parallelism. */
     public static final int DEFAULT_INTRA_OP_THREADS = 1;
 
     private final ClassifierConfig classifier;
@@ -81,8 +80,7 @@ public final class KeshikaranScorer implements Serializable {
     private final String modelColumn;
 
     private KeshikaranScorer(Builder b) {
-        this.classifier = new ClassifierConfig(b.model, b.engine, b.intraOpThreads, b.poolSize,
-                b.imageLimits.maxFileBytes(), b.imageLimits.maxPixels());
+        this.classifier = new ClassifierConfig(b.setup);
         this.batchSize = b.batchSize;
         this.contentColumn = b.contentColumn;
         this.pathColumn = b.pathColumn;
@@ -185,6 +183,11 @@ public final class KeshikaranScorer implements Serializable {
         return ExecutorClassifiers.get(classifier);
     }
 
+    /** The executors' classifier configuration; equal configs share one classifier per JVM. */
+    ClassifierConfig config() {
+        return classifier;
+    }
+
     /** Rows a task classifies per batch. */
     public int batchSize() {
         return batchSize;
@@ -192,18 +195,14 @@ public final class KeshikaranScorer implements Serializable {
 
     @Override
     public String toString() {
-        return "KeshikaranScorer[model=" + classifier.model() + ", engine="
-                + (classifier.engine() != null ? classifier.engine() : "auto") + ", batchSize=" + batchSize
+        return "KeshikaranScorer[" + classifier + ", batchSize=" + batchSize
                 + ", " + contentColumn + " -> " + String.join(", ", outputColumns()) + "]";
     }
 
     /** Configures a {@link KeshikaranScorer}. Not thread-safe; {@link #build()} validates. */
     public static final class Builder {
-        private String model = Classifier.DEFAULT_MODEL;
-        private String engine;
-        private int intraOpThreads = DEFAULT_INTRA_OP_THREADS;
-        private int poolSize;
-        private ImageLimits imageLimits = ImageLimits.defaults();
+        private ClassifierSetup setup = builder -> {
+        };
         private int batchSize = DEFAULT_BATCH_SIZE;
         private String contentColumn = DEFAULT_CONTENT_COLUMN;
         private String pathColumn = DEFAULT_PATH_COLUMN;
@@ -216,43 +215,18 @@ public final class KeshikaranScorer implements Serializable {
         private Builder() {
         }
 
-        /** A bundled model: {@code mobilenet_v2_mid} (default), {@code mobilenet_v2} or {@code inception_v3}. */
-        public Builder optModel(String name) {
-            this.model = Objects.requireNonNull(name, "name");
-            return this;
-        }
-
-        /** The engine, such as {@code onnxruntime}; default the library's choice. */
-        public Builder optEngine(String engine) {
-            this.engine = Objects.requireNonNull(engine, "engine");
-            return this;
-        }
-
         /**
-         * Threads one inference may use inside the engine; default {@value #DEFAULT_INTRA_OP_THREADS},
-         * because Spark already runs one task per executor core. Raise it only when an executor has
-         * more cores than concurrent tasks (see the module README).
+         * How each executor builds its classifier, with {@link Classifier.Builder}'s own options:
+         * model, engine, limits, decode options, threads. Default: the library's defaults, with one
+         * intra-op thread per inference, because Spark already runs one task per executor core
+         * (raise it with {@code b.optIntraOpThreads(n)} only when an executor has more cores than
+         * concurrent tasks).
+         *
+         * @param setup sets options on the executors' builder; must be serializable
+         * @return this builder
          */
-        public Builder optIntraOpThreads(int threads) {
-            if (threads < 1) {
-                throw new IllegalArgumentException("intraOpThreads must be at least 1, got " + threads);
-            }
-            this.intraOpThreads = threads;
-            return this;
-        }
-
-        /** Concurrent inferences per executor JVM; default the JVM's core count. */
-        public Builder optPoolSize(int poolSize) {
-            if (poolSize < 1) {
-                throw new IllegalArgumentException("poolSize must be at least 1, got " + poolSize);
-            }
-            this.poolSize = poolSize;
-            return this;
-        }
-
-        /** File-size and pixel limits per image; an image over them becomes an error row. */
-        public Builder optImageLimits(ImageLimits limits) {
-            this.imageLimits = Objects.requireNonNull(limits, "limits");
+        public Builder optClassifier(ClassifierSetup setup) {
+            this.setup = Objects.requireNonNull(setup, "setup");
             return this;
         }
 
@@ -309,7 +283,8 @@ public final class KeshikaranScorer implements Serializable {
         /**
          * Validates and builds. Does not load the model: that happens on the executors.
          *
-         * @throws IllegalArgumentException if two output columns share a name
+         * @throws IllegalArgumentException if two output columns share a name, or the classifier setup
+         *                                  is not serializable
          */
         public KeshikaranScorer build() {
             Set<String> outputs = new HashSet<>(List.of(scoreColumn, probabilitiesColumn, errorColumn, modelColumn));

@@ -31,7 +31,7 @@ public final class ThroughputBenchmark {
                 .getOrCreate();
         Dataset<Row> files = spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(folder);
         long count = files.count();
-        KeshikaranScorer scorer = KeshikaranScorer.builder().optBatchSize(batchSize).optIntraOpThreads(intraOp).build();
+        KeshikaranScorer scorer = KeshikaranScorer.builder().optBatchSize(batchSize).optClassifier(b -> b.optIntraOpThreads(intraOp)).build();
         System.out.printf(Locale.ROOT, "%d files, %d partitions, %s, batch %d, intra-op %d, Spark ready after %.1f s%n",
                 count, files.rdd().getNumPartitions(), master, batchSize, intraOp, (System.nanoTime() - jvmStart) / 1e9);
         // CPU time is less distorted than wall time when other processes share the machine.

@@ -7,8 +7,6 @@ import io.keshikaran.Classifier;
 import io.keshikaran.InvalidImageException;
 import io.keshikaran.ModelInfo;
 import io.keshikaran.examples.ModerationGate;
-import io.keshikaran.image.ImageDecoder;
-import io.keshikaran.image.RgbImage;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.MultiPart;
@@ -24,7 +22,6 @@ import org.eclipse.jetty.util.Promise;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,8 +35,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import javax.imageio.ImageIO;
-import javax.imageio.stream.ImageInputStream;
 
 /** Serves the three endpoints of {@link ModerationServer}. Blocking handler: runs on pool threads. */
 final class ModerationHandler extends Handler.Abstract {
@@ -55,7 +50,6 @@ final class ModerationHandler extends Handler.Abstract {
     private final Classifier classifier;
     private final ModerationServer.Settings settings;
     private final ModerationGate gate;
-    private final ImageDecoder decoder;
     private final Admission admission;
     private final ObjectMapper mapper = new ObjectMapper();
     private final byte[] page;
@@ -64,7 +58,6 @@ final class ModerationHandler extends Handler.Abstract {
         this.classifier = classifier;
         this.settings = settings;
         this.gate = new ModerationGate(classifier, settings.reviewAt(), settings.rejectAt());
-        this.decoder = new ImageDecoder(settings.imageLimits());
         this.admission = new Admission(settings.maxConcurrent(), settings.queueSize());
         this.page = loadPage();
     }
@@ -141,7 +134,7 @@ final class ModerationHandler extends Handler.Abstract {
         node.put("queued", admission.waiting());
         ObjectNode limits = node.putObject("limits");
         limits.put("maxBodyBytes", settings.maxBodyBytes());
-        limits.put("maxPixels", settings.maxPixels());
+        limits.put("maxPixels", classifier.imageLimits().maxPixels());
         limits.put("maxConcurrent", settings.maxConcurrent());
         limits.put("queueSize", settings.queueSize());
         limits.put("queueTimeoutMs", settings.queueTimeout().toMillis());
@@ -183,23 +176,19 @@ final class ModerationHandler extends Handler.Abstract {
             Upload upload = extractImage(request, body, name, deadline);
             long received = System.nanoTime();
             String displayName = upload.name() != null ? upload.name() : "upload";
-            RgbImage image;
+            Classification c;
             try {
-                image = decoder.decode(upload.bytes(), displayName);
+                c = classifier.classify(upload.bytes(), displayName);
             } catch (InvalidImageException e) {
-                int status = isKnownImageFormat(upload.bytes()) ? 422 : 415;
-                sendJson(response, callback, status, error(e.reason(), upload.name()));
+                sendJson(response, callback, status(e.kind()), error(e.reason(), upload.name()));
                 return;
             }
-            long decoded = System.nanoTime();
-            Classification c = classifier.classify(image, displayName);
             long done = System.nanoTime();
-            ObjectNode node = result(c, upload.name(), image);
+            ObjectNode node = result(c, upload.name());
             ObjectNode timing = node.putObject("timing");
             timing.put("queueMs", millis(admitted - begin));
             timing.put("receiveMs", millis(received - admitted));
-            timing.put("decodeMs", millis(decoded - received));
-            timing.put("classifyMs", millis(done - decoded));
+            timing.put("classifyMs", millis(done - received));
             timing.put("totalMs", millis(done - begin));
             sendJson(response, callback, 200, node);
         } catch (Rejection r) {
@@ -209,7 +198,16 @@ final class ModerationHandler extends Handler.Abstract {
         }
     }
 
-    private ObjectNode result(Classification c, String file, RgbImage image) {
+    /** The HTTP status for an upload the classifier refused. */
+    static int status(InvalidImageException.Kind kind) {
+        return switch (kind) {
+            case NOT_AN_IMAGE, UNSUPPORTED_FORMAT -> 415;
+            case TOO_LARGE -> 413;
+            case CORRUPT, UNREADABLE -> 422;
+        };
+    }
+
+    private ObjectNode result(Classification c, String file) {
         ObjectNode node = mapper.createObjectNode();
         node.put("file", file);
         node.put("score", c.score());
@@ -222,9 +220,13 @@ final class ModerationHandler extends Handler.Abstract {
         node.put("topLabel", c.topLabel());
         classifier.description().scoreLabels().forEach(node.putArray("scoreLabels")::add);
         node.set("model", modelJson(c.model()));
-        ObjectNode img = node.putObject("image");
-        img.put("width", image.width());
-        img.put("height", image.height());
+        c.image().ifPresent(info -> {
+            ObjectNode img = node.putObject("image");
+            img.put("format", info.format());
+            img.put("width", info.width());
+            img.put("height", info.height());
+            img.put("animated", info.animated());
+        });
         return node;
     }
 
@@ -465,15 +467,6 @@ final class ModerationHandler extends Handler.Abstract {
     private static String baseName(String name) {
         String base = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
         return base.length() > MAX_NAME_LENGTH ? base.substring(0, MAX_NAME_LENGTH) : base;
-    }
-
-    /** Whether some installed ImageIO reader recognises the bytes: then a decode failure is a damaged image (422), not a wrong format (415). */
-    private static boolean isKnownImageFormat(byte[] bytes) {
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-            return in != null && ImageIO.getImageReaders(in).hasNext();
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private String tooLargeMessage() {

@@ -39,8 +39,12 @@ import java.util.concurrent.CountDownLatch;
  * Every error is JSON, {@code {"error": "...", "file": name or null}}. A bad upload is always a
  * 4xx: {@code 400} empty body or malformed multipart, {@code 408} body not received within the
  * request timeout, {@code 413} body over {@link Settings#maxBodyBytes()}, {@code 415} not an image
- * format the decoder knows (text, random bytes), {@code 422} an image that cannot be decoded
- * (truncated, corrupt) or has more than {@link Settings#maxPixels()} pixels. {@code 503} with
+ * format the decoder knows (text, random bytes, TIFF), {@code 422} an image that cannot be decoded
+ * (truncated, corrupt), {@code 413} also for an image over the classifier's
+ * {@link io.keshikaran.image.ImageLimits}. The status follows the classifier's
+ * {@link io.keshikaran.InvalidImageException#kind()}: the server decodes nothing itself, it hands the
+ * uploaded bytes to {@link Classifier#classify(byte[], String)}, so it scores exactly as the
+ * library and the CLI do. {@code 503} with
  * {@code Retry-After} means the server is full; {@code 500} only for a failing engine.
  *
  * <h2>Limits</h2>
@@ -48,7 +52,8 @@ import java.util.concurrent.CountDownLatch;
  * requests are classified at once, at most {@link Settings#queueSize()} more wait (each at most
  * {@link Settings#queueTimeout()}), the rest get {@code 503}. A request is admitted before its body
  * is read, so memory for uploads is bounded by about {@code maxConcurrent * (2 * maxBodyBytes +
- * 7 * maxPixels)} bytes (body, multipart copy, decoded pixels), and server threads by
+ * 7 * maxPixels)} bytes (body, multipart copy, decoded pixels; {@code maxPixels} is the
+ * classifier's {@link io.keshikaran.image.ImageLimits#maxPixels()}), and server threads by
  * {@code maxConcurrent + queueSize} plus a fixed reserve. A refused body is read and dropped (up to
  * {@code maxBodyBytes} more) so that the client sees the answer; beyond that the connection is
  * closed. Decoding and inference are not interruptible; the pixel limit bounds their time.
@@ -64,6 +69,8 @@ import java.util.concurrent.CountDownLatch;
  * <p>The classifier is borrowed: {@link #close()} stops the server and leaves it open.
  */
 public final class ModerationServer implements AutoCloseable {
+    /** The pixel limit {@link #main} gives its classifier: 40 megapixels. */
+    public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
 
     /**
      * The server's settings, validated by {@link Builder#build()}.
@@ -73,7 +80,6 @@ public final class ModerationServer implements AutoCloseable {
      * @param reviewAt       scores at or above this are {@code review}; default 0.4
      * @param rejectAt       scores at or above this are {@code reject}; default 0.8
      * @param maxBodyBytes   the largest request body accepted; default 16 MiB
-     * @param maxPixels      the largest image, in pixels, accepted; default 40 megapixels
      * @param maxConcurrent  requests classified at once; default the number of cores
      * @param queueSize      requests that may wait for a slot; default 64
      * @param queueTimeout   how long a request may wait for a slot before {@code 503}; default 10 s
@@ -82,7 +88,7 @@ public final class ModerationServer implements AutoCloseable {
      * @param retryAfter     the {@code Retry-After} sent with {@code 503}; default 1 s
      */
     public record Settings(String host, int port, double reviewAt, double rejectAt, long maxBodyBytes,
-                           long maxPixels, int maxConcurrent, int queueSize, Duration queueTimeout,
+                           int maxConcurrent, int queueSize, Duration queueTimeout,
                            Duration requestTimeout, Duration retryAfter) {
         /** Validates every setting. */
         public Settings {
@@ -95,7 +101,6 @@ public final class ModerationServer implements AutoCloseable {
                         + reviewAt + ", rejectAt=" + rejectAt);
             }
             requirePositive("maxBodyBytes", maxBodyBytes);
-            requirePositive("maxPixels", maxPixels);
             requirePositive("maxConcurrent", maxConcurrent);
             if (queueSize < 0) {
                 throw new IllegalArgumentException("queueSize must not be negative, got " + queueSize);
@@ -116,11 +121,6 @@ public final class ModerationServer implements AutoCloseable {
             if (value.isNegative() || value.isZero()) {
                 throw new IllegalArgumentException(name + " must be positive, got " + value);
             }
-        }
-
-        /** The decoding limits the server applies: the body limit and the pixel limit. */
-        public ImageLimits imageLimits() {
-            return new ImageLimits(maxBodyBytes, maxPixels);
         }
     }
 
@@ -244,7 +244,6 @@ public final class ModerationServer implements AutoCloseable {
         private double reviewAt = 0.4;
         private double rejectAt = 0.8;
         private long maxBodyBytes = 16L * 1024 * 1024;
-        private long maxPixels = 40_000_000L;
         private int maxConcurrent = Runtime.getRuntime().availableProcessors();
         private int queueSize = 64;
         private Duration queueTimeout = Duration.ofSeconds(10);
@@ -282,12 +281,6 @@ public final class ModerationServer implements AutoCloseable {
         /** The largest request body accepted, in bytes. */
         public Builder optMaxBodyBytes(long bytes) {
             this.maxBodyBytes = bytes;
-            return this;
-        }
-
-        /** The largest image accepted, in pixels ({@code width * height}). */
-        public Builder optMaxPixels(long pixels) {
-            this.maxPixels = pixels;
             return this;
         }
 
@@ -332,7 +325,7 @@ public final class ModerationServer implements AutoCloseable {
                 throw new IllegalStateException("setClassifier is required");
             }
             return new ModerationServer(classifier, new Settings(host, port, reviewAt, rejectAt, maxBodyBytes,
-                    maxPixels, maxConcurrent, queueSize, queueTimeout, requestTimeout, retryAfter));
+                    maxConcurrent, queueSize, queueTimeout, requestTimeout, retryAfter));
         }
     }
 
@@ -363,7 +356,8 @@ public final class ModerationServer implements AutoCloseable {
         builder.optThresholds(review, reject);
         Classifier classifier;
         try {
-            classifier = Classifier.builder().optModel(model).build();
+            classifier = Classifier.builder().optModel(model)
+                    .optImageLimits(ImageLimits.defaults().withMaxPixels(DEFAULT_MAX_PIXELS)).build();
         } catch (ModelException e) {
             System.err.println("ModerationServer: " + e.getMessage());
             System.exit(5);

@@ -1,10 +1,11 @@
-package io.keshikaran.spi;
+package io.keshikaran.internal;
 
 import io.keshikaran.BatchOptions;
 import io.keshikaran.Classification;
 import io.keshikaran.ClassificationResult;
 import io.keshikaran.Classifier;
 import io.keshikaran.FrameScore;
+import io.keshikaran.ImageInfo;
 import io.keshikaran.InvalidImageException;
 import io.keshikaran.ModelDescription;
 import io.keshikaran.ModelInfo;
@@ -14,9 +15,13 @@ import io.keshikaran.image.DecodeOptions;
 import io.keshikaran.image.DecodedImage;
 import io.keshikaran.image.ImageDecoder;
 import io.keshikaran.image.ImageInput;
+import io.keshikaran.image.ImageLimits;
 import io.keshikaran.image.RgbImage;
 import io.keshikaran.preprocess.FloatTensor;
+import io.keshikaran.preprocess.PreprocessingSpec;
 import io.keshikaran.preprocess.Preprocessor;
+import io.keshikaran.spi.ClassifierOptions;
+import io.keshikaran.spi.InferenceSession;
 
 import java.awt.image.BufferedImage;
 import java.io.InputStream;
@@ -26,39 +31,57 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * The classifier every backend shares: decode, preprocess, run the engine, turn outputs into
- * probabilities and a score. A backend only supplies the {@link InferenceSession}.
+ * The one classification pipeline every backend and every surface shares: decode (with the
+ * classifier's limits and {@link DecodeOptions}, sized for the model's input), preprocess, run the
+ * engine, turn outputs into probabilities and a score. A backend only supplies the
+ * {@link InferenceSession}.
  *
- * <p>Thread-safe when the session is. Closing it closes the session.
+ * <p>Thread-safe when the session is. {@link #close()} refuses new calls at once
+ * ({@link IllegalStateException}, as ONNX Runtime's {@code OrtSession} does), waits for the engine
+ * calls already running, then closes the session and the batch threads.
  */
 public final class PipelineClassifier implements Classifier {
+    /** Idle batch threads end after this long, so a classifier used once holds no threads. */
+    private static final long IDLE_THREAD_SECONDS = 30;
+    private static final AtomicInteger POOLS = new AtomicInteger();
+
     private final ModelDescription description;
     private final InferenceSession session;
     private final ImageDecoder decoder;
     private final Preprocessor preprocessor;
     private final ScoreFunction scoreFunction;
     private final ModelInfo info;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Object lifecycle = new Object();
+    private int inFlight;
+    private boolean closed;
+    private ThreadPoolExecutor batchThreads;
 
     /**
-     * @param description   the model's description
-     * @param session       the loaded model; owned by this classifier from now on
-     * @param decoder       decodes encoded images
-     * @param preprocessor  builds input tensors
-     * @param scoreFunction computes the score
+     * Builds the pipeline around a loaded model: the decoder from the options' limits and decode
+     * options, sized for the model's input so that large stills can be decoded smaller; the
+     * preprocessor from the model's spec; the score from the options or the description.
+     *
+     * @param options what the caller asked the builder for
+     * @param session the loaded model; owned by this classifier from now on
+     * @throws IllegalArgumentException if the score function names a label the model does not have
      */
-    public PipelineClassifier(ModelDescription description, InferenceSession session, ImageDecoder decoder,
-                              Preprocessor preprocessor, ScoreFunction scoreFunction) {
-        this.description = Objects.requireNonNull(description, "description");
+    public PipelineClassifier(ClassifierOptions options, InferenceSession session) {
         this.session = Objects.requireNonNull(session, "session");
-        this.decoder = Objects.requireNonNull(decoder, "decoder");
-        this.preprocessor = Objects.requireNonNull(preprocessor, "preprocessor");
-        this.scoreFunction = Objects.requireNonNull(scoreFunction, "scoreFunction");
+        this.description = Objects.requireNonNull(session.description(), "session.description()");
+        PreprocessingSpec spec = description.preprocessing();
+        this.decoder = new ImageDecoder(options.imageLimits(), options.decodeOptions())
+                .withTargetSize(spec.resizeWidth(), spec.resizeHeight());
+        this.preprocessor = Preprocessor.of(spec);
+        this.scoreFunction = options.scoreFunction().orElse(description.defaultScore());
         for (String label : scoreFunction.labels()) {
             if (!description.labels().contains(label)) {
                 throw new IllegalArgumentException("score label '" + label + "' is not a label of model "
@@ -70,44 +93,69 @@ public final class PipelineClassifier implements Classifier {
 
     @Override
     public Classification classify(Path image) throws InvalidImageException {
+        Objects.requireNonNull(image, "image");
+        ensureOpen();
         return classify(decoder.decodeFrames(image), image.toString());
     }
 
     @Override
     public Classification classify(byte[] encoded, String name) throws InvalidImageException {
+        Objects.requireNonNull(encoded, "encoded");
+        Objects.requireNonNull(name, "name");
+        ensureOpen();
         return classify(decoder.decodeFrames(encoded, name), name);
     }
 
     @Override
     public Classification classify(InputStream in, String name) throws InvalidImageException {
+        Objects.requireNonNull(in, "in");
+        Objects.requireNonNull(name, "name");
+        ensureOpen();
         return classify(decoder.decodeFrames(in, name), name);
     }
 
     @Override
     public Classification classify(BufferedImage image, String name) {
+        Objects.requireNonNull(image, "image");
+        Objects.requireNonNull(name, "name");
         return classify(decoder.toRgb(image), name);
+    }
+
+    @Override
+    public Classification classify(RgbImage image, String name) {
+        Objects.requireNonNull(image, "image");
+        Objects.requireNonNull(name, "name");
+        FloatTensor input = preprocessor.preprocess(image);
+        return toClassification(name, run(input)[0]);
     }
 
     /**
      * Classifies a decoded file: a still image directly; an animation's sampled frames in one engine
-     * call, aggregated as the decoder's {@link DecodeOptions#frameAggregate()} says.
+     * call, aggregated as the decoder's {@link DecodeOptions#frameAggregate()} says. The result
+     * reports the format and sizes.
      */
-    public Classification classify(DecodedImage image, String name) {
+    Classification classify(DecodedImage image, String name) {
+        ImageInfo imageInfo = imageInfo(image);
         if (!image.isAnimated()) {
-            return classify(image.first(), name);
+            return classify(image.first(), name).withImage(imageInfo);
         }
-        ensureOpen();
         List<RgbImage> frames = new ArrayList<>(image.frames().size());
         for (DecodedImage.Frame frame : image.frames()) {
             frames.add(frame.image());
         }
-        float[][] outputs = session.run(preprocessor.preprocessBatch(frames));
+        float[][] outputs = run(preprocessor.preprocessBatch(frames));
         List<FrameScore> scores = new ArrayList<>(frames.size());
         for (int i = 0; i < frames.size(); i++) {
             Classification c = toClassification(name, outputs[i]);
             scores.add(new FrameScore(image.frames().get(i).index(), c.score(), c.probabilities()));
         }
-        return aggregate(name, scores);
+        return aggregate(name, scores).withImage(imageInfo);
+    }
+
+    private static ImageInfo imageInfo(DecodedImage image) {
+        RgbImage first = image.first();
+        return new ImageInfo(image.format(), image.width(), image.height(), first.width(), first.height(),
+                image.isAnimated());
     }
 
     private Classification aggregate(String name, List<FrameScore> frames) {
@@ -136,19 +184,32 @@ public final class PipelineClassifier implements Classifier {
     }
 
     @Override
-    public Classification classify(RgbImage image, String name) {
-        ensureOpen();
-        FloatTensor input = preprocessor.preprocess(image);
-        float[][] outputs = session.run(input);
-        return toClassification(name, outputs[0]);
-    }
-
-    @Override
     public void classifyAll(Stream<ImageInput> inputs, BatchOptions options, Consumer<ClassificationResult> consumer) {
-        ensureOpen();
+        Objects.requireNonNull(inputs, "inputs");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(consumer, "consumer");
-        new BatchRunner(this, options, consumer).run(inputs.iterator());
+        new BatchRunner(this, options, consumer, batchThreads()).run(inputs.iterator());
+    }
+
+    /**
+     * The threads batches decode and infer on, shared by every {@code classifyAll} call of this
+     * classifier so that frequent small batches (Spark calls once per few dozen rows) reuse them.
+     */
+    private ExecutorService batchThreads() {
+        synchronized (lifecycle) {
+            ensureOpenLocked();
+            if (batchThreads == null) {
+                int pool = POOLS.incrementAndGet();
+                AtomicInteger n = new AtomicInteger();
+                batchThreads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE_THREAD_SECONDS, TimeUnit.SECONDS,
+                        new SynchronousQueue<>(), r -> {
+                            Thread t = new Thread(r, "keshikaran-batch-" + pool + "-" + n.incrementAndGet());
+                            t.setDaemon(true);
+                            return t;
+                        });
+            }
+            return batchThreads;
+        }
     }
 
     /**
@@ -156,38 +217,56 @@ public final class PipelineClassifier implements Classifier {
      * animation is classified on its own (one engine call for its frames) and arrives as
      * {@code done}, with {@code input} null.
      */
-    record Prepared(long index, String name, FloatTensor input, Classification done) {
-        Prepared(long index, String name, FloatTensor input) {
-            this(index, name, input, null);
-        }
+    record Prepared(long index, String name, FloatTensor input, ImageInfo image, Classification done,
+                    RgbImage thumbnail) {
     }
 
     /** Decodes and preprocesses one batch input; runs on a decoding thread. */
-    Prepared prepare(ImageInput input, long index) throws InvalidImageException {
+    Prepared prepare(ImageInput input, long index, int thumbnailSize) throws InvalidImageException {
+        ensureOpen();
         DecodedImage image = input.decodeFrames(decoder);
+        RgbImage thumbnail = thumbnailSize > 0 ? image.first().scaledToFit(thumbnailSize) : null;
         if (image.isAnimated()) {
-            return new Prepared(index, input.name(), null, classify(image, input.name()));
+            return new Prepared(index, input.name(), null, null, classify(image, input.name()), thumbnail);
         }
-        return new Prepared(index, input.name(), preprocessor.preprocess(image.first()));
+        return new Prepared(index, input.name(), preprocessor.preprocess(image.first()), imageInfo(image), null,
+                thumbnail);
     }
 
     /** Runs one engine call for several prepared inputs and turns the outputs into results. */
     List<ClassificationResult> complete(List<Prepared> batch) {
-        ensureOpen();
         List<FloatTensor> tensors = new ArrayList<>(batch.size());
         for (Prepared p : batch) {
             if (p.done() == null) {
                 tensors.add(p.input());
             }
         }
-        float[][] outputs = tensors.isEmpty() ? new float[0][] : session.run(FloatTensor.stack(tensors));
+        float[][] outputs = tensors.isEmpty() ? new float[0][] : run(FloatTensor.stack(tensors));
         List<ClassificationResult> results = new ArrayList<>(batch.size());
         int row = 0;
         for (Prepared p : batch) {
-            Classification c = p.done() != null ? p.done() : toClassification(p.name(), outputs[row++]);
-            results.add(ClassificationResult.success(p.index(), c));
+            Classification c = p.done() != null ? p.done()
+                    : toClassification(p.name(), outputs[row++]).withImage(p.image());
+            results.add(ClassificationResult.success(p.index(), c, p.thumbnail()));
         }
         return results;
+    }
+
+    /** One engine call, counted so that {@link #close()} can wait for it. */
+    private float[][] run(FloatTensor input) {
+        synchronized (lifecycle) {
+            ensureOpenLocked();
+            inFlight++;
+        }
+        try {
+            return session.run(input);
+        } finally {
+            synchronized (lifecycle) {
+                if (--inFlight == 0 && closed) {
+                    lifecycle.notifyAll();
+                }
+            }
+        }
     }
 
     private Classification toClassification(String name, float[] raw) {
@@ -236,8 +315,21 @@ public final class PipelineClassifier implements Classifier {
         return p;
     }
 
+    /** Whether {@link #close()} was called; batches poll it to stop early. */
+    boolean isClosed() {
+        synchronized (lifecycle) {
+            return closed;
+        }
+    }
+
     private void ensureOpen() {
-        if (closed.get()) {
+        synchronized (lifecycle) {
+            ensureOpenLocked();
+        }
+    }
+
+    private void ensureOpenLocked() {
+        if (closed) {
             throw new IllegalStateException("classifier for model " + description.name() + " is closed");
         }
     }
@@ -252,16 +344,48 @@ public final class PipelineClassifier implements Classifier {
         return description;
     }
 
-    /** The decoder, with its limits. */
+    @Override
+    public ImageLimits imageLimits() {
+        return decoder.limits();
+    }
+
+    @Override
+    public DecodeOptions decodeOptions() {
+        return decoder.options();
+    }
+
+    /**
+     * The decoder, with its limits and options.
+     *
+     * @return the decoder every classify call uses
+     */
     public ImageDecoder decoder() {
         return decoder;
     }
 
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            session.close();
+        ThreadPoolExecutor threads;
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            while (inFlight > 0) {
+                try {
+                    lifecycle.wait();
+                } catch (InterruptedException e) {
+                    // The session waits for its own predictors, so closing it now is still safe.
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            threads = batchThreads;
         }
+        if (threads != null) {
+            threads.shutdownNow();
+        }
+        session.close();
     }
 
     @Override

@@ -1,0 +1,37 @@
+package io.keshikaran.cli;
+
+import io.keshikaran.InvalidImageException;
+import picocli.CommandLine.Option;
+
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * How folders are scanned, shared by every command that takes folders ({@code classify},
+ * {@code report}), so that they pick the same files.
+ */
+final class ScanOptions {
+
+    @Option(names = "--include", paramLabel = "GLOB",
+            description = "In folders, take only files matching GLOB (repeatable). A glob without '/' matches "
+                    + "the file name, one with '/' the path under the folder. Default: common image extensions "
+                    + "(jpg, jpeg, png, gif, webp, bmp). Hidden files and folders (.name) are skipped; files "
+                    + "named explicitly are always read.")
+    List<String> includes = new ArrayList<>();
+
+    @Option(names = "--exclude", paramLabel = "GLOB", description = "In folders, skip files matching GLOB (repeatable).")
+    List<String> excludes = new ArrayList<>();
+
+    /**
+     * The scanner these options describe.
+     *
+     * @param stdin  what {@code -} reads
+     * @param errors receives folders and entries that cannot be read; the scan goes on
+     * @return the scanner
+     */
+    InputScanner scanner(InputStream stdin, Consumer<InvalidImageException> errors) {
+        return new InputScanner(includes, excludes, stdin, errors);
+    }
+}
