@@ -73,15 +73,16 @@ class PipelineClassifierTest {
                 entered.countDown();
                 release.await();
                 if (call == failOnCall.get()) {
-                    throw new InferenceException("fake engine failure on call " + call);
+                    throw new InferenceException("fake engine failure on call " + call, null);
                 }
                 int n = (int) batch.shape()[0];
-                int per = batch.data().length / n;
+                float[] data = batch.toArray();
+                int per = data.length / n;
                 float[][] out = new float[n][];
                 for (int i = 0; i < n; i++) {
                     double sum = 0;
                     for (int j = 0; j < per; j++) {
-                        sum += batch.data()[i * per + j];
+                        sum += data[i * per + j];
                     }
                     float m = (float) (sum / per);
                     out[i] = new float[] {1 - m, 0.2f * m, 0, 0.5f * m, 0.3f * m};

@@ -87,7 +87,7 @@ class ReportCommandTest {
         double threshold = (scores.get(2) + scores.get(3)) / 2;
         Path out = outDir.resolve("report.html");
 
-        CliRun run = CliRun.of("report", dir.toString(), "-o", out.toString(), "--threshold", Double.toString(threshold));
+        CliRun run = CliRun.of("report", dir.toString(), "-o", out.toString(), "--blur-at", Double.toString(threshold));
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.SOME_FAILED);
         assertThat(run.err()).contains("broken.jpg: not an image (the content is text)");
@@ -136,9 +136,14 @@ class ReportCommandTest {
     }
 
     @Test
-    void exitCodeSaysWhetherAnImageReachedTheThreshold(@TempDir Path dir, @TempDir Path outDir) throws Exception {
+    void exitCodeSaysWhetherAnImageReachedTheThresholdOnlyWhenAsked(@TempDir Path dir, @TempDir Path outDir)
+            throws Exception {
         Files.copy(fixture("dog.jpg"), dir.resolve("dog.jpg"));
         Path out = outDir.resolve("r.html");
+        // Blurring is display only: a written report exits 0 however many images are blurred.
+        assertThat(CliRun.of("report", dir.toString(), "-o", out.toString(), "--blur-at", "0").exitCode())
+                .isEqualTo(ExitCodes.OK);
+        assertThat(cards(Files.readString(out))).singleElement().extracting(Card::blurred).isEqualTo(true);
         assertThat(CliRun.of("report", dir.toString(), "-o", out.toString(), "--threshold", "0").exitCode())
                 .isEqualTo(ExitCodes.THRESHOLD_REACHED);
         double score = classifier.classify(fixture("dog.jpg")).score();
@@ -146,6 +151,47 @@ class ReportCommandTest {
         assertThat(CliRun.of("report", dir.toString(), "-o", out.toString(), "--threshold", above).exitCode())
                 .isEqualTo(ExitCodes.OK);
         assertThat(cards(Files.readString(out))).singleElement().extracting(Card::blurred).isEqualTo(false);
+    }
+
+    @Test
+    void reportEmbedsItsResultsAsJsonForTools(@TempDir Path dir, @TempDir Path outDir) throws Exception {
+        Map<String, Double> expected = layOut(dir);
+        Files.writeString(dir.resolve("sub/broken.jpg"), "this is text, not a JPEG");
+        Path out = outDir.resolve("r.html");
+        CliRun.of("report", dir.toString(), "-o", out.toString());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "<script type=\"application/json\" id=\"keshikaran-results\">(.*?)</script>",
+                java.util.regex.Pattern.DOTALL).matcher(Files.readString(out));
+        assertThat(m.find()).isTrue();
+        com.fasterxml.jackson.databind.JsonNode results = new com.fasterxml.jackson.databind.ObjectMapper().readTree(m.group(1));
+        assertThat(results).hasSize(expected.size() + 1);
+        for (com.fasterxml.jackson.databind.JsonNode r : results) {
+            String file = r.path("file").asText();
+            if (file.equals("sub/broken.jpg")) {
+                assertThat(r.path("score").isNull()).isTrue();
+                assertThat(r.path("error").asText()).isEqualTo("not an image (the content is text)");
+                assertThat(r.path("kind").asText()).isEqualTo("not_an_image");
+            } else {
+                assertThat(r.path("score").asDouble()).as(file).isEqualTo(expected.get(file));
+                assertThat(r.path("probabilities").size()).isEqualTo(5);
+                assertThat(r.path("error").isNull()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void reportScansWithTheSameGlobsAsClassify(@TempDir Path dir, @TempDir Path outDir) throws Exception {
+        layOut(dir);
+        Files.copy(fixture("dog.jpg"), dir.resolve("dog.image"));
+        Path out = outDir.resolve("r.html");
+        CliRun.of("report", dir.toString(), "-o", out.toString(), "--include", "*.image", "--include", "*.png",
+                "--exclude", "sub/deeper/**");
+        CliRun classify = CliRun.of("--format", "csv", "--include", "*.image", "--include", "*.png",
+                "--exclude", "sub/deeper/**", dir.toString());
+        List<String> classified = classify.out().lines().skip(1)
+                .map(l -> dir.relativize(Path.of(l.substring(0, l.indexOf(',')))).toString()).sorted().toList();
+        assertThat(cards(Files.readString(out))).extracting(Card::file).containsExactlyInAnyOrderElementsOf(classified)
+                .contains("dog.image").noneMatch(f -> f.startsWith("sub/deeper/"));
     }
 
     @Test
