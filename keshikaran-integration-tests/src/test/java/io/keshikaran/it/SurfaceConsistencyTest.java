@@ -192,10 +192,10 @@ class SurfaceConsistencyTest {
     @Test
     void cliJsonAgrees() throws Exception {
         StringWriter out = new StringWriter();
-        CommandLine cli = Main.newCommandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(new StringWriter()));
-        int exit = cli.execute("--json", "--include", "*", folder.toString());
+        CommandLine command = Main.newCommandLine();
+        command.setOut(new PrintWriter(out));
+        command.setErr(new PrintWriter(new StringWriter()));
+        int exit = command.execute("--json", "--include", "*", folder.toString());
         assertThat(exit).isEqualTo(3); // some inputs failed, the others were classified
         Map<String, Outcome> cli = new TreeMap<>();
         for (String line : out.toString().strip().split("\n")) {
