@@ -273,7 +273,7 @@ public final class ReportCommand implements Callable<Integer> {
     }
 
     /** Writes beside the target, then renames, so a reader never sees half a report. */
-    private static void writeAtomically(Path target, String html) throws IOException {
+    static void writeAtomically(Path target, String html) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path tmp = absolute.resolveSibling("." + absolute.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         try {
@@ -284,7 +284,7 @@ public final class ReportCommand implements Callable<Integer> {
         }
     }
 
-    private static String rootMessage(Throwable e) {
+    static String rootMessage(Throwable e) {
         Throwable t = e instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : e;
         String msg = t.getMessage();
         return msg == null || msg.isBlank() ? t.getClass().getSimpleName() : msg;
