@@ -64,6 +64,9 @@ import java.util.concurrent.Future;
                 + "reject at or above the lowest score whose precision reaches --reject-precision, send to review at "
                 + "or above the highest score whose recall reaches --review-recall. The first model and formula are "
                 + "the ones --save-thresholds writes.",
+            "Here --model takes a comma-separated list (mobilenet_v2_mid,inception_v3) and --score-labels a "
+                + "comma-separated list of formulas, each a sum of labels joined by + (Porn+Hentai+Sexy,Porn+Hentai); "
+                + "without --score-labels each model's own score is used.",
             "Each image is decoded once per input size the models share. Images that cannot be read are listed, "
                 + "counted and left out; a missing or empty folder is reported and the run goes on.",
         },
