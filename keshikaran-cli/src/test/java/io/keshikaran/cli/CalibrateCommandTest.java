@@ -141,9 +141,12 @@ class CalibrateCommandTest {
                 }
             }
             assertThat(first.get("misclassified_count").asInt()).isEqualTo(expectedMisses);
+            assertThat(first.get("misclassified")).isNotEmpty();
             double previous = Double.MAX_VALUE;
             for (JsonNode m : first.get("misclassified")) {
                 double s = m.get("score").asDouble();
+                // The shared decode gives the very score the library gives for the file.
+                assertThat(s).isCloseTo(drawingScore.get(m.get("file").asText()), within(1e-6));
                 double wrongness = m.get("label").asText().equals("positive") ? 1 - s : s;
                 assertThat(wrongness).isLessThanOrEqualTo(previous);
                 previous = wrongness;
