@@ -2,6 +2,7 @@ package io.keshikaran;
 
 import io.keshikaran.image.ImageInput;
 import io.keshikaran.image.DecodeOptions;
+import io.keshikaran.image.DecodedImage;
 import io.keshikaran.image.ImageLimits;
 import io.keshikaran.image.RgbImage;
 import io.keshikaran.internal.Backends;
@@ -81,6 +82,30 @@ public interface Classifier extends AutoCloseable {
      * {@link DecodeOptions} say; see {@link RgbImage#from(BufferedImage)} for the colour rules.
      */
     Classification classify(BufferedImage image, String name);
+
+    /**
+     * Decodes an image file exactly as {@link #classify(Path)} does (this classifier's limits and
+     * {@link DecodeOptions}, at the resolution its model needs), without classifying it: to show
+     * what the model sees, or to classify one decode with several classifiers that share the
+     * model input size (see {@link #classify(DecodedImage, String)}).
+     *
+     * @param image the file
+     * @return the sampled frames (one for a still image), oriented, transparency handled
+     * @throws InvalidImageException as {@link #classify(Path)}
+     */
+    DecodedImage decode(Path image) throws InvalidImageException;
+
+    /**
+     * Classifies an image decoded by {@link #decode(Path)}, of this classifier or of one whose model
+     * has the same input size: a still image directly, an animation's frames aggregated as
+     * {@link DecodeOptions#frameAggregate()} says. Gives the same result as
+     * {@code classify(Path)} on the file.
+     *
+     * @param image the decoded file
+     * @param name  how to refer to it in the result
+     * @return the classification, with {@link Classification#image()}
+     */
+    Classification classify(DecodedImage image, String name);
 
     /** Classifies an already decoded RGB image. */
     Classification classify(RgbImage image, String name);

@@ -129,12 +129,22 @@ public final class PipelineClassifier implements Classifier {
         return toClassification(name, run(input)[0]);
     }
 
+    @Override
+    public DecodedImage decode(Path image) throws InvalidImageException {
+        Objects.requireNonNull(image, "image");
+        ensureOpen();
+        return decoder.decodeFrames(image);
+    }
+
     /**
      * Classifies a decoded file: a still image directly; an animation's sampled frames in one engine
      * call, aggregated as the decoder's {@link DecodeOptions#frameAggregate()} says. The result
      * reports the format and sizes.
      */
-    Classification classify(DecodedImage image, String name) {
+    @Override
+    public Classification classify(DecodedImage image, String name) {
+        Objects.requireNonNull(image, "image");
+        Objects.requireNonNull(name, "name");
         ImageInfo imageInfo = imageInfo(image);
         if (!image.isAnimated()) {
             return classify(image.first(), name).withImage(imageInfo);

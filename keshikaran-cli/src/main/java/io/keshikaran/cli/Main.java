@@ -16,6 +16,7 @@ public final class Main {
     public static CommandLine newCommandLine() {
         CommandLine cl = new CommandLine(new ClassifyCommand());
         cl.addSubcommand("report", new ReportCommand());
+        cl.addSubcommand("calibrate", new CalibrateCommand());
         // Enum options are typed; users type them in any case (--format json, --order COMPLETION).
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.MODEL_ERROR);

@@ -57,6 +57,11 @@ final class ModelOptions {
 
     /** A builder for the chosen model, engine and limits; commands may add to it. */
     Classifier.Builder classifierBuilder() {
+        return classifierBuilder(model);
+    }
+
+    /** A builder for {@code model} (a bundled name or a file) with these options' engine and limits. */
+    Classifier.Builder classifierBuilder(String model) {
         Classifier.Builder builder = Classifier.builder().optImageLimits(limits());
         Path file = looksLikePath(model) ? Path.of(model) : null;
         if (file != null) {

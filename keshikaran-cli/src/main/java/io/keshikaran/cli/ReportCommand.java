@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -190,7 +191,7 @@ public final class ReportCommand implements Callable<Integer> {
     }
 
     /** Writes beside the target, then renames, so a reader never sees half a report. */
-    private static void writeAtomically(Path target, String html) throws IOException {
+    static void writeAtomically(Path target, String html) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path tmp = absolute.resolveSibling("." + absolute.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         try {
@@ -201,8 +202,9 @@ public final class ReportCommand implements Callable<Integer> {
         }
     }
 
-    private static String rootMessage(Throwable e) {
-        String msg = e.getMessage();
-        return msg == null || msg.isBlank() ? e.getClass().getSimpleName() : msg;
+    static String rootMessage(Throwable e) {
+        Throwable t = e instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : e;
+        String msg = t.getMessage();
+        return msg == null || msg.isBlank() ? t.getClass().getSimpleName() : msg;
     }
 }

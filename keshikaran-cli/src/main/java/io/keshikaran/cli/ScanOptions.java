@@ -17,7 +17,7 @@ final class ScanOptions {
     @Option(names = "--include", paramLabel = "GLOB",
             description = "In folders, take only files matching GLOB (repeatable). A glob without '/' matches "
                     + "the file name, one with '/' the path under the folder. Default: common image extensions "
-                    + "(jpg, jpeg, png, gif, webp, bmp). Hidden files and folders (.name) are skipped; files "
+                    + "(" + InputScanner.DEFAULT_INCLUDES_HELP + "). Hidden files and folders (.name) are skipped; files "
                     + "named explicitly are always read.")
     List<String> includes = new ArrayList<>();
 
