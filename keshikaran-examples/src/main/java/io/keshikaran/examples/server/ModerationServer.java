@@ -1,7 +1,9 @@
 package io.keshikaran.examples.server;
 
 import io.keshikaran.Classifier;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.keshikaran.ModelException;
+import io.keshikaran.ScoreFunction;
 import io.keshikaran.image.ImageLimits;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -10,11 +12,17 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -330,14 +338,23 @@ public final class ModerationServer implements AutoCloseable {
     }
 
     /**
-     * Usage: {@code ModerationServer [--host H] [--port P] [--review T] [--reject T] [--model M]}.
-     * Loads the model once, serves until interrupted (Ctrl-C), then frees the model.
+     * Usage: {@code ModerationServer [--host H] [--port P] [--review T] [--reject T] [--model M]
+     * [--max-pixels N] [--config FILE]}. {@code --config} reads the file {@code keshikaran calibrate
+     * --save-thresholds} writes ({@code keshikaran.model}, {@code keshikaran.score-labels},
+     * {@code keshikaran.review-threshold}, {@code keshikaran.reject-threshold}, as Java properties or
+     * JSON); options after it override its values. Loads the model once, serves until interrupted
+     * (Ctrl-C), then frees the model.
+     *
+     * @param args the options above
+     * @throws Exception if the server cannot start
      */
     public static void main(String[] args) throws Exception {
         Builder builder = builder();
         String model = Classifier.DEFAULT_MODEL;
+        String scoreLabels = null;
         double review = 0.4;
         double reject = 0.8;
+        long maxPixels = DEFAULT_MAX_PIXELS;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             if (value == null) {
@@ -349,6 +366,14 @@ public final class ModerationServer implements AutoCloseable {
                 case "--review" -> review = Double.parseDouble(value);
                 case "--reject" -> reject = Double.parseDouble(value);
                 case "--model" -> model = value;
+                case "--max-pixels" -> maxPixels = Long.parseLong(value);
+                case "--config" -> {
+                    Map<String, String> config = readConfig(Path.of(value));
+                    model = config.getOrDefault("keshikaran.model", model);
+                    scoreLabels = config.getOrDefault("keshikaran.score-labels", scoreLabels);
+                    review = Double.parseDouble(config.getOrDefault("keshikaran.review-threshold", Double.toString(review)));
+                    reject = Double.parseDouble(config.getOrDefault("keshikaran.reject-threshold", Double.toString(reject)));
+                }
                 default -> usage("unknown option " + args[i]);
             }
             i++;
@@ -356,8 +381,17 @@ public final class ModerationServer implements AutoCloseable {
         builder.optThresholds(review, reject);
         Classifier classifier;
         try {
-            classifier = Classifier.builder().optModel(model)
-                    .optImageLimits(ImageLimits.defaults().withMaxPixels(DEFAULT_MAX_PIXELS)).build();
+            Classifier.Builder classifierBuilder = Classifier.builder()
+                    .optImageLimits(ImageLimits.defaults().withMaxPixels(maxPixels));
+            if (model.endsWith(".onnx") || model.endsWith(".pt")) {
+                classifierBuilder.optModelPath(Path.of(model));
+            } else {
+                classifierBuilder.optModel(model);
+            }
+            if (scoreLabels != null) {
+                classifierBuilder.optScoreFunction(ScoreFunction.sumOf(scoreLabels.split(",")));
+            }
+            classifier = classifierBuilder.build();
         } catch (ModelException e) {
             System.err.println("ModerationServer: " + e.getMessage());
             System.exit(5);
@@ -380,9 +414,26 @@ public final class ModerationServer implements AutoCloseable {
         stopped.await();
     }
 
+    /** The calibrate command's thresholds file: Java properties, or JSON when the name ends with .json. */
+    static Map<String, String> readConfig(Path file) throws IOException {
+        Map<String, String> values = new HashMap<>();
+        if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json")) {
+            new ObjectMapper().readTree(file.toFile()).fields()
+                    .forEachRemaining(e -> values.put(e.getKey(), e.getValue().asText()));
+        } else {
+            Properties p = new Properties();
+            try (Reader in = Files.newBufferedReader(file)) {
+                p.load(in);
+            }
+            p.stringPropertyNames().forEach(k -> values.put(k, p.getProperty(k)));
+        }
+        return values;
+    }
+
     private static void usage(String problem) {
         System.err.println("ModerationServer: " + problem);
-        System.err.println("usage: ModerationServer [--host H] [--port P] [--review T] [--reject T] [--model M]");
+        System.err.println("usage: ModerationServer [--host H] [--port P] [--review T] [--reject T] [--model M] "
+                + "[--max-pixels N] [--config FILE]");
         System.exit(2);
     }
 }
