@@ -118,6 +118,12 @@ public interface Classifier extends AutoCloseable {
      * options ask for. Inputs are read lazily with back-pressure, so a stream over millions of files
      * runs in bounded memory. The call returns when every input has been handed to the consumer.
      *
+     * <p><b>Threads:</b> decoding and inference run on a pool the classifier owns and reuses across
+     * calls, so frequent small calls (a Spark task every few dozen rows, a queue consumer per
+     * message) do not create threads each time; idle pool threads end after 30 seconds, and
+     * {@link #close()} ends them. A consumer that throws, an engine failure or {@link #close()}
+     * during the call end it with that exception; results already delivered stay delivered.
+     *
      * @throws InferenceException if the engine fails; results already delivered stay delivered
      */
     void classifyAll(Stream<ImageInput> inputs, BatchOptions options, Consumer<ClassificationResult> consumer);
