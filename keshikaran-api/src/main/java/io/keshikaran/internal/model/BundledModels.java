@@ -37,13 +37,22 @@ public final class BundledModels {
         return ROOT + model + "/" + file;
     }
 
-    /** The thread's context class loader, or without one the API's: the one that finds bundled models. */
+    /**
+     * The class loader that finds bundled models unless a caller gives one.
+     *
+     * @return the thread's context class loader, or without one the API's
+     */
     public static ClassLoader defaultClassLoader() {
         ClassLoader cl = Thread.currentThread().getContextClassLoader();
         return cl != null ? cl : BundledModels.class.getClassLoader();
     }
 
-    /** How messages name a bundled model. */
+    /**
+     * How messages name a bundled model.
+     *
+     * @param model the model's name
+     * @return {@code bundled model 'name'}
+     */
     public static String reference(String model) {
         return "bundled model '" + model + "'";
     }

@@ -137,7 +137,12 @@ public final class ModelDescriptors {
         }
     }
 
-    /** A file's name without its extension: the model name a file gives when nothing else names it. */
+    /**
+     * The model name a file gives when nothing else names the model.
+     *
+     * @param file a model file
+     * @return its name without the extension
+     */
     public static String stem(Path file) {
         String name = file.getFileName().toString();
         int dot = name.lastIndexOf('.');
