@@ -1,10 +1,15 @@
 package io.keshikaran;
 
+import io.keshikaran.internal.model.BundledModels;
+import io.keshikaran.internal.model.ModelDescriptors;
 import io.keshikaran.preprocess.PreprocessingSpec;
 
+import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -37,6 +42,62 @@ public final class ModelDescription {
     /** A new builder. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Reads a {@code keshikaran-model.json} descriptor (format: {@code docs/model-descriptor.md}). A
+     * descriptor that names no model takes its preset's name; without a preset it must name one.
+     *
+     * @param in    the descriptor's UTF-8 bytes, at most 1 MiB; read to the end but not closed
+     * @param where names the descriptor in error messages, such as its file name
+     * @return the description
+     * @throws ModelException if the stream cannot be read, is not strict JSON, or a field is missing or
+     *                        invalid; the message starts with {@code where} and names the field
+     */
+    public static ModelDescription read(InputStream in, String where) throws ModelException {
+        Objects.requireNonNull(in, "in");
+        Objects.requireNonNull(where, "where");
+        return ModelDescriptors.read(in, where).description();
+    }
+
+    /**
+     * Reads a {@code keshikaran-model.json} descriptor file, as {@link #read(InputStream, String)} does.
+     *
+     * @param descriptor the descriptor file
+     * @return the description
+     * @throws ModelException if the file cannot be read or is invalid; the message starts with the file
+     */
+    public static ModelDescription fromFile(Path descriptor) throws ModelException {
+        return ModelDescriptors.readFile(Objects.requireNonNull(descriptor, "descriptor"), null).description();
+    }
+
+    /**
+     * Reads the {@code keshikaran-model.json} in a model file's folder, the description a
+     * {@link Classifier} uses for that file unless it is given one. The model is named after the
+     * file (without its extension) unless the descriptor names it.
+     *
+     * @param modelFile the model file, such as {@code models/my-model.onnx}
+     * @return the description; empty if the folder has no {@code keshikaran-model.json}
+     * @throws ModelException if the descriptor cannot be read or is invalid; the message starts with its path
+     */
+    public static Optional<ModelDescription> besideModelFile(Path modelFile) throws ModelException {
+        return ModelDescriptors.besideModel(Objects.requireNonNull(modelFile, "modelFile"))
+                .map(ModelDescriptors.Descriptor::description);
+    }
+
+    /**
+     * The description of a model bundled with keshikaran ({@code io.keshikaran:keshikaran-models}),
+     * read from the class path through the thread's context class loader (or, without one, this
+     * class's loader).
+     *
+     * @param name the bundled model's name, such as {@code mobilenet_v2}
+     * @return the description; empty if no bundled model has this name (or the models jar is not on
+     *         the class path)
+     * @throws ModelException if the bundled descriptor cannot be read or is invalid
+     */
+    public static Optional<ModelDescription> bundled(String name) throws ModelException {
+        return BundledModels.descriptor(Objects.requireNonNull(name, "name"), BundledModels.defaultClassLoader())
+                .map(ModelDescriptors.Descriptor::description);
     }
 
     /** The model's name. */

@@ -4,7 +4,6 @@ import io.keshikaran.ModelDescription;
 import io.keshikaran.ModelException;
 import io.keshikaran.ModelPreset;
 import io.keshikaran.OutputActivation;
-import io.keshikaran.djl.ModelDescriptors;
 import io.keshikaran.preprocess.ChannelOrder;
 import io.keshikaran.preprocess.Layout;
 import io.keshikaran.preprocess.PreprocessingSpec;
@@ -12,9 +11,6 @@ import io.keshikaran.preprocess.ResizeMethod;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,7 +105,7 @@ final class DescriptionOptions {
             } else {
                 Optional<ModelDescription> own;
                 try {
-                    own = modelFile != null ? besideFile(modelFile) : bundled(model);
+                    own = modelFile != null ? ModelDescription.besideModelFile(modelFile) : ModelDescription.bundled(model);
                 } catch (ModelException e) {
                     return Optional.empty();
                 }
@@ -179,27 +175,6 @@ final class DescriptionOptions {
             d.setScoreLabels(newLabels);
         }
         return d.build();
-    }
-
-    private static Optional<ModelDescription> besideFile(Path modelFile) throws ModelException {
-        Path descriptor = modelFile.toAbsolutePath().resolveSibling(ModelDescriptors.FILE_NAME);
-        if (!Files.isRegularFile(descriptor)) {
-            return Optional.empty();
-        }
-        try (InputStream in = Files.newInputStream(descriptor)) {
-            return Optional.of(ModelDescriptors.read(in, descriptor.toString(), stem(modelFile)).description());
-        } catch (IOException e) {
-            throw new ModelException(descriptor + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static Optional<ModelDescription> bundled(String name) throws ModelException {
-        String resource = "io/keshikaran/models/" + name + "/" + ModelDescriptors.FILE_NAME;
-        try (InputStream in = DescriptionOptions.class.getClassLoader().getResourceAsStream(resource)) {
-            return in == null ? Optional.empty() : Optional.of(ModelDescriptors.read(in, resource).description());
-        } catch (IOException e) {
-            throw new ModelException(resource + ": " + e.getMessage(), e);
-        }
     }
 
     private static String stem(Path file) {

@@ -2,24 +2,22 @@ package io.keshikaran.djl;
 
 import io.keshikaran.ModelDescription;
 import io.keshikaran.ModelException;
+import io.keshikaran.internal.model.BundledModels;
+import io.keshikaran.internal.model.ModelDescriptors;
 import io.keshikaran.spi.ClassifierOptions;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * Where a model's bytes and description come from: a bundled model on the classpath (the
- * {@code keshikaran-models} jar, under {@value #BUNDLED_ROOT}) or a file of the user's.
+ * {@code keshikaran-models} jar, laid out as {@link BundledModels} says) or a file of the user's.
  */
 final class ModelSource {
-    /** Classpath folder that holds one sub-folder per bundled model. */
-    static final String BUNDLED_ROOT = "io/keshikaran/models/";
-    /** The bundled models, in the order they are listed in messages. */
-    static final String BUNDLED_INDEX = BUNDLED_ROOT + "models.txt";
 
     private final String reference;
     private final ModelDescription description;
@@ -86,61 +84,32 @@ final class ModelSource {
         if (!Files.isReadable(path)) {
             throw new ModelException(ref + ": model file is not readable");
         }
-        ModelDescription description;
-        if (options.description().isPresent()) {
-            description = options.description().get();
-        } else {
-            Path descriptor = path.toAbsolutePath().resolveSibling(ModelDescriptors.FILE_NAME);
-            if (!Files.isRegularFile(descriptor)) {
-                throw new ModelException(ref + ": no model description: put a " + ModelDescriptors.FILE_NAME
-                        + " beside it (see docs/model-descriptor.md), or pass a preset (optPreset) or a description "
-                        + "(optModelDescription)");
-            }
-            try (InputStream in = Files.newInputStream(descriptor)) {
-                String file = path.getFileName().toString();
-                int dot = file.lastIndexOf('.');
-                description = ModelDescriptors.read(in, descriptor.toString(), dot > 0 ? file.substring(0, dot) : file)
-                        .description();
-            } catch (IOException e) {
-                throw new ModelException(descriptor + ": cannot read model description: " + e.getMessage(), e);
-            }
-        }
+        ModelDescription description = options.description().isPresent() ? options.description().get()
+                : ModelDescriptors.besideModel(path).map(ModelDescriptors.Descriptor::description).orElseThrow(
+                        () -> new ModelException(ref + ": no model description: put a " + ModelDescriptors.FILE_NAME
+                                + " beside it (see docs/model-descriptor.md), or pass a preset (optPreset) or a "
+                                + "description (optModelDescription)"));
         return new ModelSource(ref, description, Optional.of(path), Optional.empty(), null);
     }
 
     private static Optional<ModelSource> resolveBundled(ClassifierOptions options, String formatKey, ClassLoader cl)
             throws ModelException {
         String name = options.modelName();
-        String ref = "bundled model '" + name + "'";
-        String base = BUNDLED_ROOT + name + "/";
-        ModelDescriptors.Descriptor descriptor;
-        try (InputStream in = cl.getResourceAsStream(base + ModelDescriptors.FILE_NAME)) {
-            if (in == null) {
-                throw new ModelException("unknown model '" + name + "': bundled models are " + bundledNames(cl)
-                        + "; to use your own, pass a model file path");
-            }
-            descriptor = ModelDescriptors.read(in, ref);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Optional<String> file = "onnx".equals(formatKey) ? descriptor.onnxFile() : descriptor.torchScriptFile();
+        ModelDescriptors.Descriptor descriptor = BundledModels.descriptor(name, cl).orElseThrow(
+                () -> new ModelException("unknown model '" + name + "': bundled models are " + bundledNames(cl)
+                        + "; to use your own, pass a model file path"));
+        Optional<String> file = descriptor.file(formatKey);
         if (file.isEmpty()) {
             return Optional.empty();
         }
         ModelDescription description = options.description().orElse(descriptor.description());
-        return Optional.of(new ModelSource(ref, description, Optional.empty(), Optional.of(base + file.get()), cl));
+        return Optional.of(new ModelSource(BundledModels.reference(name), description, Optional.empty(),
+                Optional.of(BundledModels.resource(name, file.get())), cl));
     }
 
-    /** The names of the bundled models, as listed in the models jar's index. */
+    /** The names of the bundled models, as listed in the models jar's index, for messages. */
     static String bundledNames(ClassLoader cl) {
-        try (InputStream in = cl.getResourceAsStream(BUNDLED_INDEX)) {
-            if (in == null) {
-                return "none (io.keshikaran:keshikaran-models is not on the classpath)";
-            }
-            return String.join(", ", new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-                    .strip().split("\\s+"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        List<String> names = BundledModels.names(cl);
+        return names.isEmpty() ? "none (io.keshikaran:keshikaran-models is not on the classpath)" : String.join(", ", names);
     }
 }

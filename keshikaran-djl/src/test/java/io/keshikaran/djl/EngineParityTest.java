@@ -5,6 +5,7 @@ import io.keshikaran.BatchOptions;
 import io.keshikaran.Classification;
 import io.keshikaran.ClassificationResult;
 import io.keshikaran.Classifier;
+import io.keshikaran.internal.model.BundledModels;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,12 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import io.keshikaran.image.DecodeOptions;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -50,13 +46,9 @@ class EngineParityTest {
     /** The models listed in the models jar's index that have an ONNX file. */
     static List<String> bundledModels() {
         ClassLoader cl = EngineParityTest.class.getClassLoader();
-        try (InputStream in = cl.getResourceAsStream(ModelSource.BUNDLED_INDEX)) {
-            String index = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return Arrays.stream(index.strip().split("\\s+"))
-                    .filter(m -> cl.getResource(ModelSource.BUNDLED_ROOT + m + "/model.onnx") != null).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        List<String> names = BundledModels.names(cl);
+        assertThat(names).as(BundledModels.INDEX).isNotEmpty();
+        return names.stream().filter(m -> cl.getResource(BundledModels.resource(m, "model.onnx")) != null).toList();
     }
 
     @BeforeAll
@@ -74,12 +66,9 @@ class EngineParityTest {
         assertThat(MODELS).contains("mobilenet_v2", "inception_v3");
         ClassLoader cl = EngineParityTest.class.getClassLoader();
         for (String model : MODELS) {
-            try (InputStream in = cl.getResourceAsStream(ModelSource.BUNDLED_ROOT + model + "/" + ModelDescriptors.FILE_NAME)) {
-                ModelDescriptors.Descriptor d = ModelDescriptors.read(in, model);
-                assertThat(d.torchScriptFile()).as("%s: files.torchscript; run tools/regenerate-models.sh", model)
-                        .contains("model.pt");
-            }
-            assertThat(cl.getResource(ModelSource.BUNDLED_ROOT + model + "/model.pt")).as(model + "/model.pt").isNotNull();
+            assertThat(BundledModels.descriptor(model, cl).orElseThrow().file("torchscript"))
+                    .as("%s: files.torchscript; run tools/regenerate-models.sh", model).contains("model.pt");
+            assertThat(cl.getResource(BundledModels.resource(model, "model.pt"))).as(model + "/model.pt").isNotNull();
         }
     }
 
