@@ -6,6 +6,7 @@ import io.keshikaran.image.DecodedImage;
 import io.keshikaran.image.ImageLimits;
 import io.keshikaran.image.RgbImage;
 import io.keshikaran.internal.Backends;
+import io.keshikaran.internal.model.ModelDescriptors;
 
 import java.awt.image.BufferedImage;
 import java.io.InputStream;
@@ -301,9 +302,7 @@ public interface Classifier extends AutoCloseable {
             if (described == null && preset != null) {
                 described = preset.description();
                 if (modelPath != null && modelPath.getFileName() != null) {
-                    String file = modelPath.getFileName().toString();
-                    int dot = file.lastIndexOf('.');
-                    described = described.toBuilder().setName(dot > 0 ? file.substring(0, dot) : file)
+                    described = described.toBuilder().setName(ModelDescriptors.stem(modelPath))
                             .optVersion(preset.id()).build();
                 }
             }
