@@ -9,6 +9,7 @@ import io.keshikaran.spring.internal.MicrometerObserver;
 import io.keshikaran.spring.internal.ObservedClassifier;
 import io.keshikaran.spring.internal.PropertiesClassifierFactory;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -46,10 +47,9 @@ public class KeshikaranAutoConfiguration {
     @ConditionalOnMissingBean
     public Classifier keshikaranClassifier(KeshikaranProperties properties,
                                            ObjectProvider<ClassificationObserver> observers) {
-        ObservedClassifier classifier = new ObservedClassifier(PropertiesClassifierFactory.classifier(properties),
-                observers.orderedStream().toList());
-        observers.orderedStream().filter(MicrometerObserver.class::isInstance)
-                .forEach(o -> ((MicrometerObserver) o).register(classifier.model()));
+        List<ClassificationObserver> all = observers.orderedStream().toList();
+        ObservedClassifier classifier = new ObservedClassifier(PropertiesClassifierFactory.classifier(properties), all);
+        all.forEach(o -> o.loaded(classifier.model()));
         return classifier;
     }
 

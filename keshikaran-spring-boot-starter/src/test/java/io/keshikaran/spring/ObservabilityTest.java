@@ -16,6 +16,7 @@ import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /** Metrics and health of the auto-configured classifier, counted exactly on real classifications. */
@@ -84,6 +85,18 @@ class ObservabilityTest {
             assertThat(indicator.health().getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
             assertThat(indicator.health().getDetails()).containsEntry("loaded", false);
         });
+    }
+
+    @Test
+    void withoutActuatorAndMicrometer() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(KeshikaranAutoConfiguration.class))
+                .withClassLoader(new FilteredClassLoader("io.micrometer", "org.springframework.boot.actuate"))
+                .run(ctx -> {
+                    assertThat(ctx).hasNotFailed().doesNotHaveBean("keshikaranHealthIndicator")
+                            .doesNotHaveBean("keshikaranMicrometerObserver");
+                    assertThat(ctx.getBean(Classifier.class).classify(Fixtures.image("dog.jpg")).score()).isLessThan(0.2);
+                });
     }
 
     @Test

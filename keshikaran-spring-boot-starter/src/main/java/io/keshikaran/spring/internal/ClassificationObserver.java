@@ -10,6 +10,10 @@ import io.keshikaran.ModelInfo;
  */
 public interface ClassificationObserver {
 
+    /** The classifier was loaded; called once, before any classification. */
+    default void loaded(ModelInfo model) {
+    }
+
     /**
      * An image was classified.
      *

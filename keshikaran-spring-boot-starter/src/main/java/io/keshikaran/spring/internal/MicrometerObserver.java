@@ -48,7 +48,8 @@ public final class MicrometerObserver implements ClassificationObserver {
     }
 
     /** Registers the meters at zero, so they are listed before the first upload. */
-    public void register(ModelInfo model) {
+    @Override
+    public void loaded(ModelInfo model) {
         MeterRegistry r = registry();
         if (r == null) {
             return;
