@@ -39,6 +39,12 @@ public class KeshikaranProperties {
     /** Threads one inference may use inside the engine. Unset: chosen by the engine. */
     private Integer intraOpThreads;
 
+    /**
+     * The labels whose probabilities add up to the score, such as Porn,Hentai. Unset: the model's own
+     * (Porn, Hentai and Sexy for the bundled models). keshikaran calibrate writes this with the thresholds.
+     */
+    private java.util.List<String> scoreLabels;
+
     /** Scores at or above this, and below reject-threshold, need a human look. */
     private double reviewThreshold = ModerationPolicy.DEFAULT_REVIEW_THRESHOLD;
 
@@ -79,6 +85,14 @@ public class KeshikaranProperties {
 
     public void setPreset(ModelPreset preset) {
         this.preset = preset;
+    }
+
+    public java.util.List<String> getScoreLabels() {
+        return scoreLabels;
+    }
+
+    public void setScoreLabels(java.util.List<String> scoreLabels) {
+        this.scoreLabels = scoreLabels;
     }
 
     public String getEngine() {

@@ -158,6 +158,17 @@ class KeshikaranAutoConfigurationTest {
         assertRefused("keshikaran.decode.background", "#RRGGBB", "keshikaran.decode.background=purple");
         assertRefused("keshikaran.decode.max-frames", "1..1000", "keshikaran.decode.max-frames=0");
         assertRefused("keshikaran.decode.frame-step", "1..1000", "keshikaran.decode.frame-step=5000");
+        assertRefused("keshikaran.score-labels", "not a label of model", "keshikaran.score-labels=Porn,Nude");
+    }
+
+    @Test
+    void scoreLabelsAsCalibrateWritesThem() {
+        runner.withPropertyValues("keshikaran.model=mobilenet_v2", "keshikaran.score-labels=Porn,Hentai").run(ctx -> {
+            Classifier classifier = ctx.getBean(Classifier.class);
+            io.keshikaran.Classification c = classifier.classify(Fixtures.image("dog.jpg"));
+            assertThat(c.score()).isCloseTo(c.probability("Porn") + c.probability("Hentai"),
+                    org.assertj.core.data.Offset.offset(1e-6));
+        });
     }
 
     private void assertRefused(String property, String reason, String... values) {

@@ -8,6 +8,9 @@ import io.keshikaran.InvalidImageException;
 import io.keshikaran.ModelDescription;
 import io.keshikaran.ModelInfo;
 import io.keshikaran.image.ImageInput;
+import io.keshikaran.image.DecodeOptions;
+import io.keshikaran.image.DecodedImage;
+import io.keshikaran.image.ImageLimits;
 import io.keshikaran.image.RgbImage;
 import java.awt.image.BufferedImage;
 import java.io.InputStream;
@@ -67,6 +70,16 @@ public final class ObservedClassifier implements Classifier {
     }
 
     @Override
+    public DecodedImage decode(Path image) throws InvalidImageException {
+        return delegate.decode(image);
+    }
+
+    @Override
+    public Classification classify(DecodedImage image, String name) {
+        return observeDecoded(() -> delegate.classify(image, name));
+    }
+
+    @Override
     public Classification classify(RgbImage image, String name) {
         return observeDecoded(() -> delegate.classify(image, name));
     }
@@ -99,6 +112,16 @@ public final class ObservedClassifier implements Classifier {
     @Override
     public ModelDescription description() {
         return delegate.description();
+    }
+
+    @Override
+    public ImageLimits imageLimits() {
+        return delegate.imageLimits();
+    }
+
+    @Override
+    public DecodeOptions decodeOptions() {
+        return delegate.decodeOptions();
     }
 
     @Override

@@ -3,10 +3,12 @@ package io.keshikaran.spring.internal;
 import io.keshikaran.Classifier;
 import io.keshikaran.EngineUnavailableException;
 import io.keshikaran.ModelException;
+import io.keshikaran.ScoreFunction;
 import io.keshikaran.image.DecodeOptions;
 import io.keshikaran.image.ImageLimits;
 import io.keshikaran.spring.KeshikaranProperties;
 import io.keshikaran.spring.ModerationPolicy;
+import java.util.List;
 import java.util.Locale;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
@@ -75,8 +77,16 @@ public final class PropertiesClassifierFactory {
         }
         builder.optImageLimits(limits(props.getImage()));
         builder.optDecodeOptions(decodeOptions(props.getDecode()));
+        List<String> scoreLabels = props.getScoreLabels();
+        if (scoreLabels != null && !scoreLabels.isEmpty()) {
+            set(P + "score-labels", scoreLabels, () -> builder.optScoreFunction(
+                    ScoreFunction.sumOf(scoreLabels.stream().map(String::trim).toArray(String[]::new))));
+        }
         try {
             return builder.build();
+        } catch (IllegalArgumentException e) {
+            // The one setting checked against the loaded model: a score label it does not have.
+            throw new InvalidConfigurationPropertyValueException(P + "score-labels", scoreLabels, e.getMessage());
         } catch (ModelException e) {
             throw new InvalidConfigurationPropertyValueException(modelProperty, modelValue,
                     "the model cannot be loaded: " + e.getMessage());
