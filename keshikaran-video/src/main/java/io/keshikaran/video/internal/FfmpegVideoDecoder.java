@@ -52,7 +52,9 @@ import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_to_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_frame;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_packet;
 import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_ALL;
+import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_DEFAULT;
 import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_NONKEY;
+import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_NONREF;
 import static org.bytedeco.ffmpeg.global.avformat.av_probe_input_format2;
 import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_alloc_context;
@@ -150,6 +152,11 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
             AV_CODEC_ID_VP9, "VP9", AV_CODEC_ID_AV1, "AV1");
     /** AVERROR(EAGAIN): errno values differ between platforms and JavaCPP does not expose them. */
     private static final int AVERROR_EAGAIN = -(Loader.getPlatform().startsWith("macosx") ? 35 : 11);
+    /**
+     * How long before a sample time every frame is decoded again: more than any encoder's
+     * reordering delay (B-frames are sent before the frames they are shown after).
+     */
+    private static final double SKIP_MARGIN_SECONDS = 0.5;
     /** AV_FRAME_FLAG_KEY from libavutil/frame.h, not mapped by the JavaCPP preset. */
     private static final int AV_FRAME_FLAG_KEY = 1 << 1;
 
@@ -472,6 +479,14 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
                 }
                 if (sampling.keyframesOnly() && (packet.flags() & AV_PKT_FLAG_KEY) == 0) {
                     continue;
+                }
+                if (!sampling.keyframesOnly()) {
+                    // Far from the next sample, frames no other frame refers to (most B-frames)
+                    // need not be decoded at all. Near it, everything is, so the first frame at or
+                    // after the sample time is still the one sampled.
+                    boolean near = packet.pts() == AV_NOPTS_VALUE
+                            || (packet.pts() - startPts) * timeBase >= sampler.nextTime - SKIP_MARGIN_SECONDS;
+                    codec.skip_frame(near ? AVDISCARD_DEFAULT : AVDISCARD_NONREF);
                 }
                 ret = avcodec_send_packet(codec, packet);
             } finally {
