@@ -34,6 +34,7 @@ public final class VideoBenchmark {
                 StringBuilder trace = new StringBuilder();
                 long[] nextMinute = {0};
                 long before = rssKiB();
+                long cpuBefore = cpuNanos();
                 long start = System.nanoTime();
                 VideoClassification v = videos.classify(clip, f -> {
                     // RSS at each minute of video: flat means no growth with duration.
@@ -43,13 +44,20 @@ public final class VideoBenchmark {
                     }
                 });
                 double seconds = (System.nanoTime() - start) / 1e9;
-                System.out.printf(Locale.ROOT, "%s %s: %.2f s for %.1f s of video = %.1fx real time; %d frames scored, "
-                                + "%d decoded; RSS before %d MiB, during%s, after %d MiB%n",
+                double cpu = (cpuNanos() - cpuBefore) / 1e9;
+                System.out.printf(Locale.ROOT, "%s %s: %.2f s for %.1f s of video = %.1fx real time; CPU %.2f s "
+                                + "(%.1fx real time per core); %d frames scored, %d decoded; RSS before %d MiB, during%s, after %d MiB%n",
                         clip.getFileName(), keyframes ? "keyframes" : "1 frame/s", seconds, v.durationSeconds(),
-                        v.durationSeconds() / seconds, v.frames().size(), v.framesDecoded(),
+                        v.durationSeconds() / seconds, cpu, v.durationSeconds() / cpu, v.frames().size(), v.framesDecoded(),
                         before / 1024, trace, rssKiB() / 1024);
             }
         }
+    }
+
+    /** CPU time of the whole process (every thread, native ones included). */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static long rssKiB() {
