@@ -62,6 +62,9 @@ slideshow 160:120 "$TMP/small.mp4" "${X264[@]}" -movflags +faststart
 "${FF[@]}" -i "$TMP/small.mp4" -f lavfi -i "sine=frequency=440:duration=10:sample_rate=8000" \
   -map 0:v -map 1:a -c:v copy -c:a aac -b:a 16k -shortest "${BITEXACT[@]}" "$OUT/with-audio.mp4"
 
+# A portrait phone clip: stored 160x120, with a display matrix (the "rotate" tag) turning it 90°.
+"${FF[@]}" -i "$TMP/small.mp4" -c copy -metadata:s:v:0 rotate=90 -fflags +bitexact -map_metadata -1 "$OUT/rotated-90.mp4"
+
 # Audio only: an MP4 (m4a) and a WebM with nothing but sound.
 "${FF[@]}" -f lavfi -i "sine=frequency=440:duration=2:sample_rate=8000" -c:a aac -b:a 16k "${BITEXACT[@]}" "$OUT/audio-only.m4a"
 "${FF[@]}" -f lavfi -i "sine=frequency=440:duration=2:sample_rate=8000" -c:a libopus -b:a 16k "${BITEXACT[@]}" "$OUT/audio-only.webm"
