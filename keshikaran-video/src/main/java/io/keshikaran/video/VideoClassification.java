@@ -72,6 +72,23 @@ public record VideoClassification(String source, double score, Map<String, Float
         return stoppedEarly() ? Optional.of(frames.get(frames.size() - 1)) : Optional.empty();
     }
 
+    /**
+     * The {@code k} highest-scoring frames, highest first (the earliest first among equal scores):
+     * what a report shows as thumbnails, see {@link VideoClassifier#frameAt}.
+     *
+     * @param k at least 1
+     * @return up to {@code k} frames
+     */
+    public List<VideoFrameScore> topFrames(int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be at least 1, got " + k);
+        }
+        return frames.stream()
+                .sorted(java.util.Comparator.comparingDouble(VideoFrameScore::score).reversed())
+                .limit(k)
+                .toList();
+    }
+
     /** The highest-scoring frame (the earliest of equals). */
     public VideoFrameScore topFrame() {
         VideoFrameScore best = frames.get(0);

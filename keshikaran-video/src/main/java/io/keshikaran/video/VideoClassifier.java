@@ -126,7 +126,7 @@ public final class VideoClassifier {
             FfmpegVideoDecoder.Ending decoded;
             try {
                 decoded = decoder.decode(new FfmpegVideoDecoder.Sampling(keyframesOnly, interval.toNanos() / 1e9,
-                        maxFrames, maxDuration.toNanos() / 1e9), minFrameSide, scan::offer);
+                        maxFrames, maxDuration.toNanos() / 1e9, 0), minFrameSide, scan::offer);
             } finally {
                 // Frames decoded before an error are still scored and reported.
                 scan.drain();
@@ -149,6 +149,43 @@ public final class VideoClassifier {
         } finally {
             inference.shutdownNow();
         }
+    }
+
+    /**
+     * Decodes the frame shown at a time, at the size frames are classified at (scaled down so that
+     * neither side is below twice the model input): for thumbnails of a result's
+     * {@linkplain VideoClassification#topFrames(int) top frames}, say. It seeks to the keyframe
+     * before the time and decodes from there, under the same {@link VideoLimits}.
+     *
+     * @param video   the file
+     * @param seconds a frame time, such as {@link VideoFrameScore#timeSeconds()}
+     * @return the first frame at or after {@code seconds}
+     * @throws InvalidVideoException as {@link #classify(Path)} does, or if there is no frame at
+     *                               or after that time
+     */
+    public RgbImage frameAt(Path video, double seconds) throws InvalidVideoException {
+        Objects.requireNonNull(video, "video");
+        if (!(seconds >= 0) || Double.isInfinite(seconds)) {
+            throw new IllegalArgumentException("seconds must be finite and not negative, got " + seconds);
+        }
+        RgbImage[] found = new RgbImage[1];
+        try (FfmpegVideoDecoder decoder = FfmpegVideoDecoder.open(video, video.toString(), limits, System.nanoTime())) {
+            decoder.seek(seconds);
+            decoder.decode(new FfmpegVideoDecoder.Sampling(false, Double.MAX_VALUE, 1, Double.MAX_VALUE, seconds),
+                    minFrameSide, (t, key, image) -> {
+                        found[0] = image;
+                        return false;
+                    });
+        } catch (InvalidVideoException e) {
+            if (found[0] == null) {
+                throw e;
+            }
+        }
+        if (found[0] == null) {
+            throw new InvalidVideoException(video.toString(), InvalidVideoException.Kind.CORRUPT,
+                    String.format(Locale.ROOT, "no frame at or after %.3f s", seconds));
+        }
+        return found[0];
     }
 
     /** One video's frames in flight: submitted in order, delivered in order, stopped at the threshold. */

@@ -208,6 +208,36 @@ class VideoClassifierTest {
     }
 
     @Test
+    void topFramesAndFrameAtGiveTheThumbnailsOfAReport() throws Exception {
+        VideoClassifier videos = videos().build();
+        VideoClassification v = videos.classify(video("slideshow-h264.mp4"));
+        List<VideoFrameScore> top = v.topFrames(2);
+        // The two German-shepherd frames, highest first.
+        assertThat(top).extracting(VideoFrameScore::timeSeconds).containsExactlyInAnyOrder(6.0, 7.0);
+        assertThat(top.get(0).score()).isGreaterThanOrEqualTo(top.get(1).score());
+
+        // The frame at 7 s (after a seek to the keyframe at 6 s) is the one that was scored.
+        var frame = videos.frameAt(video("slideshow-h264.mp4"), 7.0);
+        assertThat(frame.width()).isEqualTo(597);
+        assertThat(frame.height()).isEqualTo(448);
+        assertThat(classifier.classify(frame, "7 s").score()).isEqualTo(v.frames().get(7).score());
+        // Another slide's frame scores as that slide did.
+        assertThat(classifier.classify(videos.frameAt(video("slideshow-vp9.mkv"), 2.0), "2 s").score())
+                .isCloseTo(STILL_SCORES[1], within(0.05));
+        InvalidVideoException past = refused(videos, video("slideshow-h264.mp4"), 60.0);
+        assertThat(past.reason()).isEqualTo("no frame at or after 60.000 s");
+    }
+
+    static InvalidVideoException refused(VideoClassifier videos, Path file, double seconds) {
+        try {
+            videos.frameAt(file, seconds);
+        } catch (InvalidVideoException e) {
+            return e;
+        }
+        throw new AssertionError(file + " had a frame at " + seconds);
+    }
+
+    @Test
     void toClassificationKeepsScoreAndFrames() throws Exception {
         VideoClassification v = videos().build().classify(video("slideshow-vp8.webm"));
         var c = v.toClassification();

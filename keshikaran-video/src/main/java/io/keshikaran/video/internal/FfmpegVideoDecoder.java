@@ -45,6 +45,7 @@ import static org.bytedeco.ffmpeg.global.avcodec.av_packet_side_data_get;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_flush_buffers;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_get_name;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
@@ -55,7 +56,9 @@ import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_ALL;
 import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_DEFAULT;
 import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_NONKEY;
 import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_NONREF;
+import static org.bytedeco.ffmpeg.global.avformat.AVSEEK_FLAG_BACKWARD;
 import static org.bytedeco.ffmpeg.global.avformat.av_probe_input_format2;
+import static org.bytedeco.ffmpeg.global.avformat.av_seek_frame;
 import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_alloc_context;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
@@ -136,8 +139,12 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
         MAX_DURATION
     }
 
-    /** How frames are picked. */
-    public record Sampling(boolean keyframesOnly, double intervalSeconds, int maxFrames, double maxSeconds) {
+    /**
+     * How frames are picked: every keyframe, or the first frame at or after {@code startSeconds}
+     * and then one per interval; at most {@code maxFrames}, none at or after {@code maxSeconds}.
+     */
+    public record Sampling(boolean keyframesOnly, double intervalSeconds, int maxFrames, double maxSeconds,
+                           double startSeconds) {
     }
 
     private static final int PROBE_BYTES = 64 * 1024;
@@ -438,6 +445,20 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
     }
 
     /**
+     * Moves to the keyframe at or before {@code seconds}, so that a following {@link #decode} with
+     * that start time decodes only from there. If the container cannot seek, decoding starts at the
+     * beginning and the frames before the start are skipped, which gives the same frames.
+     *
+     * @param seconds the time to start at, from the start of the video
+     */
+    public void seek(double seconds) {
+        long ts = startPts + (long) Math.floor(seconds / timeBase);
+        if (av_seek_frame(format, streamIndex, ts, AVSEEK_FLAG_BACKWARD) >= 0) {
+            avcodec_flush_buffers(codec);
+        }
+    }
+
+    /**
      * Decodes the video, handing sampled frames to the sink until the sink says stop, a sampling
      * bound is reached, or the video ends.
      *
@@ -462,7 +483,7 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
             }
             if (ret < 0) {
                 // A read error mid-file: what was decoded stays, the rest is unreadable.
-                if (sampler.frames == 0) {
+                if (framesDecoded == 0) {
                     throw new InvalidVideoException(name, Kind.CORRUPT, "corrupt video data (" + error(ret) + ")");
                 }
                 throw truncated(error(ret));
@@ -505,7 +526,7 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
         if (!receive(sampler)) {
             return sampler.ending;
         }
-        if (sampler.frames == 0) {
+        if (framesDecoded == 0) {
             if (firstDecodeError != 0) {
                 throw new InvalidVideoException(name, Kind.CORRUPT, "corrupt video data (" + error(firstDecodeError) + ")");
             }
@@ -590,6 +611,7 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
 
         Sampler(Sampling sampling, int minShortSide, FrameSink sink) {
             this.sampling = sampling;
+            this.nextTime = sampling.startSeconds();
             this.minShortSide = minShortSide;
             this.sink = sink;
         }

@@ -18,7 +18,7 @@ class FfmpegVideoDecoderTest {
     static List<RgbImage> frames(String clip, int minSide) throws Exception {
         List<RgbImage> images = new ArrayList<>();
         try (FfmpegVideoDecoder d = FfmpegVideoDecoder.open(video(clip), clip, VideoLimits.defaults(), System.nanoTime())) {
-            d.decode(new FfmpegVideoDecoder.Sampling(false, 1.0, 3, Double.MAX_VALUE), minSide, (t, key, image) -> {
+            d.decode(new FfmpegVideoDecoder.Sampling(false, 1.0, 3, Double.MAX_VALUE, 0), minSide, (t, key, image) -> {
                 images.add(image);
                 return true;
             });
