@@ -110,6 +110,8 @@ public final class VideoClassifier {
      * @throws InvalidVideoException naming the file and the reason: missing, not a video, no video
      *                               track, unsupported, corrupt, truncated, or over a limit
      * @throws io.keshikaran.InferenceException if the engine fails
+     * @throws io.keshikaran.EngineUnavailableException if FFmpeg's natives for this platform are
+     *                                                  not on the classpath; the message says what to add
      */
     public VideoClassification classify(Path video, Consumer<VideoFrameScore> onFrame) throws InvalidVideoException {
         Objects.requireNonNull(video, "video");

@@ -1,5 +1,6 @@
 package io.keshikaran.video.internal;
 
+import io.keshikaran.EngineUnavailableException;
 import io.keshikaran.image.RgbImage;
 import io.keshikaran.video.InvalidVideoException;
 import io.keshikaran.video.InvalidVideoException.Kind;
@@ -167,9 +168,28 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
     /** AV_FRAME_FLAG_KEY from libavutil/frame.h, not mapped by the JavaCPP preset. */
     private static final int AV_FRAME_FLAG_KEY = 1 << 1;
 
-    static {
-        // Errors reach the caller as exceptions; FFmpeg's own log would only write to stderr.
-        av_log_set_level(AV_LOG_QUIET);
+    /** Loads FFmpeg's natives once, turning a missing platform jar into an actionable error. */
+    private static final class Natives {
+        private static final Throwable FAILURE = load();
+
+        private static Throwable load() {
+            try {
+                // Errors reach the caller as exceptions; FFmpeg's own log would only write to stderr.
+                av_log_set_level(AV_LOG_QUIET);
+                return null;
+            } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {
+                return e;
+            }
+        }
+
+        static void check() {
+            if (FAILURE != null) {
+                String platform = Loader.getPlatform();
+                throw new EngineUnavailableException("FFmpeg's natives for " + platform + " could not be loaded: add "
+                        + "org.bytedeco:ffmpeg:7.1-1.5.11:" + platform + " and org.bytedeco:javacpp:1.5.11:" + platform
+                        + " to the classpath (keshikaran-video ships linux-x86_64 only; see its README)", FAILURE);
+            }
+        }
     }
 
     private final Path file;
@@ -218,6 +238,7 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
      */
     public static FfmpegVideoDecoder open(Path file, String name, VideoLimits limits, long startNanos)
             throws InvalidVideoException {
+        Natives.check();
         FfmpegVideoDecoder decoder = new FfmpegVideoDecoder(file, name, limits, startNanos);
         try {
             decoder.openContainer();
