@@ -61,6 +61,9 @@ public final class ClassifyCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ImageOptions imageOptions;
 
+    @CommandLine.Mixin
+    VideoOptions videoOptions;
+
     // Optional for picocli, so that subcommands such as 'report' parse; call() still requires an input.
     @Parameters(paramLabel = "FILE", arity = "0..*",
             description = "Image files or folders; '-' reads one image from standard input.")
@@ -137,6 +140,10 @@ public final class ClassifyCommand implements Callable<Integer> {
         Classifier.Builder builder = modelOptions.classifierBuilder();
         builder.optDecodeOptions(imageOptions.toDecodeOptions(spec.commandLine()));
         try (Classifier classifier = builder.build()) {
+            if (single && VideoRunner.isVideo(inputs.get(0))) {
+                return VideoRunner.run(videoOptions, spec.commandLine(), classifier, inputs.get(0), outputFormat,
+                        out, err, threshold, modelOptions.verbose);
+            }
             OutputFormat.Printer printer = outputFormat.printer(out, classifier.description().labels(), single);
             Progress bar = new Progress(err, live);
             AtomicBoolean reached = new AtomicBoolean();
