@@ -275,7 +275,7 @@ final class RawMetadata {
 
     // ---- Byte helpers ----------------------------------------------------------------------------
 
-    private static boolean fourCC(byte[] d, int at, String code) {
+    static boolean fourCC(byte[] d, int at, String code) {
         return startsWith(d, at, code);
     }
 
@@ -304,11 +304,11 @@ final class RawMetadata {
         return (d[at] & 0xFF) << 8 | (d[at + 1] & 0xFF);
     }
 
-    private static int u16le(byte[] d, int at) {
+    static int u16le(byte[] d, int at) {
         return (d[at + 1] & 0xFF) << 8 | (d[at] & 0xFF);
     }
 
-    private static int u24le(byte[] d, int at) {
+    static int u24le(byte[] d, int at) {
         return (d[at + 2] & 0xFF) << 16 | (d[at + 1] & 0xFF) << 8 | (d[at] & 0xFF);
     }
 
@@ -316,7 +316,7 @@ final class RawMetadata {
         return ((long) u16be(d, at) << 16) | u16be(d, at + 2);
     }
 
-    private static long u32le(byte[] d, int at) {
+    static long u32le(byte[] d, int at) {
         return ((long) u16le(d, at + 2) << 16) | u16le(d, at);
     }
 }

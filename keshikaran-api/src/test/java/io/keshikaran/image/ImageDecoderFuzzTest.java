@@ -52,6 +52,8 @@ class ImageDecoderFuzzTest {
     private static final long SEED = Long.getLong("keshikaran.fuzz.seed", DEFAULT_SEED);
     private static final int CASES = Integer.getInteger("keshikaran.fuzz.cases", DEFAULT_CASES);
     private static final Integer ONLY_CASE = Integer.getInteger("keshikaran.fuzz.case");
+    /** With a case number: also write that case's file here, to keep it as a regression file. */
+    private static final String DUMP_DIR = System.getProperty("keshikaran.fuzz.dump");
 
     private static final int[] INTERESTING = {0, 1, 2, 0x7F, 0x80, 0xFF, 0x100, 0x3FFF, 0x7FFF, 0x8000, 0xFFFF,
         0x10000, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF, 100_000, 65_500};
@@ -92,6 +94,11 @@ class ImageDecoderFuzzTest {
                 Random random = new Random(SEED * 1_000_003L + n);
                 SeedFile seed = seeds.get(random.nextInt(seeds.size()));
                 Mutant mutant = mutate(seed.bytes(), random);
+                if (DUMP_DIR != null && ONLY_CASE != null) {
+                    Path dump = Path.of(DUMP_DIR, "seed" + SEED + "-case" + n + "-" + seed.name().replace('/', '-'));
+                    Files.createDirectories(dump.getParent());
+                    Files.write(dump, mutant.bytes());
+                }
                 ImageDecoder decoder = new ImageDecoder(limits, optionSets[random.nextInt(optionSets.length)]);
                 String where = String.format(Locale.ROOT, "case %d (seed %d; rerun alone with -Dkeshikaran.fuzz.case=%d "
                         + "-Dkeshikaran.fuzz.seed=%d): %s, %s", n, SEED, n, SEED, seed.name(), mutant.description());
