@@ -218,6 +218,7 @@ public final class ImageDecoder {
         String format = "image";
         ImageReader reader = null;
         FrameDecoder decoder = null;
+        encoded = RawMetadata.withoutOversizedIccProfile(encoded, MAX_ICC_PROFILE_BYTES);
         try (ByteArrayImageInputStream iis = new ByteArrayImageInputStream(encoded)) {
             reader = findReader(iis, encoded, name);
             format = formatName(reader);

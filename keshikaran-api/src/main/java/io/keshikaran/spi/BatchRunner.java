@@ -98,6 +98,11 @@ final class BatchRunner {
             ready.add(pipeline.prepare(input, index));
         } catch (InvalidImageException e) {
             emit(ClassificationResult.failure(index, e));
+        } catch (OutOfMemoryError e) {
+            // The decoder turns its own into InvalidImageException; this one hit preprocessing.
+            // It is this input's failure: the others go on.
+            emit(ClassificationResult.failure(index, new InvalidImageException(input.name(),
+                    "not enough memory to prepare this image (lower ImageLimits.maxPixels or give the JVM more heap)", e)));
         } catch (RuntimeException | Error e) {
             // Decoders are guarded against malformed data; reaching here is a bug or a broken
             // environment, so the whole run stops instead of silently losing an input.
