@@ -59,6 +59,15 @@ import javax.imageio.spi.ImageReaderSpi;
  * every sampled canvas) also count against {@code maxPixels}: sampling stops, without an error,
  * before a frame that would exceed it.
  *
+ * <p><b>Hostile input:</b> headers are checked against the file before a reader trusts them (WebP:
+ * RIFF and chunk lengths, the bitstream's size against the container's, frames inside the canvas,
+ * VP8 partitions, and enough VP8 data for the declared size, so that a lossy WebP's work is
+ * proportional to its length; JPEG and WebP: ICC profiles that declare more bytes than they hold
+ * are ignored). Memory: one decode holds at most about {@code 2 maxFileBytes + 70 maxPixels} bytes
+ * ({@link ImageLimits} gives the formula); all decodes of the JVM together at most half its
+ * maximum heap: each reserves its estimate first, waits while others hold too much, and a decode
+ * that could never fit is refused.
+ *
  * <p><b>Errors:</b> every failure is an {@link InvalidImageException} whose message is
  * {@code "<input>: <reason>"}. Truncated data is refused rather than decoded to filler pixels.
  * Decoders' exceptions and errors on malformed data ({@link RuntimeException},
