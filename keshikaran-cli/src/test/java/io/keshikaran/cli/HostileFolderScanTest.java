@@ -89,6 +89,7 @@ class HostileFolderScanTest {
     private static List<String> writeMutatedFolder(Path folder, Random random) throws IOException {
         Path fixtures = Path.of(System.getProperty("keshikaran.fixtures", "../fixtures"));
         List<byte[]> seeds = new ArrayList<>();
+        List<String> extensions = new ArrayList<>();
         for (String sub : List.of("formats", "hostile")) {
             try (Stream<Path> files = Files.list(fixtures.resolve(sub))) {
                 for (Path p : (Iterable<Path>) files.sorted()::iterator) {
@@ -96,6 +97,7 @@ class HostileFolderScanTest {
                     if (Files.isRegularFile(p) && Files.size(p) > 0
                             && (n.endsWith(".webp") || n.endsWith(".gif") || n.endsWith(".png") || n.endsWith(".jpg"))) {
                         seeds.add(Files.readAllBytes(p));
+                        extensions.add(n.substring(n.lastIndexOf('.')));
                     }
                 }
             }
@@ -103,8 +105,10 @@ class HostileFolderScanTest {
         assertThat(seeds).hasSizeGreaterThan(40);
         List<String> names = new ArrayList<>();
         for (int i = 0; i < FILES; i++) {
-            byte[] bytes = mutate(seeds.get(random.nextInt(seeds.size())), random);
-            String name = String.format(Locale.ROOT, "%04d.img", i);
+            int seed = random.nextInt(seeds.size());
+            byte[] bytes = mutate(seeds.get(seed), random);
+            // The folder scan picks images by extension; the decoder goes by content.
+            String name = String.format(Locale.ROOT, "%04d%s", i, extensions.get(seed));
             Files.write(folder.resolve(name), bytes);
             names.add(name);
         }
