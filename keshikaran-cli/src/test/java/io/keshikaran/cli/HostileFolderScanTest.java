@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * java.lang.OutOfMemoryError} after 10 s.
  *
  * <p>A child JVM because the heap limit and the exit-on-OOM flag are the point, and because an
- * {@code OutOfMemoryError} there must fail this test, not kill the build. About 3 minutes on
+ * {@code OutOfMemoryError} there must fail this test, not kill the build. About 2 minutes on
  * 2 cores (mobilenet_v2, 2 frames per animation).
  */
 class HostileFolderScanTest {
