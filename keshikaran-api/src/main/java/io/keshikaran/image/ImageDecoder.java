@@ -63,7 +63,7 @@ import javax.imageio.spi.ImageReaderSpi;
  * RIFF and chunk lengths, the bitstream's size against the container's, frames inside the canvas,
  * VP8 partitions, and enough VP8 data for the declared size, so that a lossy WebP's work is
  * proportional to its length; JPEG and WebP: ICC profiles that declare more bytes than they hold
- * are ignored). Memory: one decode holds at most about {@code 2 maxFileBytes + 70 maxPixels} bytes
+ * are ignored). Memory: one decode holds at most about {@code 2 maxFileBytes + 55 maxPixels} bytes
  * ({@link ImageLimits} gives the formula); all decodes of the JVM together at most half its
  * maximum heap: each reserves its estimate first, waits while others hold too much, and a decode
  * that could never fit is refused.
@@ -422,14 +422,19 @@ public final class ImageDecoder {
             return new DecodedImage(format, animation.frames().size() > 1, frames);
         }
 
-        /** Heap to read a {@code w x h} frame keeping every {@code step}-th pixel, and to convert it. */
+        /**
+         * Heap to read a {@code w x h} frame keeping every {@code step}-th pixel, and to convert it.
+         * The conversion holds the raster, not the reader's working set: for WebP, whose decoders
+         * need far more than their raster while reading, the larger of the two counts.
+         */
         private long frameCost(int w, int h, int step) {
             long full = (long) w * h;
             long out = (long) ((w + step - 1) / step) * ((h + step - 1) / step);
-            long reading = "WEBP".equals(format)
-                    ? full * (lossyWebP ? LOSSY_WEBP_BYTES_PER_PIXEL : LOSSLESS_WEBP_BYTES_PER_PIXEL)
-                    : out * RASTER_BYTES_PER_PIXEL;
-            return reading + out * CONVERSION_BYTES_PER_PIXEL;
+            long converting = out * (RASTER_BYTES_PER_PIXEL + CONVERSION_BYTES_PER_PIXEL);
+            if ("WEBP".equals(format)) {
+                return Math.max(converting, full * (lossyWebP ? LOSSY_WEBP_BYTES_PER_PIXEL : LOSSLESS_WEBP_BYTES_PER_PIXEL));
+            }
+            return converting;
         }
 
         /** Heap of an animation while it decodes a {@code w x h} frame with {@code sampled} frames kept. */
