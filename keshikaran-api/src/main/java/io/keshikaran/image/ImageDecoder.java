@@ -59,6 +59,15 @@ import javax.imageio.spi.ImageReaderSpi;
  * every sampled canvas) also count against {@code maxPixels}: sampling stops, without an error,
  * before a frame that would exceed it.
  *
+ * <p><b>Hostile input:</b> headers are checked against the file before a reader trusts them (WebP:
+ * RIFF and chunk lengths, the bitstream's size against the container's, frames inside the canvas,
+ * VP8 partitions, and enough VP8 data for the declared size, so that a lossy WebP's work is
+ * proportional to its length; JPEG and WebP: ICC profiles that declare more bytes than they hold
+ * are ignored). Memory: one decode holds at most about {@code 2 maxFileBytes + 55 maxPixels} bytes
+ * ({@link ImageLimits} gives the formula); all decodes of the JVM together at most half its
+ * maximum heap: each reserves its estimate first, waits while others hold too much, and a decode
+ * that could never fit is refused.
+ *
  * <p><b>Errors:</b> every failure is an {@link InvalidImageException} whose message is
  * {@code "<input>: <reason>"}. Truncated data is refused rather than decoded to filler pixels.
  * Decoders' exceptions and errors on malformed data ({@link RuntimeException},
@@ -72,6 +81,20 @@ public final class ImageDecoder {
     static final int MAX_ICC_PROFILE_BYTES = 4 * 1024 * 1024;
     /** Reduced decoding keeps at least this many times the target size in each dimension. */
     static final int REDUCED_MIN_SCALE = 2;
+
+    // The cost model: bytes of heap per pixel, upper bounds measured on the readers (docs/images.md).
+    /** TwelveMonkeys' VP8 decoder: its macroblock grid (about 15 KB per 16x16 block) plus its raster, per pixel of the full frame. */
+    static final int LOSSY_WEBP_BYTES_PER_PIXEL = 40;
+    /** TwelveMonkeys' VP8L decoder: its ARGB buffers and raster, per pixel of the full frame. */
+    static final int LOSSLESS_WEBP_BYTES_PER_PIXEL = 24;
+    /** The JDK's and TwelveMonkeys' other readers: the raster (up to 16-bit RGBA), per decoded pixel. */
+    static final int RASTER_BYTES_PER_PIXEL = 8;
+    /** Turning a raster into an {@link RgbImage} (RGB and alpha planes, colour conversion, transparency, orientation), per decoded pixel. */
+    static final int CONVERSION_BYTES_PER_PIXEL = 14;
+    /** An animation's canvas, its snapshot and GIF's saved "previous" canvas, per canvas pixel. */
+    static final int CANVAS_BYTES_PER_PIXEL = 12;
+    /** A sampled frame kept until the decode returns, per canvas pixel. */
+    static final int SAMPLED_FRAME_BYTES_PER_PIXEL = 3;
 
     private final ImageLimits limits;
     private final DecodeOptions options;
@@ -203,10 +226,13 @@ public final class ImageDecoder {
         }
         String format = "image";
         ImageReader reader = null;
+        FrameDecoder decoder = null;
+        encoded = RawMetadata.withoutOversizedIccProfile(encoded, MAX_ICC_PROFILE_BYTES);
         try (ByteArrayImageInputStream iis = new ByteArrayImageInputStream(encoded)) {
             reader = findReader(iis, encoded, name);
             format = formatName(reader);
-            return new FrameDecoder(reader, iis, encoded, name, format, maxFrames).decode();
+            decoder = new FrameDecoder(reader, iis, encoded, name, format, maxFrames);
+            return decoder.decode();
         } catch (InvalidImageException e) {
             throw e;
         } catch (IOException e) {
@@ -229,6 +255,9 @@ public final class ImageDecoder {
             if (reader != null) {
                 reader.dispose();
             }
+            if (decoder != null) {
+                decoder.releaseMemory();
+            }
         }
     }
 
@@ -242,6 +271,11 @@ public final class ImageDecoder {
         private final int maxFrames;
         private final List<String> warnings = new ArrayList<>();
         private final int orientation;
+        private final DecodeMemory memory = DecodeMemory.SHARED;
+        /** Bytes reserved in {@link #memory}, released when the decode ends. */
+        private long reserved;
+        /** For WebP: whether a frame is lossy, which makes TwelveMonkeys' decoder costlier. */
+        private boolean lossyWebP;
 
         FrameDecoder(ImageReader reader, ByteArrayImageInputStream iis, byte[] encoded, String name,
                      String format, int maxFrames) {
@@ -265,6 +299,11 @@ public final class ImageDecoder {
                 return decodeGif();
             }
             if ("WEBP".equals(format)) {
+                WebPStructure.Result structure = WebPStructure.check(encoded);
+                if (structure.problem() != null) {
+                    throw new InvalidImageException(name, "corrupt or truncated WEBP data: " + structure.problem());
+                }
+                lossyWebP = structure.lossy();
                 // At least two frames, to tell an animation from a one-frame file.
                 RawMetadata.WebPAnimation animation = RawMetadata.webpAnimation(encoded, Math.max(2, framesNeeded()));
                 if (animation != null) {
@@ -285,6 +324,7 @@ public final class ImageDecoder {
             checkSize(width, height, 0, "");
             int step = options.resolution() == DecodeOptions.Resolution.REDUCED
                     ? subsampling(width, height, targetWidth, targetHeight) : 1;
+            reserve(frameCost(width, height, step));
             Pixels pixels = Pixels.of(readFrame(0, step));
             if ("PNG".equals(format)) {
                 pixels = applyPngProfile(pixels);
@@ -304,6 +344,7 @@ public final class ImageDecoder {
             int width = (int) Math.max(screen[0], Math.min(Integer.MAX_VALUE, (long) first.x + frameWidth));
             int height = (int) Math.max(screen[1], Math.min(Integer.MAX_VALUE, (long) first.y + frameHeight));
             checkSize(width, height, -1, " canvas");
+            reserve(animationCost(width, height, 1, frameWidth, frameHeight));
             Canvas canvas = new Canvas(width, height);
             List<DecodedImage.Frame> frames = new ArrayList<>();
             long budget = 0;
@@ -318,6 +359,9 @@ public final class ImageDecoder {
                 boolean sampled = index % options.frameStep() == 0;
                 budget += (long) w * h + (sampled ? (long) width * height : 0);
                 if (index > 0 && budget > limits.maxPixels()) {
+                    break;
+                }
+                if (!reserve(animationCost(width, height, frames.size() + 1, w, h))) {
                     break;
                 }
                 GifPlacement placement = index == 0 ? first : gifPlacement(index);
@@ -345,6 +389,8 @@ public final class ImageDecoder {
             if (animation.frames().isEmpty()) {
                 throw new InvalidImageException(name, "corrupt WEBP data: an animation without frames");
             }
+            RawMetadata.WebPFrame firstFrame = animation.frames().get(0);
+            reserve(animationCost(width, height, 1, firstFrame.width(), firstFrame.height()));
             Canvas canvas = new Canvas(width, height);
             List<DecodedImage.Frame> frames = new ArrayList<>();
             long budget = 0;
@@ -363,6 +409,9 @@ public final class ImageDecoder {
                 if (index > 0 && budget > limits.maxPixels()) {
                     break;
                 }
+                if (!reserve(animationCost(width, height, frames.size() + 1, w, h))) {
+                    break;
+                }
                 Pixels frame = Pixels.of(readFrame(index));
                 canvas.draw(frame, placement.x(), placement.y(), placement.blend());
                 if (sampled) {
@@ -373,6 +422,66 @@ public final class ImageDecoder {
                 }
             }
             return new DecodedImage(format, animation.frames().size() > 1, frames);
+        }
+
+        /**
+         * Heap to read a {@code w x h} frame keeping every {@code step}-th pixel, and to convert it.
+         * The conversion holds the raster, not the reader's working set: for WebP, whose decoders
+         * need far more than their raster while reading, the larger of the two counts.
+         */
+        private long frameCost(int w, int h, int step) {
+            long full = (long) w * h;
+            long out = (long) ((w + step - 1) / step) * ((h + step - 1) / step);
+            long converting = out * (RASTER_BYTES_PER_PIXEL + CONVERSION_BYTES_PER_PIXEL);
+            if ("WEBP".equals(format)) {
+                return Math.max(converting, full * (lossyWebP ? LOSSY_WEBP_BYTES_PER_PIXEL : LOSSLESS_WEBP_BYTES_PER_PIXEL));
+            }
+            return converting;
+        }
+
+        /** Heap of an animation while it decodes a {@code w x h} frame with {@code sampled} frames kept. */
+        private long animationCost(int width, int height, int sampled, int w, int h) {
+            long canvas = (long) width * height;
+            return canvas * CANVAS_BYTES_PER_PIXEL + sampled * canvas * SAMPLED_FRAME_BYTES_PER_PIXEL + frameCost(w, h, 1);
+        }
+
+        /**
+         * Grows this decode's reservation to {@code bytes}. The first reservation waits for memory
+         * and fails for a working set larger than the whole budget; later ones (an animation's
+         * next frame) never wait, so that no waiting thread holds memory: false means "stop
+         * sampling here", as the pixel budget does.
+         */
+        private boolean reserve(long bytes) throws InvalidImageException {
+            if (bytes <= reserved) {
+                return true;
+            }
+            if (reserved > 0) {
+                if (!memory.tryAcquire(bytes - reserved)) {
+                    return false;
+                }
+                reserved = bytes;
+                return true;
+            }
+            if (!memory.fits(bytes)) {
+                throw new InvalidImageException(name, InvalidImageException.Kind.TOO_LARGE, String.format(Locale.ROOT,
+                        "decoding this %s needs about %d MB of heap, more than the %d MB decoding may use "
+                        + "(half the JVM's maximum heap; lower ImageLimits.maxPixels or give the JVM more heap)",
+                        format, bytes >> 20, memory.capacity() >> 20));
+            }
+            try {
+                memory.acquire(bytes);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InvalidImageException(name, InvalidImageException.Kind.UNREADABLE,
+                        "interrupted while waiting for memory to decode", e);
+            }
+            reserved = bytes;
+            return true;
+        }
+
+        void releaseMemory() {
+            memory.release(reserved);
+            reserved = 0;
         }
 
         /** Transparency, then orientation: what every returned frame goes through. */

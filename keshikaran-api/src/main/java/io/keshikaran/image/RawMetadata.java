@@ -224,6 +224,78 @@ final class RawMetadata {
         }
     }
 
+    // ---- Embedded ICC profiles ----------------------------------------------------------------
+
+    /**
+     * The data with any JPEG or WebP ICC profile that declares more bytes than it holds (or more
+     * than {@code maxBytes}) disabled, so that readers skip it; the same array when there is none.
+     *
+     * <p>Why: TwelveMonkeys reads a profile by allocating the size its header declares
+     * ({@code ColorProfiles.readProfile}), up to 4 GB, before finding the data missing; a
+     * 600-byte APP2 segment whose size field was changed allocated 2 GB. A profile that cannot be
+     * read is ignored by the reader anyway, so disabling it changes no pixels of a valid file.
+     * JPEG: the segments' identifier no longer reads {@code ICC_PROFILE}; WebP: the VP8X ICC flag
+     * is cleared.
+     */
+    static byte[] withoutOversizedIccProfile(byte[] d, int maxBytes) {
+        if (isJpeg(d)) {
+            List<Integer> segments = new ArrayList<>();
+            long held = 0;
+            long declared = -1;
+            int i = 2;
+            while (i + 4 <= d.length && (d[i] & 0xFF) == 0xFF) {
+                int marker = d[i + 1] & 0xFF;
+                if (marker == 0xFF || marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
+                    i += marker == 0xFF ? 1 : 2;
+                    continue;
+                }
+                if (marker == 0xDA || marker == 0xD9) {
+                    break;
+                }
+                int end = i + 2 + u16be(d, i + 2);
+                if (end > d.length) {
+                    break;
+                }
+                int body = i + 4;
+                if (marker == 0xE2 && end - body >= 14 && startsWith(d, body, "ICC_PROFILE\0")) {
+                    segments.add(body);
+                    held += end - body - 14;
+                    if (declared < 0 && end - body >= 18) {
+                        declared = u32be(d, body + 14);
+                    }
+                }
+                i = end;
+            }
+            if (segments.isEmpty() || (declared >= 0 && declared <= held && declared <= maxBytes)) {
+                return d;
+            }
+            byte[] copy = d.clone();
+            for (int body : segments) {
+                copy[body + 10] = 'X'; // "ICC_PROFILX": not a profile any more
+            }
+            return copy;
+        }
+        if (isWebP(d) && d.length >= 30 && fourCC(d, 12, "VP8X") && (d[20] & 0x20) != 0) {
+            for (int i = 12; i + 8 <= d.length; ) {
+                long length = u32le(d, i + 4);
+                if (fourCC(d, i, "ICCP")) {
+                    if (length <= d.length - i - 8 && length >= 4 && u32be(d, i + 8) <= Math.min(length, maxBytes)) {
+                        return d;
+                    }
+                    break;
+                }
+                if (length > d.length - i - 8) {
+                    break;
+                }
+                i = (int) (i + 8 + length + (length & 1));
+            }
+            byte[] copy = d.clone();
+            copy[20] &= ~0x20;
+            return copy;
+        }
+        return d;
+    }
+
     // ---- GIF -----------------------------------------------------------------------------------
 
     /** The logical screen size of a GIF, {@code {width, height}}, or {@code null}. */
@@ -275,7 +347,7 @@ final class RawMetadata {
 
     // ---- Byte helpers ----------------------------------------------------------------------------
 
-    private static boolean fourCC(byte[] d, int at, String code) {
+    static boolean fourCC(byte[] d, int at, String code) {
         return startsWith(d, at, code);
     }
 
@@ -304,11 +376,11 @@ final class RawMetadata {
         return (d[at] & 0xFF) << 8 | (d[at + 1] & 0xFF);
     }
 
-    private static int u16le(byte[] d, int at) {
+    static int u16le(byte[] d, int at) {
         return (d[at + 1] & 0xFF) << 8 | (d[at] & 0xFF);
     }
 
-    private static int u24le(byte[] d, int at) {
+    static int u24le(byte[] d, int at) {
         return (d[at + 2] & 0xFF) << 16 | (d[at + 1] & 0xFF) << 8 | (d[at] & 0xFF);
     }
 
@@ -316,7 +388,7 @@ final class RawMetadata {
         return ((long) u16be(d, at) << 16) | u16be(d, at + 2);
     }
 
-    private static long u32le(byte[] d, int at) {
+    static long u32le(byte[] d, int at) {
         return ((long) u16le(d, at + 2) << 16) | u16le(d, at);
     }
 }

@@ -32,14 +32,20 @@ import static org.assertj.core.api.Assertions.fail;
  * no other exception or error escapes, no decode hangs, none runs out of memory, and none
  * allocates more than {@link #MAX_ALLOCATED_BYTES}.
  *
- * <p>Bounded and seeded: {@value #DEFAULT_CASES} cases with seed {@value #DEFAULT_SEED}; each case
- * derives its own {@link Random} from the seed and its number, so a failure message's case number
- * reproduces it alone: {@code -Dkeshikaran.fuzz.case=N} (with {@code -Dkeshikaran.fuzz.seed} and
- * {@code -Dkeshikaran.fuzz.cases} to explore further).
+ * <p>Two campaigns: random byte-level mutations ({@link #mutate}) and format-aware ones
+ * ({@link FormatAwareMutator}: dimensions, chunk lengths, frame counts, offsets).
+ *
+ * <p>Bounded and seeded: {@value #DEFAULT_CASES} cases for each of the {@link #DEFAULT_SEEDS}; each
+ * case derives its own {@link Random} from the seed and its number, so a failure message's case
+ * number reproduces it alone: {@code -Dkeshikaran.fuzz.case=N -Dkeshikaran.fuzz.seed=S} (and
+ * {@code -Dkeshikaran.fuzz.dump=DIR} writes that case's file, to keep as a regression file in
+ * {@code src/test/resources/hostile}). {@code -Dkeshikaran.fuzz.seeds=S1,S2,...} and
+ * {@code -Dkeshikaran.fuzz.cases} explore further: docs/images.md gives the release run.
  */
 class ImageDecoderFuzzTest {
-    static final long DEFAULT_SEED = 20241126L;
-    static final int DEFAULT_CASES = 5000;
+    /** The build's seeds: the original one and those of issue 17, which found the WebP allocations. */
+    static final long[] DEFAULT_SEEDS = {20241126L, 2, 3, 4, 777};
+    static final int DEFAULT_CASES = 4000;
     /** A decode that takes longer is a hang. Normal cases take milliseconds. */
     private static final long TIMEOUT_SECONDS = 30;
     /**
@@ -49,9 +55,12 @@ class ImageDecoderFuzzTest {
     private static final long MAX_PIXELS = 4_000_000;
     private static final long MAX_ALLOCATED_BYTES = 512L << 20;
 
-    private static final long SEED = Long.getLong("keshikaran.fuzz.seed", DEFAULT_SEED);
+    /** {@code -Dkeshikaran.fuzz.seed=S} runs one seed; {@code -Dkeshikaran.fuzz.seeds=S1,S2,...} several. */
+    private static final long[] SEEDS = seeds();
     private static final int CASES = Integer.getInteger("keshikaran.fuzz.cases", DEFAULT_CASES);
     private static final Integer ONLY_CASE = Integer.getInteger("keshikaran.fuzz.case");
+    /** With a case number: also write that case's file here, to keep it as a regression file. */
+    private static final String DUMP_DIR = System.getProperty("keshikaran.fuzz.dump");
 
     private static final int[] INTERESTING = {0, 1, 2, 0x7F, 0x80, 0xFF, 0x100, 0x3FFF, 0x7FFF, 0x8000, 0xFFFF,
         0x10000, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF, 100_000, 65_500};
@@ -59,11 +68,33 @@ class ImageDecoderFuzzTest {
     private record SeedFile(String name, byte[] bytes) {
     }
 
-    private record Mutant(String description, byte[] bytes) {
+    record Mutant(String description, byte[] bytes) {
+    }
+
+    /** Mutates one seed file with the case's random source. */
+    @FunctionalInterface
+    private interface Mutator {
+        Mutant mutate(byte[] original, Random random);
     }
 
     @Test
     void mutatedFixturesOnlyEverFailWithInvalidImageException() throws Exception {
+        for (long seed : SEEDS) {
+            // The original stream of every seed: unchanged, so published case numbers stay valid.
+            campaign("random mutations", seed, seed * 1_000_003L, ImageDecoderFuzzTest::mutate, 10);
+        }
+    }
+
+    @Test
+    void formatAwareMutationsOnlyEverFailWithInvalidImageException() throws Exception {
+        for (long seed : SEEDS) {
+            // Most structural edits make a file invalid: fewer decode, which the check allows for.
+            campaign("format-aware mutations", seed, seed * 1_000_003L ^ 0x5DEECE66DL, FormatAwareMutator::mutate, 40);
+        }
+    }
+
+    /** Runs {@link #CASES} cases; at least one in {@code decodedOneIn} must decode. */
+    private void campaign(String kind, long seed, long stream, Mutator mutator, int decodedOneIn) throws Exception {
         List<SeedFile> seeds = seedFiles();
         assertThat(seeds).hasSizeGreaterThan(40);
         // Options that exercise every path: animations sampled (every frame, up to 8), EXIF applied.
@@ -85,16 +116,23 @@ class ImageDecoderFuzzTest {
         long maxAllocated = 0;
         String maxAllocatedCase = "";
         long start = System.nanoTime();
+        String rerun = kind.startsWith("format") ? "-Dtest=ImageDecoderFuzzTest#formatAware*" : "-Dtest=ImageDecoderFuzzTest#mutated*";
         try {
             int first = ONLY_CASE != null ? ONLY_CASE : 0;
             int last = ONLY_CASE != null ? ONLY_CASE : CASES - 1;
             for (int n = first; n <= last; n++) {
-                Random random = new Random(SEED * 1_000_003L + n);
-                SeedFile seed = seeds.get(random.nextInt(seeds.size()));
-                Mutant mutant = mutate(seed.bytes(), random);
+                Random random = new Random(stream + n);
+                SeedFile file = seeds.get(random.nextInt(seeds.size()));
+                Mutant mutant = mutator.mutate(file.bytes(), random);
+                if (DUMP_DIR != null && ONLY_CASE != null) {
+                    Path dump = Path.of(DUMP_DIR, (kind.startsWith("format") ? "aware-" : "") + "seed" + seed + "-case" + n
+                            + "-" + file.name().replace('/', '-'));
+                    Files.createDirectories(dump.getParent());
+                    Files.write(dump, mutant.bytes());
+                }
                 ImageDecoder decoder = new ImageDecoder(limits, optionSets[random.nextInt(optionSets.length)]);
-                String where = String.format(Locale.ROOT, "case %d (seed %d; rerun alone with -Dkeshikaran.fuzz.case=%d "
-                        + "-Dkeshikaran.fuzz.seed=%d): %s, %s", n, SEED, n, SEED, seed.name(), mutant.description());
+                String where = String.format(Locale.ROOT, "%s case %d (seed %d; rerun alone with %s -Dkeshikaran.fuzz.case=%d "
+                        + "-Dkeshikaran.fuzz.seed=%d): %s, %s", kind, n, seed, rerun, n, seed, file.name(), mutant.description());
                 long[] allocated = new long[1];
                 Future<DecodedImage> future = executor.submit(() -> {
                     long id = Thread.currentThread().getId();
@@ -137,8 +175,8 @@ class ImageDecoderFuzzTest {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         StringBuilder report = new StringBuilder(String.format(Locale.ROOT,
-                "ImageDecoderFuzzTest: tried %d mutated files from %d fixtures (seed %d) in %.1f s; outcomes:%n",
-                tried, seeds.size(), SEED, seconds));
+                "ImageDecoderFuzzTest: %s: tried %d mutated files from %d fixtures (seed %d) in %.1f s; outcomes:%n",
+                kind, tried, seeds.size(), seed, seconds));
         outcomes.forEach((k, v) -> report.append(String.format(Locale.ROOT, "  %6d  %s%n", v, k)));
         report.append(String.format(Locale.ROOT, "  most allocated by one decode: %.1f MB (%s)%n", maxAllocated / 1e6, maxAllocatedCase));
         System.out.print(report);
@@ -147,7 +185,7 @@ class ImageDecoderFuzzTest {
             // The mutations must leave enough files decodable to exercise the decoders past the header.
             int decoded = outcomes.entrySet().stream().filter(e -> e.getKey().startsWith("decoded"))
                     .mapToInt(Map.Entry::getValue).sum();
-            assertThat(decoded).isGreaterThan(CASES / 10);
+            assertThat(decoded).as(kind + " decoded").isGreaterThan(CASES / decodedOneIn);
         }
     }
 
@@ -157,6 +195,18 @@ class ImageDecoderFuzzTest {
         int colon = r.indexOf(':');
         String head = colon > 0 ? r.substring(0, colon) : r;
         return head.replaceAll("\\d+", "N");
+    }
+
+    private static long[] seeds() {
+        String one = System.getProperty("keshikaran.fuzz.seed");
+        String many = System.getProperty("keshikaran.fuzz.seeds");
+        if (one != null && !one.isBlank()) {
+            return new long[] {Long.parseLong(one.strip())};
+        }
+        if (many != null && !many.isBlank()) {
+            return Arrays.stream(many.split(",")).map(String::strip).mapToLong(Long::parseLong).toArray();
+        }
+        return DEFAULT_SEEDS;
     }
 
     private static List<SeedFile> seedFiles() throws IOException {
@@ -174,7 +224,7 @@ class ImageDecoderFuzzTest {
         return seeds;
     }
 
-    private static Mutant mutate(byte[] original, Random random) {
+    static Mutant mutate(byte[] original, Random random) {
         byte[] bytes = original.clone();
         int count = 1 + random.nextInt(3);
         StringBuilder description = new StringBuilder();

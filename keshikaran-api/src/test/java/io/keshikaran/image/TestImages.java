@@ -19,6 +19,11 @@ final class TestImages {
         return p;
     }
 
+    /** {@code fixtures/hostile}: files that made decoders allocate gigabytes (issue 17), kept as regressions. */
+    static Path hostile() {
+        return formats().resolveSibling("hostile");
+    }
+
     static Path format(String name) {
         return formats().resolve(name);
     }

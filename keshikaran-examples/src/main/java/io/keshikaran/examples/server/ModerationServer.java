@@ -59,9 +59,10 @@ import java.util.concurrent.CountDownLatch;
  * Body size is enforced while the body streams in; at most {@link Settings#maxConcurrent()}
  * requests are classified at once, at most {@link Settings#queueSize()} more wait (each at most
  * {@link Settings#queueTimeout()}), the rest get {@code 503}. A request is admitted before its body
- * is read, so memory for uploads is bounded by about {@code maxConcurrent * (2 * maxBodyBytes +
- * 7 * maxPixels)} bytes (body, multipart copy, decoded pixels; {@code maxPixels} is the
- * classifier's {@link io.keshikaran.image.ImageLimits#maxPixels()}), and server threads by
+ * is read, so memory for uploads is bounded by about {@code maxConcurrent * 2 * maxBodyBytes}
+ * bytes (body, multipart copy) plus what decoding holds: all decodes of the JVM together at most
+ * half its maximum heap, an image that could never fit is refused with a 4xx
+ * ({@link io.keshikaran.image.ImageLimits} gives the per-decode formula), and server threads by
  * {@code maxConcurrent + queueSize} plus a fixed reserve. A refused body is read and dropped (up to
  * {@code maxBodyBytes} more) so that the client sees the answer; beyond that the connection is
  * closed. Decoding and inference are not interruptible; the pixel limit bounds their time.
