@@ -37,8 +37,10 @@ public final class DecodeTable {
             new ImageDecoder(ImageLimits.defaults(), full.toBuilder().optDecoder(DecodeOptions.Decoder.NATIVE).build()),
             new ImageDecoder(ImageLimits.defaults(), DecodeOptions.builder().optMaxFrames(1).build()).withTargetSize(224, 224),
         };
-        List<Path> files = new ArrayList<>(BenchImages.list(dir));
-        files.removeIf(f -> f.getFileName().toString().equals("SOURCES"));
+        List<Path> files = new ArrayList<>();
+        try (var all = Files.list(dir)) {
+            all.filter(f -> f.getFileName().toString().matches("(?i).*\\.(jpe?g|png|webp|gif)")).sorted().forEach(files::add);
+        }
         for (Path f : files) { // warm-up
             byte[] bytes = Files.readAllBytes(f);
             for (ImageDecoder d : decoders) {

@@ -3,10 +3,7 @@ package io.keshikaran.opencv;
 import io.keshikaran.spi.NativeImageDecoder.Header;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.TreeMap;
-import java.util.zip.InflaterInputStream;
 
 /**
  * Reads JPEG, PNG and WebP headers to decide what OpenCV may decode (see
@@ -31,7 +28,7 @@ final class Headers {
                     && b[8] == 'W' && b[9] == 'E' && b[10] == 'B' && b[11] == 'P') {
                 return webp(b);
             }
-        } catch (RuntimeException | IOException e) {
+        } catch (RuntimeException e) {
             // Malformed header: ImageIO's path reports it.
         }
         return null;
@@ -86,7 +83,7 @@ final class Headers {
         return null;
     }
 
-    private static Header png(byte[] b) throws IOException {
+    private static Header png(byte[] b) {
         int end = b.length - 12;
         if (!(b[end + 4] == 'I' && b[end + 5] == 'E' && b[end + 6] == 'N' && b[end + 7] == 'D')) {
             return null;
@@ -98,7 +95,6 @@ final class Headers {
         if (depth > 8) {
             return null;
         }
-        byte[] icc = null;
         int i = 8;
         while (i + 8 <= b.length) {
             int length = s32(b, i);
@@ -109,23 +105,14 @@ final class Headers {
             if (type.equals("IDAT")) {
                 break;
             }
-            if (type.equals("acTL") || (type.equals("tRNS") && colorType != 3)) {
+            // iCCP: libpng prints warnings about some profiles on stderr, which a CLI must not show;
+            // ImageIO's path converts the profile anyway when it is not sRGB.
+            if (type.equals("acTL") || type.equals("iCCP") || (type.equals("tRNS") && colorType != 3)) {
                 return null;
-            }
-            if (type.equals("iCCP")) {
-                int name = i + 8;
-                while (name < i + 8 + length && b[name] != 0) {
-                    name++;
-                }
-                // name, NUL, compression method, then the zlib stream
-                icc = inflate(b, name + 2, i + 8 + length - (name + 2));
-                if (icc == null) {
-                    return null;
-                }
             }
             i += 12 + length;
         }
-        return new Header("PNG", width, height, icc);
+        return new Header("PNG", width, height, null);
     }
 
     private static Header webp(byte[] b) {
@@ -177,16 +164,6 @@ final class Headers {
             i += 8 + (int) size + (int) (size & 1);
         }
         return null;
-    }
-
-    private static byte[] inflate(byte[] b, int offset, int length) throws IOException {
-        if (length <= 0) {
-            return null;
-        }
-        try (InputStream in = new InflaterInputStream(new java.io.ByteArrayInputStream(b, offset, length))) {
-            byte[] out = in.readNBytes(MAX_ICC_BYTES + 1);
-            return out.length > MAX_ICC_BYTES ? null : out;
-        }
     }
 
     /** The ICC chunks in sequence order, or {@code null} when there are none. */

@@ -25,10 +25,11 @@ import java.io.IOException;
  *       (so no CMYK, YCCK or RGB-coded files), ending with its EOI marker (a truncated file goes to
  *       ImageIO, which refuses it rather than filling gray);</li>
  *   <li>PNG: up to 8 bits per sample, any colour type, not animated, no {@code tRNS} colour key on
- *       gray or RGB images, ending with {@code IEND};</li>
+ *       gray or RGB images, no ICC profile ({@code iCCP}: libpng would print warnings about some on
+ *       stderr), ending with {@code IEND};</li>
  *   <li>WebP: lossy and lossless stills, with or without alpha; not animations.</li>
  * </ul>
- * An embedded ICC profile is returned for the caller to judge (it decodes here only when sRGB).
+ * An embedded JPEG or WebP ICC profile is returned for the caller to judge (it decodes here only when sRGB).
  *
  * <p><b>Reduced decoding</b>: JPEG at 1/2, 1/4 or 1/8 size with libjpeg-turbo's DCT scaling
  * (each output pixel averages its 2x2 to 8x8 block: antialiased and 2-4x cheaper on baseline
