@@ -98,7 +98,7 @@ public final class DecodeOptions {
         /** ImageIO (with the TwelveMonkeys plugins keshikaran-djl brings) only: pure Java. */
         JAVA,
         /**
-         * The native decoder for the images it handles; a {@link IllegalStateException} when it is
+         * The native decoder for the images it handles; an {@link IllegalStateException} when it is
          * missing or cannot load.
          */
         NATIVE;
