@@ -84,6 +84,29 @@ public final class DecodeOptions {
         FULL
     }
 
+    /**
+     * Which decoder turns a still JPEG, PNG or WebP into pixels. Whatever the choice, CMYK/YCCK
+     * JPEGs, non-sRGB ICC profiles, 16-bit PNGs, animations, GIF and BMP are decoded by ImageIO.
+     */
+    public enum Decoder {
+        /**
+         * The system property {@value #PROPERTY} ({@code auto}, {@code java} or {@code native})
+         * when set; otherwise the native decoder (keshikaran-opencv) when it is on the classpath
+         * and loads on this platform, else ImageIO.
+         */
+        AUTO,
+        /** ImageIO (with the TwelveMonkeys plugins keshikaran-djl brings) only: pure Java. */
+        JAVA,
+        /**
+         * The native decoder for the images it handles; an {@link IllegalStateException} when it is
+         * missing or cannot load.
+         */
+        NATIVE;
+
+        /** The system property that {@link #AUTO} follows: {@value}. */
+        public static final String PROPERTY = "keshikaran.decoder";
+    }
+
     /** How the scores of an animation's sampled frames become its score. */
     public enum FrameAggregate {
         /** The highest frame score, with that frame's probabilities: one explicit frame flags the file. */
@@ -101,6 +124,7 @@ public final class DecodeOptions {
     private final int frameStep;
     private final FrameAggregate frameAggregate;
     private final Resolution resolution;
+    private final Decoder decoder;
 
     private DecodeOptions(Builder b) {
         this.orientation = b.orientation;
@@ -110,6 +134,7 @@ public final class DecodeOptions {
         this.frameStep = b.frameStep;
         this.frameAggregate = b.frameAggregate;
         this.resolution = b.resolution;
+        this.decoder = b.decoder;
     }
 
     /** The defaults described in the class documentation. */
@@ -145,6 +170,7 @@ public final class DecodeOptions {
         b.frameStep = frameStep;
         b.frameAggregate = frameAggregate;
         b.resolution = resolution;
+        b.decoder = decoder;
         return b;
     }
 
@@ -183,23 +209,28 @@ public final class DecodeOptions {
         return resolution;
     }
 
+    /** Which decoder decodes still JPEG, PNG and WebP images. */
+    public Decoder decoder() {
+        return decoder;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof DecodeOptions d && d.orientation == orientation && d.transparency == transparency
                 && d.background == background && d.maxFrames == maxFrames && d.frameStep == frameStep
-                && d.frameAggregate == frameAggregate && d.resolution == resolution;
+                && d.frameAggregate == frameAggregate && d.resolution == resolution && d.decoder == decoder;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(orientation, transparency, background, maxFrames, frameStep, frameAggregate, resolution);
+        return Objects.hash(orientation, transparency, background, maxFrames, frameStep, frameAggregate, resolution, decoder);
     }
 
     @Override
     public String toString() {
         return String.format(Locale.ROOT,
                 "DecodeOptions[orientation=%s, transparency=%s, background=#%06X, maxFrames=%d, frameStep=%d, frameAggregate=%s, resolution=%s]",
-                orientation, transparency, background, maxFrames, frameStep, frameAggregate, resolution);
+                orientation, transparency, background, maxFrames, frameStep, frameAggregate, resolution, decoder);
     }
 
     /** Builds {@link DecodeOptions}; every setting is optional and starts at its default. */
@@ -211,6 +242,7 @@ public final class DecodeOptions {
         private int frameStep = 1;
         private FrameAggregate frameAggregate = FrameAggregate.MAX;
         private Resolution resolution = Resolution.REDUCED;
+        private Decoder decoder = Decoder.AUTO;
 
         private Builder() {
         }
@@ -276,6 +308,15 @@ public final class DecodeOptions {
          */
         public Builder optResolution(Resolution resolution) {
             this.resolution = Objects.requireNonNull(resolution, "resolution");
+            return this;
+        }
+
+        /**
+         * Which decoder decodes still JPEG, PNG and WebP images; default {@link Decoder#AUTO}
+         * (native when available). Both give the same pixels for JPEG and PNG at full resolution.
+         */
+        public Builder optDecoder(Decoder decoder) {
+            this.decoder = Objects.requireNonNull(decoder, "decoder");
             return this;
         }
 

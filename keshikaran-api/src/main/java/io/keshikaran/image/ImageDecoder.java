@@ -1,6 +1,7 @@
 package io.keshikaran.image;
 
 import io.keshikaran.InvalidImageException;
+import io.keshikaran.spi.NativeImageDecoder;
 
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_Profile;
@@ -39,6 +40,11 @@ import javax.imageio.spi.ImageReaderSpi;
  * Decodes JPEG, PNG, GIF, WebP and BMP files into {@link RgbImage}s, using the JDK's ImageIO and
  * whatever ImageIO plugins are on the classpath (keshikaran-djl brings TwelveMonkeys' JPEG, WebP
  * and BMP readers, which add CMYK/YCCK JPEG, WebP and more BMP variants). Thread-safe.
+ *
+ * <p><b>Native decoding:</b> when a {@link NativeImageDecoder} is on the classpath (keshikaran-opencv,
+ * which keshikaran-djl brings) and loads, still JPEG, PNG and WebP images it accepts are decoded by
+ * it (JPEG at reduced resolution by DCT scaling), and everything else by ImageIO; see
+ * {@link DecodeOptions.Decoder}. Limits, orientation and transparency are applied here either way.
  *
  * <p><b>Detection:</b> the format comes from the content, never from the file name. Formats other
  * than the five above are refused, even when an ImageIO reader for them is installed.
@@ -224,6 +230,13 @@ public final class ImageDecoder {
         if (encoded.length > limits.maxFileBytes()) {
             throw tooLarge(name, encoded.length);
         }
+        NativeImageDecoder fast = NativeDecoders.select(options.decoder());
+        if (fast != null) {
+            DecodedImage decoded = decodeNatively(fast, encoded);
+            if (decoded != null) {
+                return decoded;
+            }
+        }
         String format = "image";
         ImageReader reader = null;
         FrameDecoder decoder = null;
@@ -258,6 +271,44 @@ public final class ImageDecoder {
             if (decoder != null) {
                 decoder.releaseMemory();
             }
+        }
+    }
+
+    /**
+     * The still image decoded by the native decoder, or {@code null} when ImageIO must do it: an
+     * input the native decoder declines, over a limit, with a non-sRGB profile, or that fails
+     * (ImageIO then reports the error in its words).
+     */
+    private DecodedImage decodeNatively(NativeImageDecoder fast, byte[] encoded) {
+        NativeImageDecoder.Header header = fast.probe(encoded);
+        if (header == null || header.width() <= 0 || header.height() <= 0
+                || (long) header.width() * header.height() > limits.maxPixels()
+                || (header.iccProfile() != null && !isSrgb(header.iccProfile()))) {
+            return null;
+        }
+        int reduction = 1;
+        if (options.resolution() == DecodeOptions.Resolution.REDUCED) {
+            // DCT scaling and area averaging both come in powers of two, up to 1/8.
+            reduction = Integer.highestOneBit(Math.min(8, subsampling(header.width(), header.height(), targetWidth, targetHeight)));
+        }
+        NativeImageDecoder.Pixels decoded;
+        try {
+            decoded = fast.decode(encoded, header, reduction);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        int orientation = options.orientation() == DecodeOptions.Orientation.APPLY ? RawMetadata.exifOrientation(encoded) : 1;
+        RgbImage image = new Pixels(decoded.width(), decoded.height(), decoded.rgb(), decoded.alpha())
+                .toRgb(options).oriented(orientation);
+        return new DecodedImage(header.format(), false, List.of(new DecodedImage.Frame(0, image)));
+    }
+
+    private static boolean isSrgb(byte[] icc) {
+        try {
+            ICC_Profile profile = ICC_Profile.getInstance(icc);
+            return profile.getColorSpaceType() == ColorSpace.TYPE_RGB && isSrgb(profile);
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 

@@ -6,7 +6,10 @@ import picocli.CommandLine.Option;
 
 import java.util.Locale;
 
-/** How images are turned into pixels: EXIF orientation, transparency, animation frames, resolution. Shared by every command that classifies. */
+/**
+ * How images are turned into pixels: decoder, EXIF orientation, transparency, animation frames,
+ * resolution. Shared by every command that classifies.
+ */
 final class ImageOptions {
 
     @Option(names = "--exif-orientation", paramLabel = "MODE", defaultValue = "apply",
@@ -56,6 +59,12 @@ final class ImageOptions {
                     + "the model's input size is decoded smaller (faster; scores differ slightly, see docs/performance.md).")
     boolean fullResolution;
 
+    @Option(names = "--decoder", paramLabel = "WHICH", defaultValue = "auto",
+            description = "Still JPEG, PNG and WebP decoder: native (OpenCV: libjpeg-turbo, libpng, libwebp; 3-10x faster "
+                    + "on large images), java (ImageIO only), or auto: native where it loads, else java (also set by "
+                    + "-D" + DecodeOptions.Decoder.PROPERTY + "). Default: ${DEFAULT-VALUE}.")
+    DecodeOptions.Decoder decoder;
+
     /** The decode options these flags ask for; usage errors for values out of range. */
     DecodeOptions toDecodeOptions(CommandLine commandLine) {
         try {
@@ -67,6 +76,7 @@ final class ImageOptions {
                     .optMaxFrames(maxFrames)
                     .optFrameStep(frameStep)
                     .optFrameAggregate(frameAggregate)
+                    .optDecoder(decoder)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(commandLine, "--max-frames and --frame-step: " + e.getMessage());

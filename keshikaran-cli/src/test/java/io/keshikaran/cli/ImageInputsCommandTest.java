@@ -169,4 +169,14 @@ class ImageInputsCommandTest {
         assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
         assertThat(run.jsonLines()).hasSize(good.size()).allSatisfy(n -> assertThat(n.path("score").isNumber()).isTrue());
     }
+
+    @Test
+    void decoderOptionChoosesTheDecoderAndBothScoreAJpegAlike() throws Exception {
+        String jpeg = format("jpeg-progressive.jpg").toString();
+        double nativeScore = CliRun.of("--json", "--decoder", "native", jpeg).jsonLines().get(0).path("score").asDouble();
+        double javaScore = CliRun.of("--json", "--decoder", "java", jpeg).jsonLines().get(0).path("score").asDouble();
+        // Full-resolution JPEG pixels are byte-identical on both paths; this fixture is not reduced.
+        assertThat(nativeScore).isEqualTo(javaScore);
+        assertThat(CliRun.of("--decoder", "fast", jpeg).exitCode()).isEqualTo(ExitCodes.USAGE);
+    }
 }

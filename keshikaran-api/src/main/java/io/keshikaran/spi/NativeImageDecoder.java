@@ -1,0 +1,87 @@
+package io.keshikaran.spi;
+
+import java.io.IOException;
+import java.util.Objects;
+
+/**
+ * A decoder backed by native code (such as keshikaran-opencv's libjpeg-turbo, libwebp and libpng)
+ * that {@link io.keshikaran.image.ImageDecoder} uses, when one is found with
+ * {@link java.util.ServiceLoader}, for the still images it can decode exactly as the Java path
+ * would (or, for lossy WebP, as libwebp does). Everything else (CMYK/YCCK, ICC conversion, 16-bit,
+ * animations, other formats) and every input it declines or fails on goes to ImageIO.
+ *
+ * <p>The caller, not the implementation, enforces {@link io.keshikaran.image.ImageLimits} (from
+ * {@link #probe}'s header, before {@link #decode}), applies EXIF orientation and transparency, and
+ * decides whether an embedded ICC profile is sRGB: implementations ignore EXIF orientation and
+ * return stored colours plus alpha. Implementations must be thread-safe and hold no native memory
+ * between calls.
+ */
+public interface NativeImageDecoder {
+    /** A short name for logs, such as {@code "opencv"}. */
+    String name();
+
+    /**
+     * Loads the native code if not done yet.
+     *
+     * @return {@code null} when the decoder can be used, else why not (such as an unsupported
+     *         platform); never throws
+     */
+    String unavailableReason();
+
+    /**
+     * Reads the header of an encoded image, without decoding pixels.
+     *
+     * @param encoded the whole file
+     * @return the header, or {@code null} when this decoder does not handle this input (another
+     *         format, CMYK, 16-bit, an animation, a truncated-looking file...)
+     */
+    Header probe(byte[] encoded);
+
+    /**
+     * Decodes a probed image, reduced by {@code reduction} in each dimension when that is cheaper
+     * than decoding every pixel (JPEG's DCT scaling) or when it saves memory (area averaging).
+     *
+     * @param encoded   the whole file, as given to {@link #probe}
+     * @param header    what {@link #probe} returned for it
+     * @param reduction 1, 2, 4 or 8; the result may be larger than {@code size / reduction} (a
+     *                  decoder may ignore it), never smaller than {@code ceil(size / reduction) - 1}
+     * @return the stored pixels
+     * @throws IOException when the data cannot be decoded; the caller then tries ImageIO, which
+     *                     reports the error
+     */
+    Pixels decode(byte[] encoded, Header header, int reduction) throws IOException;
+
+    /**
+     * What {@link #probe} learns from the header.
+     *
+     * @param format     the format as ImageIO names it, upper case: {@code JPEG}, {@code PNG} or {@code WEBP}
+     * @param width      stored width (EXIF orientation not applied)
+     * @param height     stored height
+     * @param iccProfile the embedded ICC profile, or {@code null}; the caller falls back to ImageIO
+     *                   unless it is sRGB
+     */
+    record Header(String format, int width, int height, byte[] iccProfile) {
+        public Header {
+            Objects.requireNonNull(format, "format");
+        }
+    }
+
+    /**
+     * Decoded 8-bit pixels.
+     *
+     * @param width  width in pixels
+     * @param height height in pixels
+     * @param rgb    interleaved R, G, B samples, {@code width * height * 3}
+     * @param alpha  one alpha sample per pixel, or {@code null} when the image has no alpha
+     */
+    record Pixels(int width, int height, byte[] rgb, byte[] alpha) {
+        public Pixels {
+            Objects.requireNonNull(rgb, "rgb");
+            if (width <= 0 || height <= 0 || rgb.length != (long) width * height * 3
+                    || (alpha != null && alpha.length != (long) width * height)) {
+                throw new IllegalArgumentException("inconsistent pixels: " + width + "x" + height
+                        + ", rgb " + rgb.length + (alpha != null ? ", alpha " + alpha.length : ""));
+            }
+        }
+    }
+}

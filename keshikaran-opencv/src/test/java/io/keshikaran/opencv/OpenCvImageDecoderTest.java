@@ -1,0 +1,252 @@
+package io.keshikaran.opencv;
+
+import io.keshikaran.InvalidImageException;
+import io.keshikaran.image.DecodeOptions;
+import io.keshikaran.image.ImageDecoder;
+import io.keshikaran.image.ImageLimits;
+import io.keshikaran.image.RgbImage;
+import io.keshikaran.spi.NativeImageDecoder;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The native path against the Java path on the repository's real fixtures. Tolerances: JPEG and
+ * PNG (and lossless WebP) at full resolution must be byte-identical (both JPEG paths are ISLOW IDCT with
+ * fancy upsampling; the others are lossless); lossy WebP differs (libwebp against TwelveMonkeys' VP8
+ * decoder, whose chroma upsampling differs) by at most 32 per sample and 2.0 on average (1.64 and 1.67 measured); reduced decoding (DCT scaling or area averaging against ImageIO's point
+ * sampling) is compared after both are averaged to 16x16 blocks, within 12 per sample.
+ */
+class OpenCvImageDecoderTest {
+    private static final Path FIXTURES = Path.of(System.getProperty("keshikaran.fixtures", "../fixtures"));
+    private static final DecodeOptions FULL = DecodeOptions.builder().optResolution(DecodeOptions.Resolution.FULL).build();
+    private static final NativeImageDecoder OPENCV = new OpenCvImageDecoder();
+
+    static Stream<Path> stills() throws IOException {
+        try (Stream<Path> images = Files.list(FIXTURES.resolve("images"));
+             Stream<Path> formats = Files.list(FIXTURES.resolve("formats"))) {
+            return Stream.concat(images.toList().stream(), formats.toList().stream())
+                    .filter(p -> p.toString().matches(".*\\.(jpg|png|webp)$") && Files.isRegularFile(p))
+                    .sorted().toList().stream();
+        }
+    }
+
+    private static ImageDecoder decoder(DecodeOptions options, DecodeOptions.Decoder which) {
+        return new ImageDecoder(ImageLimits.defaults(), options.toBuilder().optDecoder(which).build());
+    }
+
+    @Test
+    void loadsFromTheJarWithNothingInstalled() {
+        assertThat(OPENCV.unavailableReason()).isNull();
+    }
+
+    @ParameterizedTest
+    @MethodSource("stills")
+    void fullResolutionJpegAndPngAreByteIdenticalToTheJavaPath(Path file) throws Exception {
+        byte[] bytes = Files.readAllBytes(file);
+        NativeImageDecoder.Header header = OPENCV.probe(bytes);
+        RgbImage java;
+        try {
+            java = decoder(FULL, DecodeOptions.Decoder.JAVA).decode(bytes, file.toString());
+        } catch (InvalidImageException e) {
+            // Inputs the Java path refuses must be refused by the native path too (it hands them over).
+            assertThatThrownBy(() -> decoder(FULL, DecodeOptions.Decoder.NATIVE).decode(bytes, file.toString()))
+                    .isInstanceOf(InvalidImageException.class);
+            return;
+        }
+        RgbImage nat = decoder(FULL, DecodeOptions.Decoder.NATIVE).decode(bytes, file.toString());
+        assertThat(nat.width()).isEqualTo(java.width());
+        assertThat(nat.height()).isEqualTo(java.height());
+        if (header != null && isLossyWebP(bytes)) {
+            assertThat(meanDifference(nat, java)).as("%s", file).isLessThanOrEqualTo(2.0);
+            assertThat(maxDifference(nat, java)).as("%s", file).isLessThanOrEqualTo(32);
+        } else {
+            assertThat(sha256(nat)).as("%s decoded natively", file).isEqualTo(sha256(java));
+        }
+    }
+
+    @Test
+    void theFormatsItHandlesAndThoseItLeavesToImageIo() throws Exception {
+        for (String handled : List.of("jpeg-baseline.jpg", "jpeg-progressive.jpg", "jpeg-gray.jpg", "jpeg-444.jpg",
+                "png-rgba.png", "png-palette-trns.png", "png-gray-alpha.png", "png-interlaced.png", "tiny-1x1.webp")) {
+            assertThat(OPENCV.probe(format(handled))).as(handled).isNotNull();
+        }
+        for (String declined : List.of("jpeg-cmyk.jpg", "jpeg-ycck.jpg", "png-16bit.png", "png-16bit-rgba.png",
+                "png-rgb-trns.png", "gif-static.gif", "bmp-24.bmp", "random.bin", "text.png", "truncated-animated.gif")) {
+            assertThat(OPENCV.probe(format(declined))).as(declined).isNull();
+        }
+        // Profiles are reported for ImageDecoder to judge (it keeps non-sRGB ones for ImageIO).
+        assertThat(OPENCV.probe(format("jpeg-adobergb.jpg")).iccProfile()).isNotNull();
+        assertThat(OPENCV.probe(format("png-adobergb.png"))).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jpeg-cmyk.jpg", "jpeg-ycck.jpg", "png-16bit.png", "jpeg-adobergb.jpg", "png-adobergb.png"})
+    void imagesItDoesNotDecodeIdenticallyStillDecodeThroughImageIo(String name) throws Exception {
+        byte[] bytes = format(name);
+        RgbImage nat = decoder(FULL, DecodeOptions.Decoder.NATIVE).decode(bytes, name);
+        RgbImage java = decoder(FULL, DecodeOptions.Decoder.JAVA).decode(bytes, name);
+        assertThat(sha256(nat)).isEqualTo(sha256(java));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jpeg-exif-orientation-6.jpg", "jpeg-exif-orientation-5.jpg", "png-exif-orientation-6.png"})
+    void orientationAndTransparencyFollowTheOptionsAsInJava(String name) throws Exception {
+        byte[] bytes = format(name);
+        for (DecodeOptions options : List.of(FULL, DecodeOptions.nsfwjsCompatible(),
+                FULL.toBuilder().optTransparency(DecodeOptions.Transparency.COMPOSITE).build())) {
+            RgbImage nat = decoder(options, DecodeOptions.Decoder.NATIVE).decode(bytes, name);
+            RgbImage java = decoder(options, DecodeOptions.Decoder.JAVA).decode(bytes, name);
+            assertThat(nat.width()).isEqualTo(java.width());
+            assertThat(sha256(nat)).as("%s with %s", name, options).isEqualTo(sha256(java));
+        }
+    }
+
+    @Test
+    void transparencyOptionsGiveTheSamePixelsOnBothPaths() throws Exception {
+        for (String name : List.of("png-rgba.png", "png-palette-trns.png", "png-gray-alpha.png")) {
+            byte[] bytes = format(name);
+            for (DecodeOptions.Transparency t : DecodeOptions.Transparency.values()) {
+                DecodeOptions options = FULL.toBuilder().optTransparency(t).build();
+                assertThat(sha256(decoder(options, DecodeOptions.Decoder.NATIVE).decode(bytes, name)))
+                        .as("%s %s", name, t)
+                        .isEqualTo(sha256(decoder(options, DecodeOptions.Decoder.JAVA).decode(bytes, name)));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"wallpaper-spacefun.jpg", "china-summer-palace.jpg", "astronaut.png"})
+    void reducedDecodingKeepsTwiceTheTargetAndAgreesWithTheJavaPath(String name) throws Exception {
+        byte[] bytes = Files.readAllBytes(FIXTURES.resolve("images").resolve(name));
+        DecodeOptions reduced = DecodeOptions.defaults();
+        RgbImage full = decoder(FULL, DecodeOptions.Decoder.NATIVE).decode(bytes, name);
+        RgbImage nat = decoder(reduced, DecodeOptions.Decoder.NATIVE).withTargetSize(100, 100).decode(bytes, name);
+        RgbImage java = decoder(reduced, DecodeOptions.Decoder.JAVA).withTargetSize(100, 100).decode(bytes, name);
+        assertThat(Math.min(nat.width(), nat.height())).isGreaterThanOrEqualTo(200);
+        assertThat(nat.width()).isLessThan(full.width());
+        assertThat(blockDifference(nat, java)).as(name).isLessThanOrEqualTo(12);
+        assertThat(blockDifference(nat, full)).as(name).isLessThanOrEqualTo(6);
+    }
+
+    @Test
+    void corruptAndTruncatedInputsAreRefusedAsOnTheJavaPath() throws Exception {
+        byte[] jpeg = Files.readAllBytes(FIXTURES.resolve("images/horses.jpg"));
+        byte[] truncated = java.util.Arrays.copyOf(jpeg, jpeg.length / 2);
+        assertThatThrownBy(() -> decoder(FULL, DecodeOptions.Decoder.NATIVE).decode(truncated, "half.jpg"))
+                .isInstanceOf(InvalidImageException.class).hasMessageStartingWith("half.jpg: ");
+        byte[] png = Files.readAllBytes(FIXTURES.resolve("images/coffee.png"));
+        byte[] damaged = png.clone();
+        for (int i = png.length / 2; i < png.length / 2 + 64; i++) {
+            damaged[i] ^= 0x5A;
+        }
+        assertThatThrownBy(() -> decoder(FULL, DecodeOptions.Decoder.NATIVE).decode(damaged, "damaged.png"))
+                .isInstanceOf(InvalidImageException.class).hasMessageStartingWith("damaged.png: ");
+    }
+
+    /**
+     * A JVM where the natives cannot load (an architecture the jar has no library for) decodes
+     * through ImageIO with the default options, and refuses when NATIVE is forced.
+     */
+    @Test
+    void fallsBackToJavaWhenTheNativesCannotLoad() throws Exception {
+        Path image = FIXTURES.resolve("images/horses.jpg");
+        String expected = sha256(decoder(FULL, DecodeOptions.Decoder.JAVA).decode(Files.readAllBytes(image), "x"));
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "-Dos.arch=sparc",
+                FallbackMain.class.getName(), image.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(out).startsWith("unavailable: no OpenCV library for")
+                .contains("auto: " + expected)
+                .contains("native: IllegalStateException");
+    }
+
+    /** Run by {@link #fallsBackToJavaWhenTheNativesCannotLoad} in a JVM of its own. */
+    public static final class FallbackMain {
+        public static void main(String[] args) throws Exception {
+            byte[] bytes = Files.readAllBytes(Path.of(args[0]));
+            System.out.println("unavailable: " + new OpenCvImageDecoder().unavailableReason());
+            System.out.println("auto: " + sha256(decoder(FULL, DecodeOptions.Decoder.AUTO).decode(bytes, "x")));
+            try {
+                decoder(FULL, DecodeOptions.Decoder.NATIVE).decode(bytes, "x");
+                System.out.println("native: decoded");
+            } catch (IllegalStateException e) {
+                System.out.println("native: IllegalStateException " + e.getMessage());
+            }
+        }
+    }
+
+    private static byte[] format(String name) throws IOException {
+        return Files.readAllBytes(FIXTURES.resolve("formats").resolve(name));
+    }
+
+    static String sha256(RgbImage image) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(image.toByteArray()));
+    }
+
+    /** A WebP whose image is VP8 (lossy), directly or after a VP8X header and its chunks. */
+    private static boolean isLossyWebP(byte[] b) {
+        return b.length > 16 && new String(b, 8, 4, java.nio.charset.StandardCharsets.ISO_8859_1).equals("WEBP")
+                && new String(b, java.nio.charset.StandardCharsets.ISO_8859_1).contains("VP8 ");
+    }
+
+    private static double meanDifference(RgbImage a, RgbImage b) {
+        long sum = 0;
+        int n = a.width() * a.height() * 3;
+        for (int i = 0; i < n; i++) {
+            sum += Math.abs(a.sampleAt(i) - b.sampleAt(i));
+        }
+        return (double) sum / n;
+    }
+
+    private static int maxDifference(RgbImage a, RgbImage b) {
+        int max = 0;
+        for (int i = 0; i < a.width() * a.height() * 3; i++) {
+            max = Math.max(max, Math.abs(a.sampleAt(i) - b.sampleAt(i)));
+        }
+        return max;
+    }
+
+    /** Largest difference of 16x16-block means (blocks in relative coordinates, so sizes may differ). */
+    private static int blockDifference(RgbImage a, RgbImage b) {
+        double max = 0;
+        for (int by = 0; by < 16; by++) {
+            for (int bx = 0; bx < 16; bx++) {
+                for (int c = 0; c < 3; c++) {
+                    max = Math.max(max, Math.abs(blockMean(a, bx, by, c) - blockMean(b, bx, by, c)));
+                }
+            }
+        }
+        return (int) Math.ceil(max);
+    }
+
+    private static double blockMean(RgbImage img, int bx, int by, int c) {
+        int x0 = bx * img.width() / 16;
+        int x1 = Math.max(x0 + 1, (bx + 1) * img.width() / 16);
+        int y0 = by * img.height() / 16;
+        int y1 = Math.max(y0 + 1, (by + 1) * img.height() / 16);
+        double sum = 0;
+        for (int y = y0; y < y1; y++) {
+            for (int x = x0; x < x1; x++) {
+                sum += img.sample(x, y, c);
+            }
+        }
+        return sum / ((x1 - x0) * (y1 - y0));
+    }
+}
