@@ -300,7 +300,9 @@ public final class ImageDecoder {
         int orientation = options.orientation() == DecodeOptions.Orientation.APPLY ? RawMetadata.exifOrientation(encoded) : 1;
         RgbImage image = new Pixels(decoded.width(), decoded.height(), decoded.rgb(), decoded.alpha())
                 .toRgb(options).oriented(orientation);
-        return new DecodedImage(header.format(), false, List.of(new DecodedImage.Frame(0, image)));
+        boolean swapped = orientation >= 5 && orientation <= 8;
+        return new DecodedImage(header.format(), false, List.of(new DecodedImage.Frame(0, image)),
+                swapped ? header.height() : header.width(), swapped ? header.width() : header.height());
     }
 
     private static boolean isSrgb(byte[] icc) {

@@ -44,7 +44,7 @@ class ReportBrowserTest {
         Path report = outDir.resolve("report.html");
         StringWriter err = new StringWriter();
         int exit = Main.newCommandLine().setErr(new PrintWriter(err, true)).setOut(new PrintWriter(new StringWriter()))
-                .execute("report", dir.toString(), "-o", report.toString(), "--threshold", Double.toString(threshold));
+                .execute("report", dir.toString(), "-o", report.toString(), "--blur-at", Double.toString(threshold));
         assertThat(exit).as(err.toString()).isEqualTo(ExitCodes.SOME_FAILED);
 
         try (Browser browser = Browser.start()) {
