@@ -78,10 +78,33 @@ public interface Classifier extends AutoCloseable {
     Classification classify(InputStream in, String name) throws InvalidImageException;
 
     /**
+     * Reads a whole stream, up to the file-size limit, and classifies it, named {@code "<stream>"}.
+     * The stream is not closed.
+     *
+     * @param in the encoded image
+     * @return the classification
+     * @throws InvalidImageException if the content is not a decodable image or is over the limits
+     */
+    default Classification classify(InputStream in) throws InvalidImageException {
+        return classify(in, "<stream>");
+    }
+
+    /**
      * Classifies an already decoded image. Transparency is handled as the classifier's
      * {@link DecodeOptions} say; see {@link RgbImage#from(BufferedImage)} for the colour rules.
      */
     Classification classify(BufferedImage image, String name);
+
+    /**
+     * Classifies an already decoded image, named {@code "<image>"}; see
+     * {@link #classify(BufferedImage, String)}.
+     *
+     * @param image the image
+     * @return the classification
+     */
+    default Classification classify(BufferedImage image) {
+        return classify(image, "<image>");
+    }
 
     /**
      * Decodes an image file exactly as {@link #classify(Path)} does (this classifier's limits and

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What the ONNX Runtime and PyTorch providers share: engine detection, model resolution, loading,
@@ -103,6 +104,11 @@ abstract class DjlClassifierProvider implements ClassifierProvider {
             return names.get(0);
         }
         return String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1);
+    }
+
+    @Override
+    public Set<String> modelFileExtensions() {
+        return Set.of(fileExtension());
     }
 
     @Override

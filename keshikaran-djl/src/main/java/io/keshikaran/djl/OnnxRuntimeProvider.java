@@ -9,8 +9,16 @@ import java.util.Map;
  * Needs {@code ai.djl.onnxruntime:onnxruntime-engine} on the classpath.
  */
 public final class OnnxRuntimeProvider extends DjlClassifierProvider {
+    /**
+     * For {@link java.util.ServiceLoader} only. Not API: the class is public only because a provider
+     * on the class path must be a public class with a public no-argument constructor; it is left
+     * out of the published Javadoc. Use {@code Classifier.builder().optEngine("onnxruntime")}.
+     */
+    public OnnxRuntimeProvider() {
+    }
+
     /** This engine's name: {@value}. */
-    public static final String NAME = "onnxruntime";
+    static final String NAME = "onnxruntime";
 
     @Override
     public String engineName() {
