@@ -82,6 +82,10 @@ abstract class DjlClassifierProvider implements ClassifierProvider {
     void beforeEngineStart(ClassifierOptions options) {
     }
 
+    /** Called after a model was created, so the engine has started. */
+    void afterEngineStart() {
+    }
+
     /** All the engine's Maven coordinates, for error messages. */
     final String dependencyHint() {
         return joinCoordinates(requirements().stream().filter(r -> !r.transitive()).toList());
@@ -137,6 +141,7 @@ abstract class DjlClassifierProvider implements ClassifierProvider {
 
         beforeEngineStart(options);
         Model model = newModel(description.name());
+        afterEngineStart();
         DjlInferenceSession session;
         try (InputStream in = source.open()) {
             // An equal share of the cores per predictor never oversubscribes them, however many

@@ -1,5 +1,7 @@
 package io.keshikaran.djl;
 
+import io.keshikaran.spi.ClassifierOptions;
+
 import java.util.List;
 import java.util.Map;
 
@@ -41,6 +43,16 @@ public final class OnnxRuntimeProvider extends DjlClassifierProvider {
                 new Requirement("ai.djl.onnxruntime:onnxruntime-engine:0.36.0", "ai.djl.onnxruntime.engine.OrtEngineProvider"),
                 // A transitive dependency of the engine; named in case a build excluded it.
                 new Requirement("com.microsoft.onnxruntime:onnxruntime", "ai.onnxruntime.OrtEnvironment", true));
+    }
+
+    @Override
+    void beforeEngineStart(ClassifierOptions options) {
+        NativeTempFolders.beforeStart();
+    }
+
+    @Override
+    void afterEngineStart() {
+        NativeTempFolders.afterStart();
     }
 
     @Override
