@@ -115,11 +115,30 @@ abstract class DjlClassifierProvider implements ClassifierProvider {
         return Set.of(fileExtension());
     }
 
+    /** The artifact holding the bundled models in this engine's format. */
+    final String modelsArtifact() {
+        return "io.keshikaran:keshikaran-models-" + formatKey();
+    }
+
+    /**
+     * Whether the bundled models in this engine's format are on the classpath: each models artifact
+     * carries a marker, because the descriptions (in both artifacts) list both formats' files.
+     */
+    private boolean hasBundledModels(String formatKey) {
+        return classLoader().getResource(MODELS_MARKERS + formatKey) != null;
+    }
+
+    private static final String MODELS_MARKERS = "io/keshikaran/models/formats/";
+
     @Override
     public boolean canLoad(ClassifierOptions options) {
         if (options.modelPath().isPresent()) {
             String file = options.modelPath().get().getFileName().toString().toLowerCase(Locale.ROOT);
             return file.endsWith(fileExtension());
+        }
+        if (!hasBundledModels(formatKey()) && (hasBundledModels("onnx") || hasBundledModels("torchscript"))) {
+            // The other engine's models are there: let selection pick that engine.
+            return false;
         }
         try {
             return ModelSource.resolve(options, formatKey(), classLoader()).isPresent();
@@ -132,6 +151,10 @@ abstract class DjlClassifierProvider implements ClassifierProvider {
     @Override
     public InferenceSession load(ClassifierOptions options) throws ModelException {
         DjlEnvironment.configure();
+        if (options.modelPath().isEmpty() && !hasBundledModels(formatKey())) {
+            throw new ModelException("bundled model '" + options.modelName() + "' needs " + modelsArtifact()
+                    + " on the classpath for engine " + engineName() + " (or pass a model file with optModelPath)");
+        }
         ModelSource source = ModelSource.resolve(options, formatKey(), classLoader())
                 .orElseThrow(() -> new ModelException("bundled model '" + options.modelName()
                         + "' has no " + formatKey() + " file for engine " + engineName()));
