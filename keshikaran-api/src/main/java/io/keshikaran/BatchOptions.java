@@ -57,7 +57,6 @@ public record BatchOptions(int batchSize, int decodeThreads, int maxInFlight, Or
      * @param decodeThreads threads that decode and preprocess
      * @param maxInFlight   images read but not yet emitted
      * @param order         whether results follow the input order or completion order
-     * @return options without thumbnails
      */
     public BatchOptions(int batchSize, int decodeThreads, int maxInFlight, Order order) {
         this(batchSize, decodeThreads, maxInFlight, order, 0);

@@ -32,7 +32,6 @@ public final class Classification {
      * @param score         the keshikaran score, 0..1
      * @param probabilities every label of the model with its probability, in the model's label order
      * @param model         the model that produced it
-     * @return a still image's result
      */
     public Classification(String source, double score, Map<String, Float> probabilities, ModelInfo model) {
         this(source, score, probabilities, model, List.of());
@@ -46,7 +45,6 @@ public final class Classification {
      * @param probabilities the aggregate probabilities, in the model's label order
      * @param model         the model that produced it
      * @param frames        the sampled frames' results in file order; empty for a still image
-     * @return an animated image's result: the aggregate and the sampled frames
      */
     public Classification(String source, double score, Map<String, Float> probabilities, ModelInfo model,
                           List<FrameScore> frames) {

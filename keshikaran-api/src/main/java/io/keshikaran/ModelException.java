@@ -16,12 +16,21 @@ package io.keshikaran;
 public class ModelException extends KeshikaranException {
     private static final long serialVersionUID = 1L;
 
-    /** Creates an exception whose message names the model and the reason. */
+    /**
+     * Creates an exception whose message names the model and the reason.
+     *
+     * @param message names the model and the reason
+     */
     public ModelException(String message) {
         super(message);
     }
 
-    /** Creates an exception whose message names the model and the reason, keeping the cause. */
+    /**
+     * Creates an exception whose message names the model and the reason, keeping the cause.
+     *
+     * @param message names the model and the reason
+     * @param cause the underlying failure
+     */
     public ModelException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -26,17 +26,31 @@ public record ImageLimits(long maxFileBytes, long maxPixels) {
         }
     }
 
-    /** The default limits. */
+    /**
+     * The default limits.
+     *
+     * @return the default limits
+     */
     public static ImageLimits defaults() {
         return new ImageLimits(DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_PIXELS);
     }
 
-    /** A copy with another file-size limit. */
+    /**
+     * A copy with another file-size limit.
+     *
+     * @param bytes the largest accepted file, in bytes
+     * @return a copy with another file-size limit
+     */
     public ImageLimits withMaxFileBytes(long bytes) {
         return new ImageLimits(bytes, maxPixels);
     }
 
-    /** A copy with another pixel-count limit. */
+    /**
+     * A copy with another pixel-count limit.
+     *
+     * @param pixels the most pixels accepted
+     * @return a copy with another pixel-count limit
+     */
     public ImageLimits withMaxPixels(long pixels) {
         return new ImageLimits(maxFileBytes, pixels);
     }

@@ -25,7 +25,6 @@ public final class RgbImage {
      * @param rgb {@code width * height * 3} bytes; copied
      * @param width width in pixels
      * @param height height in pixels
-     * @return the image
      */
     public RgbImage(int width, int height, byte[] rgb) {
         this(Objects.requireNonNull(rgb, "rgb").clone(), width, height);

@@ -19,15 +19,25 @@ import java.util.Set;
  */
 public interface ClassifierProvider {
 
-    /** The engine's name, as used in {@code optEngine}, such as {@code onnxruntime}. */
+    /**
+     * The engine's name, as used in {@code optEngine}, such as {@code onnxruntime}.
+     *
+     * @return the engine's name, as used in {@code optEngine}, such as {@code onnxruntime}
+     */
     String engineName();
 
-    /** Preference among available providers when the caller named none; higher wins. */
+    /**
+     * Preference among available providers when the caller named none; higher wins.
+     *
+     * @return preference among available providers when the caller named none; higher wins
+     */
     int priority();
 
     /**
      * Empty when this provider can run; otherwise what is missing, phrased as what to add, such
      * as {@code "add ai.djl.onnxruntime:onnxruntime-engine:0.36.0 to the classpath"}.
+     *
+     * @return empty when this provider can run; otherwise what is missing, phrased as what to add, such as {@code "add ai.djl.onnxruntime:onnxruntime-engine:0.36.0 to the classpath"}
      */
     Optional<String> unavailableReason();
 
