@@ -5,7 +5,7 @@
 # Exit 0 when every jar is identical, 1 otherwise (the differing jars are listed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-modules=keshikaran-bom,keshikaran-api,keshikaran-models,keshikaran-djl,keshikaran-cli,keshikaran-converter,keshikaran-spark
+modules=keshikaran-bom,keshikaran-api,keshikaran-models-onnx,keshikaran-models-torchscript,keshikaran-djl,keshikaran-cli,keshikaran-converter,keshikaran-spark
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
