@@ -50,7 +50,11 @@ public interface ScoreFunction {
 
     /** The sum of some labels' probabilities. */
     record LabelSum(List<String> labels) implements ScoreFunction {
-        /** Copies and validates the labels. */
+        /**
+         * Copies and validates the labels.
+         *
+         * @param labels the labels whose probabilities are summed
+         */
         public LabelSum {
             labels = List.copyOf(labels);
             labels.forEach(l -> Objects.requireNonNull(l, "label"));

@@ -21,7 +21,12 @@ public final class DecodedImage {
      * @param image its pixels, composited onto the animation's canvas
      */
     public record Frame(int index, RgbImage image) {
-        /** Validates the arguments. */
+        /**
+         * Validates the arguments.
+         *
+         * @param index the frame's position in the file, from 0
+         * @param image its pixels, composited onto the animation's canvas
+         */
         public Frame {
             if (index < 0) {
                 throw new IllegalArgumentException("index must not be negative, got " + index);

@@ -16,7 +16,18 @@ public record ImageLimits(long maxFileBytes, long maxPixels) {
     /** 100 megapixels. */
     public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
 
-    /** Validates that both limits are positive. */
+    /**
+
+     * Validates that both limits are positive.
+
+     *
+
+     * @param maxFileBytes the largest encoded image accepted, in bytes
+
+     * @param maxPixels the largest {@code width * height} accepted
+
+     */
+
     public ImageLimits {
         if (maxFileBytes <= 0) {
             throw new IllegalArgumentException("maxFileBytes must be positive, got " + maxFileBytes);
