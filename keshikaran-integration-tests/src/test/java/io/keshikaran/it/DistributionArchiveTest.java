@@ -51,7 +51,9 @@ class DistributionArchiveTest {
         Result pytorch = run(elsewhere, List.of(home.resolve("bin/keshikaran").toString(), "--engine", "pytorch",
                 dog.toString()));
         assertThat(pytorch.exit).isNotZero();
-        assertThat(pytorch.err).contains("ai.djl.pytorch:pytorch-engine");
+        assertThat(pytorch.err).contains("ai.djl.pytorch:pytorch-engine")
+                .contains("use the keshikaran -pytorch-linux-x86_64 archive instead, or copy those jars and "
+                        + "io.keshikaran:keshikaran-models-torchscript into " + home.resolve("lib").toRealPath());
     }
 
     private record Result(int exit, String out, String err) {
