@@ -4,7 +4,7 @@
 #
 #   tools/bench/make-bench-images.sh          # once: tools/bench/out/folder (210 real images)
 #   (cd tools/nsfwjs-bench && npm ci)         # once
-#   mvn -q -o install -DskipTests -pl keshikaran-api,keshikaran-models,keshikaran-djl
+#   mvn -q -o install -DskipTests -pl keshikaran-bom,keshikaran-api,keshikaran-models-onnx,keshikaran-models-torchscript,keshikaran-djl
 #   mvn -q -o package -DskipTests -pl keshikaran-cli,keshikaran-benchmarks
 #   tools/bench/compare.sh [FOLDER] [MODELS]  # MODELS: "mobilenet_v2 inception_v3" (default)
 #

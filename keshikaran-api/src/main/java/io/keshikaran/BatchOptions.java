@@ -25,7 +25,15 @@ public record BatchOptions(int batchSize, int decodeThreads, int maxInFlight, Or
         COMPLETION
     }
 
-    /** Validates the values. */
+    /**
+     * Validates the values.
+     *
+     * @param batchSize     images per engine call, at least 1
+     * @param decodeThreads threads that decode and preprocess, at least 1
+     * @param maxInFlight   images read but not yet emitted, at least {@code batchSize}
+     * @param order         whether results follow the input order or completion order
+     * @param thumbnailSize the longest side of each returned thumbnail; 0 for none
+     */
     public BatchOptions {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
@@ -59,28 +67,50 @@ public record BatchOptions(int batchSize, int decodeThreads, int maxInFlight, Or
      * decoding thread per two cores, a window of 64 images, input order. On 2 cores that is one
      * core decoding while the other runs the engine; a second decoding thread competed with the
      * engine for the cores and measured about 20% slower.
+     *
+     * @return the defaults
      */
     public static BatchOptions defaults() {
         int cores = Runtime.getRuntime().availableProcessors();
         return new BatchOptions(8, Math.max(1, cores / 2), 64, Order.INPUT);
     }
 
-    /** A copy with another batch size (the window grows to fit it if needed). */
+    /**
+     * A copy with another batch size (the window grows to fit it if needed).
+     *
+     * @param size images per inference batch, at least 1
+     * @return a copy with another batch size (the window grows to fit it if needed)
+     */
     public BatchOptions withBatchSize(int size) {
         return new BatchOptions(size, decodeThreads, Math.max(maxInFlight, size), order, thumbnailSize);
     }
 
-    /** A copy with another number of decoding threads. */
+    /**
+     * A copy with another number of decoding threads.
+     *
+     * @param threads at least 1
+     * @return a copy with another number of decoding threads
+     */
     public BatchOptions withDecodeThreads(int threads) {
         return new BatchOptions(batchSize, threads, maxInFlight, order, thumbnailSize);
     }
 
-    /** A copy with another window. */
+    /**
+     * A copy with another window.
+     *
+     * @param images images read but not yet delivered, at most
+     * @return a copy with another window
+     */
     public BatchOptions withMaxInFlight(int images) {
         return new BatchOptions(batchSize, decodeThreads, images, order, thumbnailSize);
     }
 
-    /** A copy with another result order. */
+    /**
+     * A copy with another result order.
+     *
+     * @param order the order results are delivered in
+     * @return a copy with another result order
+     */
     public BatchOptions withOrder(Order order) {
         return new BatchOptions(batchSize, decodeThreads, maxInFlight, order, thumbnailSize);
     }

@@ -84,17 +84,29 @@ public final class Classification {
         return Optional.ofNullable(image);
     }
 
-    /** The input's name, as the caller gave it. */
+    /**
+     * The input's name, as the caller gave it.
+     *
+     * @return the input's name, as the caller gave it
+     */
     public String source() {
         return source;
     }
 
-    /** How explicit the image is, from 0 to 1. */
+    /**
+     * How explicit the image is, from 0 to 1.
+     *
+     * @return how explicit the image is, from 0 to 1
+     */
     public double score() {
         return score;
     }
 
-    /** Every label of the model with its probability, in the model's label order. Unmodifiable. */
+    /**
+     * Every label of the model with its probability, in the model's label order. Unmodifiable.
+     *
+     * @return every label of the model with its probability, in the model's label order
+     */
     public Map<String, Float> probabilities() {
         return probabilities;
     }
@@ -103,6 +115,8 @@ public final class Classification {
      * The probability of one label.
      *
      * @throws IllegalArgumentException if the model has no such label
+     * @param label the label name
+     * @return the probability of one label
      */
     public float probability(String label) {
         Float p = probabilities.get(label);
@@ -113,7 +127,11 @@ public final class Classification {
         return p;
     }
 
-    /** The label with the highest probability. */
+    /**
+     * The label with the highest probability.
+     *
+     * @return the label with the highest probability
+     */
     public String topLabel() {
         return probabilities.entrySet().stream()
                 .max(Map.Entry.comparingByValue())
@@ -124,12 +142,18 @@ public final class Classification {
     /**
      * The sampled frames of an animated image, each with its own score and probabilities, in file
      * order. Empty for a still image, so {@code !frames().isEmpty()} means "animated".
+     *
+     * @return the sampled frames of an animated image, each with its own score and probabilities, in file order
      */
     public List<FrameScore> frames() {
         return frames;
     }
 
-    /** The model that produced this result. */
+    /**
+     * The model that produced this result.
+     *
+     * @return the model that produced this result
+     */
     public ModelInfo model() {
         return model;
     }

@@ -71,27 +71,47 @@ public final class ClassificationResult {
         return Optional.ofNullable(thumbnail);
     }
 
-    /** The input's position in the batch, counting from 0. */
+    /**
+     * The input's position in the batch, counting from 0.
+     *
+     * @return the input's position in the batch, counting from 0
+     */
     public long index() {
         return index;
     }
 
-    /** The input's name. */
+    /**
+     * The input's name.
+     *
+     * @return the input's name
+     */
     public String source() {
         return source;
     }
 
-    /** Whether the input was classified. */
+    /**
+     * Whether the input was classified.
+     *
+     * @return whether the input was classified
+     */
     public boolean isSuccess() {
         return classification != null;
     }
 
-    /** The classification, if the input was classified. */
+    /**
+     * The classification, if the input was classified.
+     *
+     * @return the classification, if the input was classified
+     */
     public Optional<Classification> classification() {
         return Optional.ofNullable(classification);
     }
 
-    /** Why the input could not be classified, if it failed. */
+    /**
+     * Why the input could not be classified, if it failed.
+     *
+     * @return why the input could not be classified, if it failed
+     */
     public Optional<InvalidImageException> error() {
         return Optional.ofNullable(error);
     }

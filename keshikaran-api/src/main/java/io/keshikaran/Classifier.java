@@ -54,6 +54,8 @@ public interface Classifier extends AutoCloseable {
      *
      * @throws InvalidImageException naming the file: missing, unreadable, not an image, truncated,
      *                               or over the {@link ImageLimits}
+     * @param image the image
+     * @return the classification
      */
     Classification classify(Path image) throws InvalidImageException;
 
@@ -62,10 +64,18 @@ public interface Classifier extends AutoCloseable {
      *
      * @param name how to refer to it in the result and in errors
      * @throws InvalidImageException naming {@code name}, if the bytes are not a decodable image
+     * @param encoded the encoded image bytes
+     * @return the classification
      */
     Classification classify(byte[] encoded, String name) throws InvalidImageException;
 
-    /** Classifies an encoded image held in memory, named {@code "<bytes>"}. */
+    /**
+     * Classifies an encoded image held in memory, named {@code "<bytes>"}.
+     *
+     * @param encoded the encoded image bytes
+     * @return the classification
+     * @throws InvalidImageException if the input is not a decodable image or is over the limits
+     */
     default Classification classify(byte[] encoded) throws InvalidImageException {
         return classify(encoded, "<bytes>");
     }
@@ -75,14 +85,43 @@ public interface Classifier extends AutoCloseable {
      *
      * @param name how to refer to it in the result and in errors, such as {@code "-"} for stdin
      * @throws InvalidImageException naming {@code name}, if the content is not a decodable image
+     * @param in the encoded image; read to its end, not closed
+     * @return the classification
      */
     Classification classify(InputStream in, String name) throws InvalidImageException;
 
     /**
+     * Reads a whole stream, up to the file-size limit, and classifies it, named {@code "<stream>"}.
+     * The stream is not closed.
+     *
+     * @param in the encoded image
+     * @return the classification
+     * @throws InvalidImageException if the content is not a decodable image or is over the limits
+     */
+    default Classification classify(InputStream in) throws InvalidImageException {
+        return classify(in, "<stream>");
+    }
+
+    /**
      * Classifies an already decoded image. Transparency is handled as the classifier's
      * {@link DecodeOptions} say; see {@link RgbImage#from(BufferedImage)} for the colour rules.
+     *
+     * @param image the image
+     * @param name how to refer to it in the result and in errors
+     * @return the classification
      */
     Classification classify(BufferedImage image, String name);
+
+    /**
+     * Classifies an already decoded image, named {@code "<image>"}; see
+     * {@link #classify(BufferedImage, String)}.
+     *
+     * @param image the image
+     * @return the classification
+     */
+    default Classification classify(BufferedImage image) {
+        return classify(image, "<image>");
+    }
 
     /**
      * Decodes an image file exactly as {@link #classify(Path)} does (this classifier's limits and
@@ -108,7 +147,13 @@ public interface Classifier extends AutoCloseable {
      */
     Classification classify(DecodedImage image, String name);
 
-    /** Classifies an already decoded RGB image. */
+    /**
+     * Classifies an already decoded RGB image.
+     *
+     * @param image the image
+     * @param name how to refer to it in the result and in errors
+     * @return the classification
+     */
     Classification classify(RgbImage image, String name);
 
     /**
@@ -126,22 +171,40 @@ public interface Classifier extends AutoCloseable {
      * during the call end it with that exception; results already delivered stay delivered.
      *
      * @throws InferenceException if the engine fails; results already delivered stay delivered
+     * @param inputs the images to classify
+     * @param options the options
+     * @param consumer receives each result
      */
     void classifyAll(Stream<ImageInput> inputs, BatchOptions options, Consumer<ClassificationResult> consumer);
 
-    /** Classifies files with {@link BatchOptions#defaults()} and returns the results in input order. */
+    /**
+     * Classifies files with {@link BatchOptions#defaults()} and returns the results in input order.
+     *
+     * @param images the image files
+     * @return one result per image, in input order
+     */
     default List<ClassificationResult> classifyAll(List<Path> images) {
         return classifyAll(images, BatchOptions.defaults());
     }
 
-    /** Classifies files and returns the results in input order, whatever {@code options.order()} says. */
+    /**
+     * Classifies files and returns the results in input order, whatever {@code options.order()} says.
+     *
+     * @param images the image files
+     * @param options the options
+     * @return one result per image, in input order
+     */
     default List<ClassificationResult> classifyAll(List<Path> images, BatchOptions options) {
         List<ClassificationResult> results = new ArrayList<>(images.size());
         classifyAll(images.stream().map(ImageInput::of), options.withOrder(BatchOptions.Order.INPUT), results::add);
         return results;
     }
 
-    /** The identity of the model and engine. */
+    /**
+     * The identity of the model and engine.
+     *
+     * @return the model's identity: name, version, engine
+     */
     ModelInfo model();
 
     /**
@@ -158,7 +221,11 @@ public interface Classifier extends AutoCloseable {
      */
     DecodeOptions decodeOptions();
 
-    /** The model's full description: preprocessing, labels, score. */
+    /**
+     * The model's full description: preprocessing, labels, score.
+     *
+     * @return the description the classifier was loaded with
+     */
     ModelDescription description();
 
     /** Releases the model's native memory. Idempotent. */
@@ -197,6 +264,9 @@ public interface Classifier extends AutoCloseable {
         /**
          * A bundled model by name: {@code mobilenet_v2_mid} (default), {@code mobilenet_v2} (fastest) or
          * {@code inception_v3} (largest).
+         *
+         * @param name the bundled model's name
+         * @return this builder
          */
         public Builder optModel(String name) {
             this.modelName = Objects.requireNonNull(name, "name");
@@ -208,13 +278,21 @@ public interface Classifier extends AutoCloseable {
          * A model file of your own ({@code .onnx} or TorchScript {@code .pt}). Its description is
          * read from {@code keshikaran-model.json} beside it unless given with
          * {@link #optModelDescription} or {@link #optPreset}.
+         *
+         * @param file the model file
+         * @return this builder
          */
         public Builder optModelPath(Path file) {
             this.modelPath = Objects.requireNonNull(file, "file");
             return this;
         }
 
-        /** Describes the model, overriding any description file and any preset. */
+        /**
+         * Describes the model, overriding any description file and any preset.
+         *
+         * @param description the description
+         * @return this builder
+         */
         public Builder optModelDescription(ModelDescription description) {
             this.description = Objects.requireNonNull(description, "description");
             return this;
@@ -225,6 +303,9 @@ public interface Classifier extends AutoCloseable {
          * classifier's model is named after the model file (or the preset for a bundled model). For
          * anything a preset does not fit, start from {@code preset.description().toBuilder()} and use
          * {@link #optModelDescription}.
+         *
+         * @param preset the preset
+         * @return this builder
          */
         public Builder optPreset(ModelPreset preset) {
             this.preset = Objects.requireNonNull(preset, "preset");
@@ -234,19 +315,32 @@ public interface Classifier extends AutoCloseable {
         /**
          * The engine to use, such as {@code onnxruntime} or {@code pytorch}. Wins over the
          * {@value #ENGINE_PROPERTY} system property and the {@value #ENGINE_ENV} variable.
+         *
+         * @param engine the engine name
+         * @return this builder
          */
         public Builder optEngine(String engine) {
             this.engine = Objects.requireNonNull(engine, "engine");
             return this;
         }
 
-        /** How probabilities become the score; default the model's score labels summed. */
+        /**
+         * How probabilities become the score; default the model's score labels summed.
+         *
+         * @param scoreFunction the score function
+         * @return this builder
+         */
         public Builder optScoreFunction(ScoreFunction scoreFunction) {
             this.scoreFunction = Objects.requireNonNull(scoreFunction, "scoreFunction");
             return this;
         }
 
-        /** File-size and pixel-count limits for decoding; default {@link ImageLimits#defaults()}. */
+        /**
+         * File-size and pixel-count limits for decoding; default {@link ImageLimits#defaults()}.
+         *
+         * @param limits the limits
+         * @return this builder
+         */
         public Builder optImageLimits(ImageLimits limits) {
             this.imageLimits = Objects.requireNonNull(limits, "limits");
             return this;
@@ -256,13 +350,21 @@ public interface Classifier extends AutoCloseable {
          * EXIF orientation, transparency and animation-frame handling for decoding; default
          * {@link DecodeOptions#defaults()}. {@link DecodeOptions#nsfwjsCompatible()} reproduces
          * nsfwjs's pixel semantics.
+         *
+         * @param options the options
+         * @return this builder
          */
         public Builder optDecodeOptions(DecodeOptions options) {
             this.decodeOptions = Objects.requireNonNull(options, "options");
             return this;
         }
 
-        /** How many inferences may run at once; default the number of cores. */
+        /**
+         * How many inferences may run at once; default the number of cores.
+         *
+         * @param poolSize at least 1
+         * @return this builder
+         */
         public Builder optPoolSize(int poolSize) {
             if (poolSize < 1) {
                 throw new IllegalArgumentException("poolSize must be at least 1, got " + poolSize);
@@ -275,6 +377,9 @@ public interface Classifier extends AutoCloseable {
          * Threads one inference may use inside the engine; default chosen by the backend (ONNX
          * Runtime: the cores divided by the pool size, so 1 with the default pool). On PyTorch
          * this pool is process-wide: the first PyTorch classifier's value applies to all.
+         *
+         * @param threads at least 1
+         * @return this builder
          */
         public Builder optIntraOpThreads(int threads) {
             if (threads < 1) {
@@ -284,7 +389,12 @@ public interface Classifier extends AutoCloseable {
             return this;
         }
 
-        /** The class loader to find backends with; default the thread's context class loader. */
+        /**
+         * The class loader to find backends with; default the thread's context class loader.
+         *
+         * @param classLoader the class loader
+         * @return this builder
+         */
         public Builder optClassLoader(ClassLoader classLoader) {
             this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
             return this;
@@ -296,6 +406,7 @@ public interface Classifier extends AutoCloseable {
          * @throws ModelException             if the model is missing, invalid or does not fit its description
          * @throws EngineUnavailableException if no backend on the classpath can run the model; the
          *                                    message says what to add
+         * @return the loaded classifier; close it to free its native memory
          */
         public Classifier build() throws ModelException {
             ModelDescription described = description;

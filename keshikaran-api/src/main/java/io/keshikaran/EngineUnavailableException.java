@@ -8,12 +8,21 @@ package io.keshikaran;
 public class EngineUnavailableException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** Creates an exception whose message says what to add to the classpath. */
+    /**
+     * Creates an exception whose message says what to add to the classpath.
+     *
+     * @param message what is missing and what to add
+     */
     public EngineUnavailableException(String message) {
         super(message);
     }
 
-    /** Creates an exception whose message says what to add, keeping the cause. */
+    /**
+     * Creates an exception whose message says what to add, keeping the cause.
+     *
+     * @param message what is missing and what to add
+     * @param cause the cause
+     */
     public EngineUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }

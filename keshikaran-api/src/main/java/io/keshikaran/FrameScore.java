@@ -13,7 +13,13 @@ import java.util.Objects;
  * @param probabilities every label with its probability for this frame, in the model's label order
  */
 public record FrameScore(int index, double score, Map<String, Float> probabilities) {
-    /** Validates and copies the arguments. */
+    /**
+     * Validates and copies the arguments.
+     *
+     * @param index the frame's position in the file, from 0
+     * @param score the frame's score, 0..1
+     * @param probabilities every label with its probability for this frame, in the model's label order
+     */
     public FrameScore {
         if (index < 0) {
             throw new IllegalArgumentException("index must not be negative, got " + index);

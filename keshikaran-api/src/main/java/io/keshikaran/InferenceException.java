@@ -7,7 +7,12 @@ package io.keshikaran;
 public class InferenceException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** Creates an exception with the engine's failure as its cause. */
+    /**
+     * Creates an exception with the engine's failure as its cause.
+     *
+     * @param message says what the engine reported
+     * @param cause the underlying failure
+     */
     public InferenceException(String message, Throwable cause) {
         super(message, cause);
     }

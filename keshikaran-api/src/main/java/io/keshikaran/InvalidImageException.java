@@ -27,8 +27,11 @@ public class InvalidImageException extends KeshikaranException {
         UNREADABLE
     }
 
+    /** The input's name, as the caller gave it. */
     private final String source;
+    /** Why it could not be classified. */
     private final String reason;
+    /** What kind of failure it is. */
     private final Kind kind;
 
     /**

@@ -10,12 +10,21 @@ package io.keshikaran;
 public class KeshikaranException extends Exception {
     private static final long serialVersionUID = 1L;
 
-    /** Creates an exception with a message that names the input and the reason. */
+    /**
+     * Creates an exception with a message that names the input and the reason.
+     *
+     * @param message names what failed and why
+     */
     public KeshikaranException(String message) {
         super(message);
     }
 
-    /** Creates an exception with a message that names the input and the reason, keeping the cause. */
+    /**
+     * Creates an exception with a message that names the input and the reason, keeping the cause.
+     *
+     * @param message names what failed and why
+     * @param cause the underlying failure
+     */
     public KeshikaranException(String message, Throwable cause) {
         super(message, cause);
     }

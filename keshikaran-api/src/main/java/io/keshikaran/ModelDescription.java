@@ -39,7 +39,11 @@ public final class ModelDescription {
         this.scoreLabels = List.copyOf(b.scoreLabels);
     }
 
-    /** A new builder. */
+    /**
+     * A new builder.
+     *
+     * @return this builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -86,7 +90,7 @@ public final class ModelDescription {
     }
 
     /**
-     * The description of a model bundled with keshikaran ({@code io.keshikaran:keshikaran-models}),
+     * The description of a model bundled with keshikaran ({@code io.keshikaran:keshikaran-models-onnx} or {@code -torchscript}),
      * read from the class path through the thread's context class loader (or, without one, this
      * class's loader).
      *
@@ -100,57 +104,102 @@ public final class ModelDescription {
                 .map(ModelDescriptors.Descriptor::description);
     }
 
-    /** The model's name. */
+    /**
+     * The model's name.
+     *
+     * @return the model's name
+     */
     public String name() {
         return name;
     }
 
-    /** The model's version. */
+    /**
+     * The model's version.
+     *
+     * @return the model's version
+     */
     public String version() {
         return version;
     }
 
-    /** Where the model comes from. */
+    /**
+     * Where the model comes from.
+     *
+     * @return where the model comes from
+     */
     public String source() {
         return source;
     }
 
-    /** The model's licence. */
+    /**
+     * The model's licence.
+     *
+     * @return the model's licence
+     */
     public String license() {
         return license;
     }
 
-    /** How images become the model's input. */
+    /**
+     * How images become the model's input.
+     *
+     * @return how images become the model's input
+     */
     public PreprocessingSpec preprocessing() {
         return preprocessing;
     }
 
-    /** One label per output index. */
+    /**
+     * One label per output index.
+     *
+     * @return one label per output index
+     */
     public List<String> labels() {
         return labels;
     }
 
-    /** What turns the raw output into probabilities. */
+    /**
+     * What turns the raw output into probabilities.
+     *
+     * @return what turns the raw output into probabilities
+     */
     public OutputActivation activation() {
         return activation;
     }
 
-    /** The labels whose probabilities add up to the default score. */
+    /**
+     * The labels whose probabilities add up to the default score.
+     *
+     * @return the labels whose probabilities add up to the default score
+     */
     public List<String> scoreLabels() {
         return scoreLabels;
     }
 
-    /** The default score function: the sum of {@link #scoreLabels()}. */
+    /**
+     * The default score function: the sum of {@link #scoreLabels()}.
+     *
+     * @return the default score function: the sum of {@link #scoreLabels()}
+     */
     public ScoreFunction defaultScore() {
         return ScoreFunction.sumOf(scoreLabels.toArray(String[]::new));
     }
 
-    /** The identity of this model when run by {@code engine}. */
+    /**
+     * The identity of this model when run by {@code engine}.
+     *
+     * @param engine the engine that runs it
+     * @return the identity of this model when run by {@code engine}
+     */
     public ModelInfo info(String engine) {
         return new ModelInfo(name, version, source, license, engine);
     }
 
-    /** A builder initialised from this description. */
+    /**
+     * A builder initialised from this description.
+     *
+     * @return this builder
+     */
     public Builder toBuilder() {
         return builder().setName(name).optVersion(version).optSource(source).optLicense(license)
                 .setPreprocessing(preprocessing).setLabels(labels).optActivation(activation)
@@ -177,49 +226,89 @@ public final class ModelDescription {
         private Builder() {
         }
 
-        /** Required: the model's name. */
+        /**
+         * Required: the model's name.
+         *
+         * @param name the model's name
+         * @return this builder
+         */
         public Builder setName(String name) {
             this.name = name;
             return this;
         }
 
-        /** The model's version; default {@code unversioned}. */
+        /**
+         * The model's version; default {@code unversioned}.
+         *
+         * @param version the model's version
+         * @return this builder
+         */
         public Builder optVersion(String version) {
             this.version = Objects.requireNonNull(version, "version");
             return this;
         }
 
-        /** Where the model comes from; default {@code unknown}. */
+        /**
+         * Where the model comes from; default {@code unknown}.
+         *
+         * @param source where the model comes from
+         * @return this builder
+         */
         public Builder optSource(String source) {
             this.source = Objects.requireNonNull(source, "source");
             return this;
         }
 
-        /** The model's licence; default {@code unknown}. */
+        /**
+         * The model's licence; default {@code unknown}.
+         *
+         * @param license the model's licence
+         * @return this builder
+         */
         public Builder optLicense(String license) {
             this.license = Objects.requireNonNull(license, "license");
             return this;
         }
 
-        /** Required: how images become the model's input. */
+        /**
+         * Required: how images become the model's input.
+         *
+         * @param spec how images become the model's input
+         * @return this builder
+         */
         public Builder setPreprocessing(PreprocessingSpec spec) {
             this.preprocessing = spec;
             return this;
         }
 
-        /** Required: one label per output index. */
+        /**
+         * Required: one label per output index.
+         *
+         * @param labels one label per output index
+         * @return this builder
+         */
         public Builder setLabels(List<String> labels) {
             this.labels = labels;
             return this;
         }
 
-        /** What turns the raw output into probabilities; default {@link OutputActivation#NONE}. */
+        /**
+         * What turns the raw output into probabilities; default {@link OutputActivation#NONE}.
+         *
+         * @param activation what turns raw outputs into probabilities
+         * @return this builder
+         */
         public Builder optActivation(OutputActivation activation) {
             this.activation = Objects.requireNonNull(activation, "activation");
             return this;
         }
 
-        /** Required: the labels whose probabilities add up to the score. */
+        /**
+         * Required: the labels whose probabilities add up to the score.
+         *
+         * @param scoreLabels labels whose probabilities add up to the score
+         * @return this builder
+         */
         public Builder setScoreLabels(List<String> scoreLabels) {
             this.scoreLabels = scoreLabels;
             return this;
@@ -229,6 +318,7 @@ public final class ModelDescription {
          * Validates and builds.
          *
          * @throws IllegalArgumentException naming the first missing or inconsistent field
+         * @return the validated value
          */
         public ModelDescription build() {
             if (name == null || name.isBlank()) {

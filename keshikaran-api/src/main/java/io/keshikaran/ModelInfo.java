@@ -13,7 +13,15 @@ import java.util.Objects;
  * @param engine  the engine that runs it, such as {@code onnxruntime} or {@code pytorch}
  */
 public record ModelInfo(String name, String version, String source, String license, String engine) {
-    /** Validates that every field is present. */
+    /**
+     * Validates that every field is present.
+     *
+     * @param name the model's name, such as {@code mobilenet_v2}
+     * @param version the model's version, such as {@code nsfwjs-4.4.0}
+     * @param source where the weights come from
+     * @param license the weights' licence
+     * @param engine the engine that runs it, such as {@code onnxruntime} or {@code pytorch}
+     */
     public ModelInfo {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(version, "version");
@@ -22,7 +30,11 @@ public record ModelInfo(String name, String version, String source, String licen
         Objects.requireNonNull(engine, "engine");
     }
 
-    /** {@code name@version}, the short form used in CLI output. */
+    /**
+     * {@code name@version}, the short form used in CLI output.
+     *
+     * @return {@code name@version}
+     */
     public String id() {
         return name + "@" + version;
     }

@@ -97,12 +97,20 @@ public enum ModelPreset {
         this.scoreLabels = scoreLabels;
     }
 
-    /** The preset's name in descriptors and on the command line, such as {@code yahoo_open_nsfw}. */
+    /**
+     * The preset's name in descriptors and on the command line, such as {@code yahoo_open_nsfw}.
+     *
+     * @return the id
+     */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** The full description, named after the preset; rename it with {@code toBuilder().setName(...)}. */
+    /**
+     * The full description, named after the preset; rename it with {@code toBuilder().setName(...)}.
+     *
+     * @return the description
+     */
     public ModelDescription description() {
         return ModelDescription.builder().setName(id()).optVersion("preset").optSource(source).optLicense(license)
                 .setPreprocessing(preprocessing).setLabels(labels).optActivation(activation)
@@ -112,6 +120,8 @@ public enum ModelPreset {
     /**
      * The preset with this {@link #id()}; case and {@code -} versus {@code _} do not matter.
      *
+     * @param id the preset's id
+     * @return the preset
      * @throws IllegalArgumentException listing the known presets
      */
     public static ModelPreset fromId(String id) {
@@ -124,7 +134,11 @@ public enum ModelPreset {
         throw new IllegalArgumentException("unknown preset '" + id + "'; known presets: " + ids());
     }
 
-    /** All preset ids, comma-separated, for messages and help. */
+    /**
+     * All preset ids, comma-separated, for messages and help.
+     *
+     * @return the ids
+     */
     public static String ids() {
         return Arrays.stream(values()).map(ModelPreset::id).collect(Collectors.joining(", "));
     }

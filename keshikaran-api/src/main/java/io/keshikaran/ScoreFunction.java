@@ -26,6 +26,9 @@ public interface ScoreFunction {
     /**
      * The sum of the given labels' probabilities. Each label must exist in the model; the check
      * happens when the classifier is built, see {@link #labels()}.
+     *
+     * @param labels the labels to sum
+     * @return the sum of the given labels' probabilities
      */
     static ScoreFunction sumOf(String... labels) {
         List<String> copy = List.of(labels);
@@ -38,6 +41,8 @@ public interface ScoreFunction {
     /**
      * The labels this function reads, so that a classifier can verify them against its model when
      * it is built. Empty when unknown, as for a lambda.
+     *
+     * @return the labels this function reads, so that a classifier can verify them against its model when it is built
      */
     default List<String> labels() {
         return List.of();
@@ -45,7 +50,11 @@ public interface ScoreFunction {
 
     /** The sum of some labels' probabilities. */
     record LabelSum(List<String> labels) implements ScoreFunction {
-        /** Copies and validates the labels. */
+        /**
+         * Copies and validates the labels.
+         *
+         * @param labels the labels whose probabilities are summed
+         */
         public LabelSum {
             labels = List.copyOf(labels);
             labels.forEach(l -> Objects.requireNonNull(l, "label"));

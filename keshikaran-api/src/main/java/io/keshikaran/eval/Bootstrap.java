@@ -31,7 +31,11 @@ public final class Bootstrap {
         this.seed = b.seed;
     }
 
-    /** A new builder with the defaults: 2000 resamples, 95%, seed 42. */
+    /**
+     * A new builder with the defaults: 2000 resamples, 95%, seed 42.
+     *
+     * @return this builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -106,7 +110,13 @@ public final class Bootstrap {
         }
     }
 
-    /** The q-quantile of sorted values, interpolating linearly between order statistics. */
+    /**
+     * The q-quantile of sorted values, interpolating linearly between order statistics.
+     *
+     * @param sorted values sorted in ascending order
+     * @param q the quantile, from 0 to 1
+     * @return the q-quantile of sorted values, interpolating linearly between order statistics
+     */
     static double quantile(double[] sorted, double q) {
         double pos = q * (sorted.length - 1);
         int lo = (int) Math.floor(pos);

@@ -17,10 +17,25 @@ public record ConfusionMatrix(double threshold, long truePositives, long falsePo
                               long falseNegatives) {
 
     /**
+
      * Validates the counts.
      *
      * @throws IllegalArgumentException if a count is negative or the threshold is NaN
+
+     *
+
+     * @param threshold the threshold; {@code +Infinity} predicts nothing positive
+
+     * @param truePositives positives scoring at or above the threshold
+
+     * @param falsePositives negatives scoring at or above the threshold
+
+     * @param trueNegatives negatives scoring below the threshold
+
+     * @param falseNegatives positives scoring below the threshold
+
      */
+
     public ConfusionMatrix {
         if (Double.isNaN(threshold)) {
             throw new IllegalArgumentException("threshold is NaN");

@@ -30,7 +30,11 @@ public final class LabeledScores {
         this.positives = p;
     }
 
-    /** A new builder. */
+    /**
+     * A new builder.
+     *
+     * @return this builder
+     */
     public static Builder builder() {
         return new Builder();
     }

@@ -137,7 +137,11 @@ public final class DecodeOptions {
         this.decoder = b.decoder;
     }
 
-    /** The defaults described in the class documentation. */
+    /**
+     * The defaults described in the class documentation.
+     *
+     * @return the defaults described in the class documentation
+     */
     public static DecodeOptions defaults() {
         return DEFAULTS;
     }
@@ -145,6 +149,8 @@ public final class DecodeOptions {
     /**
      * nsfwjs 4.4.0's pixel semantics: EXIF orientation ignored, alpha dropped keeping the stored
      * colour, the first frame of an animation only, every pixel decoded ({@link Resolution#FULL}).
+     *
+     * @return nsfwjs 4.4.0's pixel semantics: EXIF orientation ignored, alpha dropped keeping the stored colour, the first frame of an animation only, every pixel decoded ({@link Resolution#FULL})
      */
     public static DecodeOptions nsfwjsCompatible() {
         return builder()
@@ -155,12 +161,20 @@ public final class DecodeOptions {
                 .build();
     }
 
-    /** A builder starting from the defaults. */
+    /**
+     * A builder starting from the defaults.
+     *
+     * @return this builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder starting from these options. */
+    /**
+     * A builder starting from these options.
+     *
+     * @return this builder
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.orientation = orientation;
@@ -174,37 +188,65 @@ public final class DecodeOptions {
         return b;
     }
 
-    /** What is done with EXIF orientation. */
+    /**
+     * What is done with EXIF orientation.
+     *
+     * @return what is done with EXIF orientation
+     */
     public Orientation orientation() {
         return orientation;
     }
 
-    /** What is done with transparency. */
+    /**
+     * What is done with transparency.
+     *
+     * @return what is done with transparency
+     */
     public Transparency transparency() {
         return transparency;
     }
 
-    /** The background for {@link Transparency#COMPOSITE} and {@link Transparency#FILL_TRANSPARENT}, as {@code 0xRRGGBB}. */
+    /**
+     * The background for {@link Transparency#COMPOSITE} and {@link Transparency#FILL_TRANSPARENT}, as {@code 0xRRGGBB}.
+     *
+     * @return the background for {@link Transparency#COMPOSITE} and {@link Transparency#FILL_TRANSPARENT}, as {@code 0xRRGGBB}
+     */
     public int background() {
         return background;
     }
 
-    /** The most frames of an animation that are decoded and classified. */
+    /**
+     * The most frames of an animation that are decoded and classified.
+     *
+     * @return the most frames of an animation that are decoded and classified
+     */
     public int maxFrames() {
         return maxFrames;
     }
 
-    /** Every how many frames one is sampled: frames 0, step, 2·step, ... */
+    /**
+     * Every how many frames one is sampled: frames 0, step, 2·step, ...
+     *
+     * @return every how many frames one is sampled: frames 0, step, 2·step, 
+     */
     public int frameStep() {
         return frameStep;
     }
 
-    /** How frame scores become the animation's score. */
+    /**
+     * How frame scores become the animation's score.
+     *
+     * @return how frame scores become the animation's score
+     */
     public FrameAggregate frameAggregate() {
         return frameAggregate;
     }
 
-    /** How much of a large still image is decoded. */
+    /**
+     * How much of a large still image is decoded.
+     *
+     * @return how much of a large still image is decoded
+     */
     public Resolution resolution() {
         return resolution;
     }
@@ -247,13 +289,23 @@ public final class DecodeOptions {
         private Builder() {
         }
 
-        /** What to do with EXIF orientation; default {@link Orientation#APPLY}. */
+        /**
+         * What to do with EXIF orientation; default {@link Orientation#APPLY}.
+         *
+         * @param orientation what to do with EXIF orientation
+         * @return this builder
+         */
         public Builder optOrientation(Orientation orientation) {
             this.orientation = Objects.requireNonNull(orientation, "orientation");
             return this;
         }
 
-        /** What to do with transparency; default {@link Transparency#FILL_TRANSPARENT}. */
+        /**
+         * What to do with transparency; default {@link Transparency#FILL_TRANSPARENT}.
+         *
+         * @param transparency what to do with transparency
+         * @return this builder
+         */
         public Builder optTransparency(Transparency transparency) {
             this.transparency = Objects.requireNonNull(transparency, "transparency");
             return this;
@@ -262,6 +314,9 @@ public final class DecodeOptions {
         /**
          * The background colour for {@link Transparency#COMPOSITE} and
          * {@link Transparency#FILL_TRANSPARENT}, as {@code 0xRRGGBB}; default white.
+         *
+         * @param rgb the colour, as {@code 0xRRGGBB}
+         * @return this builder
          */
         public Builder optBackground(int rgb) {
             if ((rgb & ~0xFFFFFF) != 0) {
@@ -275,6 +330,9 @@ public final class DecodeOptions {
         /**
          * The most frames of an animation to decode and classify, 1 to {@value #MAX_FRAMES_LIMIT};
          * default {@value #DEFAULT_MAX_FRAMES}. 1 classifies the first frame only.
+         *
+         * @param maxFrames at least 1
+         * @return this builder
          */
         public Builder optMaxFrames(int maxFrames) {
             if (maxFrames < 1 || maxFrames > MAX_FRAMES_LIMIT) {
@@ -287,6 +345,9 @@ public final class DecodeOptions {
         /**
          * Sample every n-th frame (frames 0, n, 2n, ...), 1 to {@value #MAX_FRAME_STEP}; default 1,
          * every frame.
+         *
+         * @param frameStep at least 1
+         * @return this builder
          */
         public Builder optFrameStep(int frameStep) {
             if (frameStep < 1 || frameStep > MAX_FRAME_STEP) {
@@ -296,7 +357,12 @@ public final class DecodeOptions {
             return this;
         }
 
-        /** How frame scores become the animation's score; default {@link FrameAggregate#MAX}. */
+        /**
+         * How frame scores become the animation's score; default {@link FrameAggregate#MAX}.
+         *
+         * @param aggregate how frame scores are combined
+         * @return this builder
+         */
         public Builder optFrameAggregate(FrameAggregate aggregate) {
             this.frameAggregate = Objects.requireNonNull(aggregate, "aggregate");
             return this;
@@ -305,6 +371,9 @@ public final class DecodeOptions {
         /**
          * How much of a large still image is decoded; default {@link Resolution#REDUCED}, the fast
          * choice. {@link Resolution#FULL} decodes every pixel, as nsfwjs does.
+         *
+         * @param resolution how much of a large image to decode
+         * @return this builder
          */
         public Builder optResolution(Resolution resolution) {
             this.resolution = Objects.requireNonNull(resolution, "resolution");
@@ -314,13 +383,20 @@ public final class DecodeOptions {
         /**
          * Which decoder decodes still JPEG, PNG and WebP images; default {@link Decoder#AUTO}
          * (native when available). Both give the same pixels for JPEG and PNG at full resolution.
+         *
+         * @param decoder which decoder to use
+         * @return this builder
          */
         public Builder optDecoder(Decoder decoder) {
             this.decoder = Objects.requireNonNull(decoder, "decoder");
             return this;
         }
 
-        /** The options. */
+        /**
+         * The options.
+         *
+         * @return the options
+         */
         public DecodeOptions build() {
             return new DecodeOptions(this);
         }

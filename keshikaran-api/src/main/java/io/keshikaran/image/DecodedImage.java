@@ -21,7 +21,12 @@ public final class DecodedImage {
      * @param image its pixels, composited onto the animation's canvas
      */
     public record Frame(int index, RgbImage image) {
-        /** Validates the arguments. */
+        /**
+         * Validates the arguments.
+         *
+         * @param index the frame's position in the file, from 0
+         * @param image its pixels, composited onto the animation's canvas
+         */
         public Frame {
             if (index < 0) {
                 throw new IllegalArgumentException("index must not be negative, got " + index);
@@ -81,22 +86,38 @@ public final class DecodedImage {
         return height;
     }
 
-    /** The format detected from the content, upper case: {@code JPEG}, {@code PNG}, {@code GIF}, {@code WEBP}, {@code BMP}, ... */
+    /**
+     * The format detected from the content, upper case: {@code JPEG}, {@code PNG}, {@code GIF}, {@code WEBP}, {@code BMP}, ...
+     *
+     * @return the format detected from the content, upper case: {@code JPEG}, {@code PNG}, {@code GIF}, {@code WEBP}, {@code BMP}, 
+     */
     public String format() {
         return format;
     }
 
-    /** Whether the file is an animation (more than one frame), even if only one frame was sampled. */
+    /**
+     * Whether the file is an animation (more than one frame), even if only one frame was sampled.
+     *
+     * @return whether the file is an animation (more than one frame), even if only one frame was sampled
+     */
     public boolean isAnimated() {
         return animated;
     }
 
-    /** The sampled frames in file order; one for a still image. */
+    /**
+     * The sampled frames in file order; one for a still image.
+     *
+     * @return the sampled frames in file order; one for a still image
+     */
     public List<Frame> frames() {
         return frames;
     }
 
-    /** The first sampled frame, which for a still image is the image. */
+    /**
+     * The first sampled frame, which for a still image is the image.
+     *
+     * @return the first sampled frame, which for a still image is the image
+     */
     public RgbImage first() {
         return frames.get(0).image();
     }

@@ -23,12 +23,23 @@ public final class ImageInput {
         this.stream = stream;
     }
 
-    /** A file; its name in results and errors is the path as given. */
+    /**
+     * A file; its name in results and errors is the path as given.
+     *
+     * @param path the file
+     * @return a file; its name in results and errors is the path as given
+     */
     public static ImageInput of(Path path) {
         return new ImageInput(path.toString(), path, null, null);
     }
 
-    /** Encoded bytes; the array is not copied, so don't modify it afterwards. */
+    /**
+     * Encoded bytes; the array is not copied, so don't modify it afterwards.
+     *
+     * @param encoded the encoded image bytes
+     * @param name how to refer to it in the result and in errors
+     * @return encoded bytes; the array is not copied, so don't modify it afterwards
+     */
     public static ImageInput of(byte[] encoded, String name) {
         return new ImageInput(Objects.requireNonNull(name, "name"), null, Objects.requireNonNull(encoded, "encoded"), null);
     }
@@ -36,17 +47,31 @@ public final class ImageInput {
     /**
      * A stream, read once (up to the file-size limit) on a decoding thread and not closed; for
      * standard input, say. Don't reuse the input.
+     *
+     * @param encoded the encoded image bytes
+     * @param name how to refer to it in the result and in errors
+     * @return a stream input
      */
     public static ImageInput of(InputStream encoded, String name) {
         return new ImageInput(Objects.requireNonNull(name, "name"), null, null, Objects.requireNonNull(encoded, "encoded"));
     }
 
-    /** How the input is named in results and errors. */
+    /**
+     * How the input is named in results and errors.
+     *
+     * @return how the input is named in results and errors
+     */
     public String name() {
         return name;
     }
 
-    /** Decodes the input with the given decoder. */
+    /**
+     * Decodes the input with the given decoder.
+     *
+     * @param decoder the decoder to use
+     * @return the decoded image
+     * @throws InvalidImageException if the input is not a decodable image or is over the limits
+     */
     public RgbImage decode(ImageDecoder decoder) throws InvalidImageException {
         if (path != null) {
             return decoder.decode(path);
@@ -54,7 +79,13 @@ public final class ImageInput {
         return bytes != null ? decoder.decode(bytes, name) : decoder.decode(stream, name);
     }
 
-    /** Decodes the input's sampled frames (one for a still image) with the given decoder. */
+    /**
+     * Decodes the input's sampled frames (one for a still image) with the given decoder.
+     *
+     * @param decoder the decoder to use
+     * @return the sampled frames, one for a still image
+     * @throws InvalidImageException if the input is not a decodable image or is over the limits
+     */
     public DecodedImage decodeFrames(ImageDecoder decoder) throws InvalidImageException {
         if (path != null) {
             return decoder.decodeFrames(path);

@@ -33,7 +33,18 @@ public record ImageLimits(long maxFileBytes, long maxPixels) {
     /** 100 megapixels. */
     public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
 
-    /** Validates that both limits are positive. */
+    /**
+
+     * Validates that both limits are positive.
+
+     *
+
+     * @param maxFileBytes the largest encoded image accepted, in bytes
+
+     * @param maxPixels the largest {@code width * height} accepted
+
+     */
+
     public ImageLimits {
         if (maxFileBytes <= 0) {
             throw new IllegalArgumentException("maxFileBytes must be positive, got " + maxFileBytes);
@@ -43,17 +54,31 @@ public record ImageLimits(long maxFileBytes, long maxPixels) {
         }
     }
 
-    /** The default limits. */
+    /**
+     * The default limits.
+     *
+     * @return the default limits
+     */
     public static ImageLimits defaults() {
         return new ImageLimits(DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_PIXELS);
     }
 
-    /** A copy with another file-size limit. */
+    /**
+     * A copy with another file-size limit.
+     *
+     * @param bytes the largest accepted file, in bytes
+     * @return a copy with another file-size limit
+     */
     public ImageLimits withMaxFileBytes(long bytes) {
         return new ImageLimits(bytes, maxPixels);
     }
 
-    /** A copy with another pixel-count limit. */
+    /**
+     * A copy with another pixel-count limit.
+     *
+     * @param pixels the most pixels accepted
+     * @return a copy with another pixel-count limit
+     */
     public ImageLimits withMaxPixels(long pixels) {
         return new ImageLimits(maxFileBytes, pixels);
     }

@@ -23,6 +23,8 @@ public final class RgbImage {
      * Creates an image from interleaved RGB samples.
      *
      * @param rgb {@code width * height * 3} bytes; copied
+     * @param width width in pixels
+     * @param height height in pixels
      */
     public RgbImage(int width, int height, byte[] rgb) {
         this(Objects.requireNonNull(rgb, "rgb").clone(), width, height);
@@ -47,27 +49,50 @@ public final class RgbImage {
         return new RgbImage(rgb, width, height);
     }
 
-    /** Width in pixels. */
+    /**
+     * Width in pixels.
+     *
+     * @return width in pixels
+     */
     public int width() {
         return width;
     }
 
-    /** Height in pixels. */
+    /**
+     * Height in pixels.
+     *
+     * @return height in pixels
+     */
     public int height() {
         return height;
     }
 
-    /** {@code width * height}. */
+    /**
+     * {@code width * height}.
+     *
+     * @return {@code width * height}
+     */
     public long pixelCount() {
         return (long) width * height;
     }
 
-    /** The red, green or blue sample (channel 0, 1 or 2) of pixel (x, y), 0..255. */
+    /**
+     * The red, green or blue sample (channel 0, 1 or 2) of pixel (x, y), 0..255.
+     *
+     * @param x column, from 0
+     * @param y row, from 0
+     * @param channel 0 red, 1 green, 2 blue
+     * @return the red, green or blue sample (channel 0, 1 or 2) of pixel (x, y), 0..255
+     */
     public int sample(int x, int y, int channel) {
         return rgb[(y * width + x) * 3 + channel] & 0xFF;
     }
 
-    /** A copy of the interleaved RGB samples. */
+    /**
+     * A copy of the interleaved RGB samples.
+     *
+     * @return a copy of the interleaved RGB samples
+     */
     public byte[] toByteArray() {
         return rgb.clone();
     }
@@ -75,6 +100,9 @@ public final class RgbImage {
     /**
      * Reads the sample of index {@code i} of the interleaved buffer without copying it. Intended
      * for preprocessors that walk the whole image.
+     *
+     * @param i index into the interleaved samples
+     * @return the sample, 0..255
      */
     public int sampleAt(int i) {
         return rgb[i] & 0xFF;
@@ -95,6 +123,9 @@ public final class RgbImage {
      *   <li>any other colour space (an embedded ICC profile, CMYK converted by a plugin): converted
      *       to sRGB by Java2D.</li>
      * </ul>
+     *
+     * @param image the image
+     * @return the RGB image
      */
     public static RgbImage from(BufferedImage image) {
         Pixels pixels = Pixels.of(image);
@@ -104,6 +135,9 @@ public final class RgbImage {
     /**
      * This image as a viewer shows it given an EXIF orientation tag value (1 to 8): rotated and/or
      * mirrored. Values outside 1..8 are treated as 1.
+     *
+     * @param orientation the EXIF orientation tag value, 1 to 8
+     * @return this image as a viewer shows it given an EXIF orientation tag value (1 to 8): rotated and/or mirrored
      */
     RgbImage oriented(int orientation) {
         if (orientation <= 1 || orientation > 8) {
@@ -185,7 +219,11 @@ public final class RgbImage {
         return new RgbImage(out, ow, oh);
     }
 
-    /** Converts to a {@link BufferedImage#TYPE_3BYTE_BGR} image, for display or re-encoding. */
+    /**
+     * Converts to a {@link BufferedImage#TYPE_3BYTE_BGR} image, for display or re-encoding.
+     *
+     * @return a new image
+     */
     public BufferedImage toBufferedImage() {
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
         byte[] data = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();

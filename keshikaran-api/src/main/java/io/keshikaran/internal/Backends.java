@@ -11,6 +11,7 @@ import io.keshikaran.spi.ClassifierOptions;
 import io.keshikaran.spi.ClassifierProvider;
 import io.keshikaran.spi.InferenceSession;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -58,6 +60,7 @@ public final class Backends {
      */
     public static Classifier load(ClassifierOptions options, String engine, ClassLoader classLoader)
             throws ModelException {
+        checkModelPath(options);
         ClassifierProvider provider = select(options, requestedEngine(engine), classLoader);
         InferenceSession session = provider.load(options);
         try {
@@ -68,7 +71,17 @@ public final class Backends {
         }
     }
 
-    private static ClassifierProvider select(ClassifierOptions options, String requested, ClassLoader classLoader) {
+    /** A folder is a model error whatever the engines, and is cheaper to say before looking for them. */
+    private static void checkModelPath(ClassifierOptions options) throws ModelException {
+        Optional<Path> path = options.modelPath();
+        if (path.isPresent() && (Files.isDirectory(path.get()) || path.get().getFileName() == null)) {
+            throw new ModelException(path.get() + ": is a folder, not a model file; give the model file itself, "
+                    + "such as " + path.get().resolve("model.onnx"));
+        }
+    }
+
+    private static ClassifierProvider select(ClassifierOptions options, String requested, ClassLoader classLoader)
+            throws ModelException {
         ClassLoader cl = classLoader != null ? classLoader : Thread.currentThread().getContextClassLoader();
         List<ClassifierProvider> providers = new ArrayList<>();
         ServiceLoader.load(ClassifierProvider.class, cl != null ? cl : Backends.class.getClassLoader())
@@ -87,6 +100,10 @@ public final class Backends {
             p.unavailableReason().ifPresent(reason -> {
                 throw new EngineUnavailableException("engine " + p.engineName() + " was requested but is not usable: " + reason);
             });
+            if (options.modelPath().isPresent() && !p.canLoad(options)) {
+                throw new ModelException(options.modelReference() + ": not a model file engine " + p.engineName()
+                        + " loads" + expectedExtensions(List.of(p)));
+            }
             return p;
         }
         List<ClassifierProvider> usable = providers.stream()
@@ -98,12 +115,27 @@ public final class Backends {
                     + providers.stream().map(p -> p.engineName() + ": " + p.unavailableReason().orElse("?"))
                     .collect(Collectors.joining("; or ")));
         }
-        return usable.stream().filter(p -> p.canLoad(options)).findFirst()
+        Optional<ClassifierProvider> loader = usable.stream().filter(p -> p.canLoad(options)).findFirst();
+        if (loader.isPresent()) {
+            return loader.get();
+        }
+        if (options.modelPath().isPresent() && providers.stream().noneMatch(p -> p.canLoad(options))) {
+            throw new ModelException(options.modelReference() + ": not a model file any engine loads"
+                    + expectedExtensions(providers));
+        }
+        return loader
                 .orElseThrow(() -> new EngineUnavailableException("no available engine can load model "
                         + options.modelReference() + " (available: " + names(usable) + "); "
                         + providers.stream().filter(p -> p.canLoad(options) && p.unavailableReason().isPresent())
                         .map(p -> p.engineName() + ": " + p.unavailableReason().get())
                         .collect(Collectors.joining("; "))));
+    }
+
+    private static String expectedExtensions(List<ClassifierProvider> providers) {
+        String known = providers.stream().filter(p -> !p.modelFileExtensions().isEmpty())
+                .map(p -> String.join(" or ", new TreeSet<>(p.modelFileExtensions())) + " (" + p.engineName() + ")")
+                .collect(Collectors.joining(", "));
+        return known.isEmpty() ? "" : ": the file name must end in " + known;
     }
 
     private static String requestedEngine(String engine) {

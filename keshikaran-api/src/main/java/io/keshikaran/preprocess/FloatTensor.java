@@ -16,6 +16,8 @@ public final class FloatTensor {
      * Creates a tensor. The array is owned by the tensor afterwards: the caller must not modify it.
      *
      * @throws IllegalArgumentException if the shape's element count differs from {@code data.length}
+     * @param data the values, row-major
+     * @param shape the dimensions; their product is the number of values
      */
     public FloatTensor(float[] data, long... shape) {
         this.data = Objects.requireNonNull(data, "data");
@@ -33,27 +35,48 @@ public final class FloatTensor {
         }
     }
 
-    /** A read-only view of the values, positioned at 0. */
+    /**
+     * A read-only view of the values, positioned at 0.
+     *
+     * @return a read-only view of the values, positioned at 0
+     */
     public FloatBuffer data() {
         return FloatBuffer.wrap(data).asReadOnlyBuffer();
     }
 
-    /** A copy of the values. */
+    /**
+     * A copy of the values.
+     *
+     * @return a copy of the values
+     */
     public float[] toArray() {
         return data.clone();
     }
 
-    /** The value at flat (row-major) index {@code i}. */
+    /**
+     * The value at flat (row-major) index {@code i}.
+     *
+     * @param i the flat index
+     * @return the value at flat (row-major) index {@code i}
+     */
     public float get(int i) {
         return data[i];
     }
 
-    /** A copy of the shape. */
+    /**
+     * A copy of the shape.
+     *
+     * @return a copy of the shape
+     */
     public long[] shape() {
         return shape.clone();
     }
 
-    /** The number of values. */
+    /**
+     * The number of values.
+     *
+     * @return the number of values
+     */
     public int size() {
         return data.length;
     }
@@ -62,6 +85,8 @@ public final class FloatTensor {
      * Stacks tensors of identical shape {@code [1, ...]} into one {@code [n, ...]} batch.
      *
      * @throws IllegalArgumentException if the tensors are not all of the same {@code [1, ...]} shape
+     * @param items tensors of shape {@code [1, ...]}
+     * @return the {@code [n, ...]} batch
      */
     public static FloatTensor stack(java.util.List<FloatTensor> items) {
         if (items.isEmpty()) {

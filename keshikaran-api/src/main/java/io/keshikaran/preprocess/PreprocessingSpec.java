@@ -54,7 +54,11 @@ public final class PreprocessingSpec {
         this.resizeWidth = b.resizeWidth > 0 ? b.resizeWidth : b.width;
     }
 
-    /** A new builder. {@link Builder#setSize} is required; everything else has the nsfwjs default. */
+    /**
+     * A new builder. {@link Builder#setSize} is required; everything else has the nsfwjs default.
+     *
+     * @return this builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -62,12 +66,19 @@ public final class PreprocessingSpec {
     /**
      * nsfwjs's preprocessing at the given size: RGB, divided by 255, bilinear align-corners squash
      * resize, NHWC.
+     *
+     * @param size the input height and width, in pixels
+     * @return nsfwjs's preprocessing at the given size: RGB, divided by 255, bilinear align-corners squash resize, NHWC
      */
     public static PreprocessingSpec nsfwjs(int size) {
         return builder().setSize(size, size).build();
     }
 
-    /** A builder initialised from this spec. */
+    /**
+     * A builder initialised from this spec.
+     *
+     * @return this builder
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.height = height;
@@ -85,67 +96,119 @@ public final class PreprocessingSpec {
         return b;
     }
 
-    /** The input tensor's height. */
+    /**
+     * The input tensor's height.
+     *
+     * @return the input tensor's height
+     */
     public int height() {
         return height;
     }
 
-    /** The input tensor's width. */
+    /**
+     * The input tensor's width.
+     *
+     * @return the input tensor's width
+     */
     public int width() {
         return width;
     }
 
-    /** The input tensor's axis order. */
+    /**
+     * The input tensor's axis order.
+     *
+     * @return the input tensor's axis order
+     */
     public Layout layout() {
         return layout;
     }
 
-    /** The input tensor's channel order. */
+    /**
+     * The input tensor's channel order.
+     *
+     * @return the input tensor's channel order
+     */
     public ChannelOrder channelOrder() {
         return channelOrder;
     }
 
-    /** Each 0..255 sample is divided by this first. */
+    /**
+     * Each 0..255 sample is divided by this first.
+     *
+     * @return each 0..255 sample is divided by this first
+     */
     public float pixelDivisor() {
         return pixelDivisor;
     }
 
-    /** Per-channel mean, in the model's channel order. A copy. */
+    /**
+     * Per-channel mean, in the model's channel order. A copy.
+     *
+     * @return per-channel mean, in the model's channel order
+     */
     public float[] mean() {
         return mean.clone();
     }
 
-    /** Per-channel standard deviation, in the model's channel order. A copy. */
+    /**
+     * Per-channel standard deviation, in the model's channel order. A copy.
+     *
+     * @return per-channel standard deviation, in the model's channel order
+     */
     public float[] std() {
         return std.clone();
     }
 
-    /** The resampling method. */
+    /**
+     * The resampling method.
+     *
+     * @return the resampling method
+     */
     public ResizeMethod resize() {
         return resize;
     }
 
-    /** The height the image is resized to before cropping. */
+    /**
+     * The height the image is resized to before cropping.
+     *
+     * @return the height the image is resized to before cropping
+     */
     public int resizeHeight() {
         return resizeHeight;
     }
 
-    /** The width the image is resized to before cropping. */
+    /**
+     * The width the image is resized to before cropping.
+     *
+     * @return the width the image is resized to before cropping
+     */
     public int resizeWidth() {
         return resizeWidth;
     }
 
-    /** What happens between resizing and the input size. */
+    /**
+     * What happens between resizing and the input size.
+     *
+     * @return what happens between resizing and the input size
+     */
     public CropMode crop() {
         return crop;
     }
 
-    /** The JPEG quality of the round trip after resizing, or 0 when there is none. */
+    /**
+     * The JPEG quality of the round trip after resizing, or 0 when there is none.
+     *
+     * @return the JPEG quality of the round trip after resizing, or 0 when there is none
+     */
     public int jpegRoundTripQuality() {
         return jpegQuality;
     }
 
-    /** The shape of one preprocessed image, with a batch axis of 1. */
+    /**
+     * The shape of one preprocessed image, with a batch axis of 1.
+     *
+     * @return the shape of one preprocessed image, with a batch axis of 1
+     */
     public long[] inputShape() {
         return layout == Layout.NHWC
                 ? new long[] {1, height, width, 3}
@@ -200,39 +263,71 @@ public final class PreprocessingSpec {
         private Builder() {
         }
 
-        /** Required: the input tensor's height and width. */
+        /**
+         * Required: the input tensor's height and width.
+         *
+         * @param height in pixels
+         * @param width in pixels
+         * @return this builder
+         */
         public Builder setSize(int height, int width) {
             this.height = height;
             this.width = width;
             return this;
         }
 
-        /** The axis order; default NHWC. */
+        /**
+         * The axis order; default NHWC.
+         *
+         * @param layout the axis order
+         * @return this builder
+         */
         public Builder optLayout(Layout layout) {
             this.layout = Objects.requireNonNull(layout, "layout");
             return this;
         }
 
-        /** The channel order; default RGB. */
+        /**
+         * The channel order; default RGB.
+         *
+         * @param order the channel order
+         * @return this builder
+         */
         public Builder optChannelOrder(ChannelOrder order) {
             this.channelOrder = Objects.requireNonNull(order, "order");
             return this;
         }
 
-        /** Each 0..255 sample is divided by this first; default 255 (use 1 to keep 0..255). */
+        /**
+         * Each 0..255 sample is divided by this first; default 255 (use 1 to keep 0..255).
+         *
+         * @param divisor each 0..255 sample is divided by this first
+         * @return this builder
+         */
         public Builder optPixelDivisor(float divisor) {
             this.pixelDivisor = divisor;
             return this;
         }
 
-        /** Per-channel mean and std, in the model's channel order; default 0 and 1. */
+        /**
+         * Per-channel mean and std, in the model's channel order; default 0 and 1.
+         *
+         * @param mean per-channel mean, in the model's channel order
+         * @param std per-channel standard deviation, in the model's channel order
+         * @return this builder
+         */
         public Builder optNormalization(float[] mean, float[] std) {
             this.mean = Objects.requireNonNull(mean, "mean").clone();
             this.std = Objects.requireNonNull(std, "std").clone();
             return this;
         }
 
-        /** The resampling method; default {@link ResizeMethod#BILINEAR_ALIGN_CORNERS}. */
+        /**
+         * The resampling method; default {@link ResizeMethod#BILINEAR_ALIGN_CORNERS}.
+         *
+         * @param method the resampling method
+         * @return this builder
+         */
         public Builder optResize(ResizeMethod method) {
             this.resize = Objects.requireNonNull(method, "method");
             return this;
@@ -241,6 +336,10 @@ public final class PreprocessingSpec {
         /**
          * Center-crop: resize to {@code resizeHeight x resizeWidth}, then cut out the centre input
          * size. Without this call the image is squashed straight to the input size.
+         *
+         * @param resizeHeight the height before cropping
+         * @param resizeWidth the width before cropping
+         * @return this builder
          */
         public Builder optCenterCrop(int resizeHeight, int resizeWidth) {
             this.resizeHeight = resizeHeight;
@@ -252,6 +351,8 @@ public final class PreprocessingSpec {
         /**
          * Squash: resize straight to the input size, without cropping (the default). Undoes
          * {@link #optCenterCrop}.
+         *
+         * @return this builder
          */
         public Builder optSquash() {
             this.resizeHeight = 0;
@@ -264,6 +365,9 @@ public final class PreprocessingSpec {
          * After resizing, encode the image as a baseline JPEG of this quality (1..100; 4:2:0) and decode
          * it again, like Yahoo open_nsfw's reference preprocessing (Pillow's default quality is 75).
          * Needs a Pillow-style {@link ResizeMethod}. 0, the default, turns it off.
+         *
+         * @param quality JPEG quality 1..100, or 0 for none
+         * @return this builder
          */
         public Builder optJpegRoundTrip(int quality) {
             this.jpegQuality = quality;
@@ -274,6 +378,7 @@ public final class PreprocessingSpec {
          * Validates and builds.
          *
          * @throws IllegalArgumentException naming the first invalid field
+         * @return the validated value
          */
         public PreprocessingSpec build() {
             if (height <= 0 || width <= 0) {

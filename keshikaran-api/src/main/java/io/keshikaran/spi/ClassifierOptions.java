@@ -31,7 +31,17 @@ public record ClassifierOptions(
         int intraOpThreads,
         DecodeOptions decodeOptions) {
 
-    /** Options with {@link DecodeOptions#defaults()}. */
+    /**
+     * Options with {@link DecodeOptions#defaults()}.
+     *
+     * @param modelName a bundled model's name
+     * @param modelPath a model file of the caller's
+     * @param description overrides the description found next to the model
+     * @param scoreFunction overrides the description's score
+     * @param imageLimits the decoder's limits
+     * @param poolSize how many inferences may run at once; 0 chooses
+     * @param intraOpThreads threads per inference; 0 chooses
+     */
     public ClassifierOptions(String modelName, Optional<Path> modelPath, Optional<ModelDescription> description,
                              Optional<ScoreFunction> scoreFunction, ImageLimits imageLimits, int poolSize,
                              int intraOpThreads) {
@@ -39,7 +49,11 @@ public record ClassifierOptions(
                 DecodeOptions.defaults());
     }
 
-    /** How the model is referred to in messages: its path, or its bundled name. */
+    /**
+     * How the model is referred to in messages: its path, or its bundled name.
+     *
+     * @return how the model is referred to in messages: its path, or its bundled name
+     */
     public String modelReference() {
         return modelPath.map(Path::toString).orElse(modelName);
     }

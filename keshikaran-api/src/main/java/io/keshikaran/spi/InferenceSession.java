@@ -30,7 +30,11 @@ public interface InferenceSession extends AutoCloseable {
      */
     ModelDescription description();
 
-    /** The engine's name, such as {@code onnxruntime}. */
+    /**
+     * The engine's name, such as {@code onnxruntime}.
+     *
+     * @return the engine's name, such as {@code onnxruntime}
+     */
     String engineName();
 
     /** Releases the native resources. Idempotent. */

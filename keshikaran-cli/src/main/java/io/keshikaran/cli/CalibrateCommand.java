@@ -290,7 +290,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         try {
             classifier = builder.build();
         } catch (ModelException | EngineUnavailableException e) {
-            err.println("keshikaran: model " + model + ": " + e.getMessage());
+            err.println("keshikaran: model " + model + ": " + ModelOptions.errorMessage(e));
             err.flush();
             return null;
         }

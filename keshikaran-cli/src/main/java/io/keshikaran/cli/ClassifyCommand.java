@@ -201,7 +201,7 @@ public final class ClassifyCommand implements Callable<Integer> {
             }
             return reached.get() ? ExitCodes.THRESHOLD_REACHED : ExitCodes.OK;
         } catch (ModelException | EngineUnavailableException | InferenceException e) {
-            err.println("keshikaran: " + e.getMessage());
+            err.println("keshikaran: " + ModelOptions.errorMessage(e));
             if (modelOptions.verbose) {
                 e.printStackTrace(err);
             }

@@ -1,14 +1,18 @@
 package io.keshikaran.cli;
 
 import io.keshikaran.Classifier;
+import io.keshikaran.EngineUnavailableException;
 import io.keshikaran.ModelException;
 import io.keshikaran.image.ImageLimits;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.CodeSource;
 import java.util.Locale;
+import java.util.Optional;
 
 /** The options every command that loads a model shares: model, engine, image limits, verbosity. */
 final class ModelOptions {
@@ -78,6 +82,36 @@ final class ModelOptions {
 
     Classifier buildClassifier() throws ModelException {
         return classifierBuilder().build();
+    }
+
+    /**
+     * The message to print for a model or engine error. When PyTorch is missing from an installed CLI
+     * (its jars in a {@code lib/} folder), it also says how to add it there.
+     *
+     * @param e the error
+     * @return its message, with the installation's remedy when there is one
+     */
+    static String errorMessage(Exception e) {
+        String message = e.getMessage();
+        if (!(e instanceof EngineUnavailableException) || !message.contains("ai.djl.pytorch:pytorch-engine")) {
+            return message;
+        }
+        return installedLib().map(lib -> message + "; in this installation, use the keshikaran "
+                + "-pytorch-linux-x86_64 archive instead, or copy those jars and io.keshikaran:keshikaran-models-torchscript "
+                + "into " + lib).orElse(message);
+    }
+
+    /** The {@code lib/} folder the CLI runs from, if it runs from the jars of an installation. */
+    private static Optional<Path> installedLib() {
+        try {
+            CodeSource source = ModelOptions.class.getProtectionDomain().getCodeSource();
+            Path jar = source == null ? null : Path.of(source.getLocation().toURI());
+            Path lib = jar == null || !Files.isRegularFile(jar) ? null : jar.getParent();
+            return lib != null && lib.getFileName() != null && lib.getFileName().toString().equals("lib")
+                    ? Optional.of(lib) : Optional.empty();
+        } catch (URISyntaxException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /** A bundled model is a bare name; anything that looks like a file is a user's model. */

@@ -100,7 +100,7 @@ public final class ReportCommand implements Callable<Integer> {
         try (Classifier classifier = builder.build()) {
             report = classifyAll(classifier, err);
         } catch (ModelException | EngineUnavailableException | InferenceException e) {
-            err.println("keshikaran: " + e.getMessage());
+            err.println("keshikaran: " + ModelOptions.errorMessage(e));
             if (modelOptions.verbose) {
                 e.printStackTrace(err);
             }

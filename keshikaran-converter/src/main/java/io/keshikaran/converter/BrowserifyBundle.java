@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * <p>Those files look like {@code !function(e){...UMD header...}(function(){return function e(a,n,i){...}
  * ({1:[function(e,a,n){a.exports=VALUE},{}]},{},[1])(1)});}: browserify's module 1 assigns one literal to its
  * {@code module.exports}. The parameter names change from file to file (the minifier picks them), so the module
- * function is located structurally: {@code {1:[function(p1,p2,p3){p2.exports=}. Nothing is evaluated; the value
+ * function is located structurally: <code>{1:[function(p1,p2,p3){p2.exports=</code>. Nothing is evaluated; the value
  * is read with {@link JsLiteralReader}, and the bundle must contain exactly one such module whose body is exactly
  * that one assignment.
  */

@@ -86,7 +86,7 @@ public final class TfjsGraphModel {
      *
      * @param pkg the package
      * @param modelDir the model's directory inside the package, e.g. {@code dist/models/mobilenet_v2_mid}
-     * @return the model; {@link #sourceSha256()} lists the files used
+     * @return the model; {@link TfjsArtifacts#sourceSha256()} lists the files used
      */
     public static TfjsGraphModel fromNpmBundle(NpmPackage pkg, String modelDir) {
         return from(TfjsArtifacts.fromNpmBundle(pkg, modelDir));

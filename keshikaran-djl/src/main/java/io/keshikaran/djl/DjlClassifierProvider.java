@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What the ONNX Runtime and PyTorch providers share: engine detection, model resolution, loading,
@@ -81,6 +82,10 @@ abstract class DjlClassifierProvider implements ClassifierProvider {
     void beforeEngineStart(ClassifierOptions options) {
     }
 
+    /** Called after a model was created, so the engine has started. */
+    void afterEngineStart() {
+    }
+
     /** All the engine's Maven coordinates, for error messages. */
     final String dependencyHint() {
         return joinCoordinates(requirements().stream().filter(r -> !r.transitive()).toList());
@@ -106,10 +111,34 @@ abstract class DjlClassifierProvider implements ClassifierProvider {
     }
 
     @Override
+    public Set<String> modelFileExtensions() {
+        return Set.of(fileExtension());
+    }
+
+    /** The artifact holding the bundled models in this engine's format. */
+    final String modelsArtifact() {
+        return "io.keshikaran:keshikaran-models-" + formatKey();
+    }
+
+    /**
+     * Whether the bundled models in this engine's format are on the classpath: each models artifact
+     * carries a marker, because the descriptions (in both artifacts) list both formats' files.
+     */
+    private boolean hasBundledModels(String formatKey) {
+        return classLoader().getResource(MODELS_MARKERS + formatKey) != null;
+    }
+
+    private static final String MODELS_MARKERS = "io/keshikaran/models/formats/";
+
+    @Override
     public boolean canLoad(ClassifierOptions options) {
         if (options.modelPath().isPresent()) {
             String file = options.modelPath().get().getFileName().toString().toLowerCase(Locale.ROOT);
             return file.endsWith(fileExtension());
+        }
+        if (!hasBundledModels(formatKey()) && (hasBundledModels("onnx") || hasBundledModels("torchscript"))) {
+            // The other engine's models are there: let selection pick that engine.
+            return false;
         }
         try {
             return ModelSource.resolve(options, formatKey(), classLoader()).isPresent();
@@ -122,6 +151,10 @@ abstract class DjlClassifierProvider implements ClassifierProvider {
     @Override
     public InferenceSession load(ClassifierOptions options) throws ModelException {
         DjlEnvironment.configure();
+        if (options.modelPath().isEmpty() && !hasBundledModels(formatKey())) {
+            throw new ModelException("bundled model '" + options.modelName() + "' needs " + modelsArtifact()
+                    + " on the classpath for engine " + engineName() + " (or pass a model file with optModelPath)");
+        }
         ModelSource source = ModelSource.resolve(options, formatKey(), classLoader())
                 .orElseThrow(() -> new ModelException("bundled model '" + options.modelName()
                         + "' has no " + formatKey() + " file for engine " + engineName()));
@@ -131,6 +164,7 @@ abstract class DjlClassifierProvider implements ClassifierProvider {
 
         beforeEngineStart(options);
         Model model = newModel(description.name());
+        afterEngineStart();
         DjlInferenceSession session;
         try (InputStream in = source.open()) {
             // An equal share of the cores per predictor never oversubscribes them, however many

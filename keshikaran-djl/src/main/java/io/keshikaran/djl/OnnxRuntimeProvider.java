@@ -1,5 +1,7 @@
 package io.keshikaran.djl;
 
+import io.keshikaran.spi.ClassifierOptions;
+
 import java.util.List;
 import java.util.Map;
 
@@ -9,8 +11,16 @@ import java.util.Map;
  * Needs {@code ai.djl.onnxruntime:onnxruntime-engine} on the classpath.
  */
 public final class OnnxRuntimeProvider extends DjlClassifierProvider {
+    /**
+     * For {@link java.util.ServiceLoader} only. Not API: the class is public only because a provider
+     * on the class path must be a public class with a public no-argument constructor; it is left
+     * out of the published Javadoc. Use {@code Classifier.builder().optEngine("onnxruntime")}.
+     */
+    public OnnxRuntimeProvider() {
+    }
+
     /** This engine's name: {@value}. */
-    public static final String NAME = "onnxruntime";
+    static final String NAME = "onnxruntime";
 
     @Override
     public String engineName() {
@@ -33,6 +43,16 @@ public final class OnnxRuntimeProvider extends DjlClassifierProvider {
                 new Requirement("ai.djl.onnxruntime:onnxruntime-engine:0.36.0", "ai.djl.onnxruntime.engine.OrtEngineProvider"),
                 // A transitive dependency of the engine; named in case a build excluded it.
                 new Requirement("com.microsoft.onnxruntime:onnxruntime", "ai.onnxruntime.OrtEnvironment", true));
+    }
+
+    @Override
+    void beforeEngineStart(ClassifierOptions options) {
+        NativeTempFolders.beforeStart();
+    }
+
+    @Override
+    void afterEngineStart() {
+        NativeTempFolders.afterStart();
     }
 
     @Override

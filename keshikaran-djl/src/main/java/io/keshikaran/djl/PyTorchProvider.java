@@ -23,8 +23,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the first PyTorch classifier of the process; later values are ignored with a warning.
  */
 public final class PyTorchProvider extends DjlClassifierProvider {
+    /**
+     * For {@link java.util.ServiceLoader} only. Not API: the class is public only because a provider
+     * on the class path must be a public class with a public no-argument constructor; it is left
+     * out of the published Javadoc. Use {@code Classifier.builder().optEngine("pytorch")}.
+     */
+    public PyTorchProvider() {
+    }
+
     /** This engine's name: {@value}. */
-    public static final String NAME = "pytorch";
+    static final String NAME = "pytorch";
 
     private static final Logger LOG = LoggerFactory.getLogger(PyTorchProvider.class);
     private static final String THREADS_PROPERTY = "ai.djl.pytorch.num_threads";

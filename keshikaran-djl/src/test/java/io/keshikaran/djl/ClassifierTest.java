@@ -78,6 +78,23 @@ class ClassifierTest {
     }
 
     @Test
+    void oneArgumentFormsNameTheirInputByKind() throws Exception {
+        Path image = Fixtures.image("dog.jpg");
+        Classification fromPath = classifier.classify(image);
+        Classification fromStream;
+        try (InputStream in = Files.newInputStream(image)) {
+            fromStream = classifier.classify(in);
+        }
+        Classification fromImage = classifier.classify(javax.imageio.ImageIO.read(image.toFile()));
+        assertThat(fromStream.source()).isEqualTo("<stream>");
+        assertThat(fromImage.source()).isEqualTo("<image>");
+        assertThat(fromStream.probabilities()).isEqualTo(fromPath.probabilities());
+        assertThat(fromImage.probabilities()).isEqualTo(fromPath.probabilities());
+        assertThatThrownBy(() -> classifier.classify(new java.io.ByteArrayInputStream("not an image".getBytes())))
+                .isInstanceOf(io.keshikaran.InvalidImageException.class).hasMessageContaining("<stream>");
+    }
+
+    @Test
     void customScoreFunctionOverridesTheDefault() throws Exception {
         try (Classifier strict = Classifier.builder().optScoreFunction(ScoreFunction.sumOf("Porn")).build()) {
             Classification c = strict.classify(Fixtures.image("dog.jpg"));

@@ -2,6 +2,7 @@ package io.keshikaran.djl;
 
 import io.keshikaran.Classifier;
 import io.keshikaran.EngineUnavailableException;
+import io.keshikaran.ModelException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -119,6 +120,32 @@ class EngineSelectionTest {
         }).isInstanceOf(EngineUnavailableException.class)
                 .hasMessage("no available engine can load model model.pt (available: onnxruntime); pytorch: add "
                         + PYTORCH_ALL + " to the classpath");
+    }
+
+    private static final String ONNX_MODELS = "io/keshikaran/models/formats/onnx";
+    private static final String TORCHSCRIPT_MODELS = "io/keshikaran/models/formats/torchscript";
+
+    @Test
+    void withoutAnyModelsArtifactTheErrorNamesTheOneForTheEngine() {
+        assertThatThrownBy(() -> buildWithHidden(null, ONNX_MODELS, TORCHSCRIPT_MODELS))
+                .isInstanceOf(ModelException.class)
+                .hasMessage("bundled model 'mobilenet_v2_mid' needs io.keshikaran:keshikaran-models-onnx on the "
+                        + "classpath for engine onnxruntime (or pass a model file with optModelPath)");
+        assertThatThrownBy(() -> buildWithHidden("pytorch", TORCHSCRIPT_MODELS))
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining("needs io.keshikaran:keshikaran-models-torchscript on the classpath for engine pytorch");
+    }
+
+    @Test
+    void withOnlyTheTorchScriptModelsTheEngineThatCanRunThemIsChosen() throws Exception {
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        ClassLoader loader = new HidingClassLoader(ONNX_MODELS);
+        Thread.currentThread().setContextClassLoader(loader);
+        try (Classifier c = Classifier.builder().optClassLoader(loader).optModel("mobilenet_v2").build()) {
+            assertThat(c.model().engine()).isEqualTo("pytorch");
+        } finally {
+            Thread.currentThread().setContextClassLoader(previous);
+        }
     }
 
     /** A classifier built as if the hidden dependencies were not on the classpath. */

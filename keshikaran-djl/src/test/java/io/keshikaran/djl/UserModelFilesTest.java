@@ -174,4 +174,25 @@ class UserModelFilesTest {
                 .isInstanceOf(ModelException.class)
                 .hasMessageStartingWith(descriptor + ": field 'layout' is 'HWCN', expected one of [NHWC, NCHW]");
     }
+
+    @Test
+    void aFolderGivenAsTheModelIsAModelErrorThatSaysSo() {
+        assertThatThrownBy(() -> Classifier.builder().optModelPath(dir).build())
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining(dir.toString())
+                .hasMessageContaining("is a folder, not a model file");
+    }
+
+    @Test
+    void aFileWithAnUnknownExtensionIsAModelErrorNamingTheExtensionsEachEngineLoads() throws Exception {
+        Path image = Fixtures.image("dog.jpg");
+        assertThatThrownBy(() -> Classifier.builder().optModelPath(image).build())
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining(image.toString())
+                .hasMessageContaining(".onnx (onnxruntime)")
+                .hasMessageContaining(".pt (pytorch)");
+        assertThatThrownBy(() -> Classifier.builder().optModelPath(dir.resolve("model.pt")).optEngine("onnxruntime").build())
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining("model.pt: not a model file engine onnxruntime loads: the file name must end in .onnx");
+    }
 }

@@ -1,0 +1,9 @@
+// Checks the runtime classpath Maven resolved for this user's project and reports its size.
+def jars = new File(basedir, 'classpath.txt').text.trim().split(File.pathSeparator).collect { new File(it) }
+def names = jars.collect { it.name }
+['keshikaran-models-torchscript-', 'pytorch-engine-', 'pytorch-jni-', 'pytorch-native-cpu-'].each { p -> assert names.any { it.startsWith(p) } : "missing ${p} in ${names}" }
+['keshikaran-models-onnx', 'onnxruntime'].each { p -> assert !names.any { it.startsWith(p) } : "unexpected ${p} in ${names}" }
+def mb = jars.sum { it.length() } / 1e6
+println String.format('pytorch-bom: %d jars, %.1f MB on the runtime classpath', jars.size(), mb)
+new File(basedir, 'classpath-size.txt').text = String.format('%d jars, %.1f MB%n', jars.size(), mb)
+return true
