@@ -138,9 +138,12 @@ public final class CalibrateCommand implements Callable<Integer> {
             description = "Show at most N misclassified images per model and formula. Default: ${DEFAULT-VALUE}.")
     int maxMisses;
 
+    @CommandLine.Mixin
+    ScanOptions scanOptions;
+
     @Option(names = "--progress", paramLabel = "WHEN", defaultValue = "auto",
             description = "Progress line on stderr: auto (when stderr is a terminal), always or never. Default: ${DEFAULT-VALUE}.")
-    String progress;
+    ClassifyCommand.ProgressMode progress;
 
     /** A loaded model and the score formulas computed from its probabilities. */
     private record Scorer(String name, Classifier classifier, List<List<String>> formulas) {
@@ -159,7 +162,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         boolean live = validate(cl);
         Bootstrap bootstrap = Bootstrap.builder().optResamples(resamples).optSeed(seed).build();
 
-        LabeledImages labeled = new LabeledImages();
+        LabeledImages labeled = new LabeledImages(scanOptions);
         positiveDirs.forEach(d -> labeled.addFolder(d, true, "--positive"));
         negativeDirs.forEach(d -> labeled.addFolder(d, false, "--negative"));
         if (labelsFrom != null) {
@@ -242,11 +245,10 @@ public final class CalibrateCommand implements Callable<Integer> {
                 }
             }
         }
-        return switch (progress.toLowerCase(Locale.ROOT)) {
-            case "always" -> true;
-            case "never" -> false;
-            case "auto" -> Boolean.getBoolean("keshikaran.stderr.tty");
-            default -> throw new CommandLine.ParameterException(cl, "--progress must be auto, always or never, got '" + progress + "'");
+        return switch (progress) {
+            case ALWAYS -> true;
+            case NEVER -> false;
+            case AUTO -> Boolean.getBoolean("keshikaran.stderr.tty");
         };
     }
 

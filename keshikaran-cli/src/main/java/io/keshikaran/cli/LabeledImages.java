@@ -38,6 +38,12 @@ final class LabeledImages {
     private final List<Item> items = new ArrayList<>();
     private final List<Problem> problems = new ArrayList<>();
     private final Set<Path> seen = new HashSet<>();
+    private final ScanOptions scanOptions;
+
+    /** @param scanOptions how label folders are scanned: the same globs as classify and report */
+    LabeledImages(ScanOptions scanOptions) {
+        this.scanOptions = scanOptions;
+    }
 
     List<Item> items() {
         return items;
@@ -56,7 +62,7 @@ final class LabeledImages {
         }
         int before = items.size();
         List<InvalidImageException> listing = new ArrayList<>();
-        InputScanner scanner = new InputScanner(List.of(), List.of(), System.in, listing::add);
+        InputScanner scanner = scanOptions.scanner(System.in, listing::add);
         scanner.scan(List.of(folder.toString())).map(ImageInput::name).forEach(file -> add(file, Path.of(file), positive));
         listing.forEach(e -> problems.add(new Problem(e.source(), e.reason())));
         if (items.size() == before) {
