@@ -100,7 +100,7 @@ public final class ClassifyCommand implements Callable<Integer> {
     int batchSize;
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "Decoding threads. Default: one per two cores (at least one).")
+            description = "Decoding threads. Default: one per core (decoding large photos dominates; see docs/performance.md).")
     Integer decodeThreads;
 
 
