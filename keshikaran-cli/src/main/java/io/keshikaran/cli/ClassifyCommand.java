@@ -9,6 +9,8 @@ import io.keshikaran.InvalidImageException;
 import io.keshikaran.ModelException;
 import io.keshikaran.image.DecodeOptions;
 import io.keshikaran.image.ImageInput;
+import io.keshikaran.video.VideoClassification;
+import io.keshikaran.video.VideoClassifier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -160,7 +162,8 @@ public final class ClassifyCommand implements Callable<Integer> {
                     err.flush();
                 }
             };
-            InputScanner scanner = scanOptions.scanner(System.in, onError);
+            InputScanner scanner = scanOptions.scanner(System.in, onError,
+                    videoOptions.includeVideos ? List.of(VideoOptions.VIDEO_INCLUDES) : List.of());
             Stream<ImageInput> stream = scanner.scan(inputs);
             BufferedReader list = null;
             if (filesFrom != null) {
@@ -171,6 +174,14 @@ public final class ClassifyCommand implements Callable<Integer> {
                             "--files-from " + filesFrom + ": cannot read: " + e.getMessage());
                 }
                 stream = Stream.concat(stream, scanner.scanList(list));
+            }
+            // Videos go their own way, after the images: a folder scan meets them only when asked
+            // (--video, --include), and files named on the command line are always looked at.
+            List<Path> videos = new ArrayList<>();
+            boolean sniff = videoOptions.includeVideos || scanOptions.hasIncludes() || filesFrom != null
+                    || inputs.stream().anyMatch(i -> !"-".equals(i) && !Files.isDirectory(Path.of(i)));
+            if (sniff) {
+                stream = VideoRunner.setAsideVideos(stream, videos);
             }
             BatchOptions options = new BatchOptions(batchSize,
                     decodeThreads != null ? decodeThreads : BatchOptions.defaults().decodeThreads(),
@@ -192,6 +203,25 @@ public final class ClassifyCommand implements Callable<Integer> {
                 }
             });
             closeQuietly(list);
+            if (!videos.isEmpty()) {
+                VideoClassifier videoClassifier = videoOptions.toVideoClassifier(spec.commandLine(), classifier);
+                for (Path video : videos) {
+                    try {
+                        VideoClassification v = videoClassifier.classify(video);
+                        synchronized (out) {
+                            bar.update(true);
+                            bar.clearLine();
+                            VideoRunner.print(v, outputFormat, printer, out);
+                            out.flush();
+                        }
+                        if (threshold != null && v.score() >= threshold) {
+                            reached.set(true);
+                        }
+                    } catch (InvalidImageException e) {
+                        onError.accept(e);
+                    }
+                }
+            }
             if (!single) {
                 bar.summary();
             }

@@ -24,7 +24,15 @@ import java.util.Set;
  */
 final class HtmlReport {
     /** A classified image; {@code thumbnail} is a {@code data:} URI. */
-    record Entry(String file, Classification classification, String thumbnail) {
+    record Entry(String file, Classification classification, String thumbnail, List<FrameThumbnail> frames) {
+        /** An image's entry. */
+        Entry(String file, Classification classification, String thumbnail) {
+            this(file, classification, thumbnail, List.of());
+        }
+    }
+
+    /** One of a video's highest-scoring frames: its time in seconds, its score and its thumbnail. */
+    record FrameThumbnail(double timeSeconds, double score, String thumbnail) {
     }
 
     /** An image that could not be classified, and why. */
@@ -164,6 +172,18 @@ final class HtmlReport {
         } else {
             html.append("</div>\n");
         }
+        if (!e.frames().isEmpty()) {
+            // A video: its highest-scoring frames, with their times; blurred like the card above.
+            html.append("<div class=\"video-frames").append(flagged ? " blurred" : "").append("\">");
+            for (FrameThumbnail f : e.frames()) {
+                html.append("<figure class=\"video-frame\" data-time=\"").append(f.timeSeconds()).append("\"><img src=\"")
+                    .append(f.thumbnail()).append("\" alt=\"").append(escape(e.file())).append(" at ")
+                    .append(String.format(Locale.ROOT, "%.1f s", f.timeSeconds())).append("\"><figcaption>")
+                    .append(String.format(Locale.ROOT, "%.1f s · %.2f", f.timeSeconds(), f.score()))
+                    .append("</figcaption></figure>");
+            }
+            html.append("</div>\n");
+        }
         html.append("<figcaption>\n<div class=\"headline\"><span class=\"score\">").append(format2(c.score()))
             .append("</span><span class=\"top\">").append(escape(c.topLabel())).append("</span></div>\n")
             .append("<div class=\"file\" title=\"").append(escape(e.file())).append("\">").append(escape(e.file()))
@@ -226,6 +246,11 @@ final class HtmlReport {
                            font-size: 13px; white-space: nowrap; }
             .frame.blurred .hint { display: block; }
             figcaption { padding: 10px 12px 12px; }
+            .video-frames { display: flex; gap: 4px; padding: 4px 12px 0; }
+            .video-frames.blurred img { filter: blur(10px); }
+            .video-frame { margin: 0; flex: 1; text-align: center; }
+            .video-frame img { width: 100%; height: 56px; object-fit: cover; display: block; }
+            .video-frame figcaption { padding: 2px 0 0; font-size: 11px; color: var(--muted); }
             .headline { display: flex; align-items: baseline; gap: 8px; }
             .score { font-size: 22px; font-weight: 700; font-variant-numeric: tabular-nums; }
             .flagged .score { color: var(--explicit); }

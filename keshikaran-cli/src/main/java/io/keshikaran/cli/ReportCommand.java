@@ -8,7 +8,11 @@ import io.keshikaran.EngineUnavailableException;
 import io.keshikaran.InferenceException;
 import io.keshikaran.InvalidImageException;
 import io.keshikaran.ModelException;
+import io.keshikaran.image.ImageInput;
 import io.keshikaran.image.RgbImage;
+import io.keshikaran.video.VideoClassification;
+import io.keshikaran.video.VideoClassifier;
+import io.keshikaran.video.VideoFrameScore;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,6 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * {@code keshikaran report DIR -o report.html}: classifies every image under a folder and writes
@@ -73,6 +78,9 @@ public final class ReportCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     ScanOptions scanOptions;
+
+    @CommandLine.Mixin
+    VideoOptions videoOptions;
 
     @Parameters(paramLabel = "DIR", description = "The folder to scan.")
     Path dir;
@@ -169,9 +177,15 @@ public final class ReportCommand implements Callable<Integer> {
                 err.flush();
             }
         };
-        InputScanner scanner = scanOptions.scanner(System.in, onError);
+        InputScanner scanner = scanOptions.scanner(System.in, onError,
+                videoOptions.includeVideos ? List.of(VideoOptions.VIDEO_INCLUDES) : List.of());
+        Stream<ImageInput> inputs = scanner.scan(List.of(dir.toString()));
+        List<Path> videos = new ArrayList<>();
+        if (videoOptions.includeVideos || scanOptions.hasIncludes()) {
+            inputs = VideoRunner.setAsideVideos(inputs, videos);
+        }
         BatchOptions options = BatchOptions.defaults().withThumbnailSize(Thumbnails.MAX_SIDE);
-        classifier.classifyAll(scanner.scan(List.of(dir.toString())), options, (ClassificationResult result) -> {
+        classifier.classifyAll(inputs, options, (ClassificationResult result) -> {
             if (!result.isSuccess()) {
                 onError.accept(result.error().orElseThrow());
                 return;
@@ -186,8 +200,36 @@ public final class ReportCommand implements Callable<Integer> {
                         "cannot make a thumbnail: " + rootMessage(e), e));
             }
         });
+        if (!videos.isEmpty()) {
+            VideoClassifier videoClassifier = videoOptions.toVideoClassifier(spec.commandLine(), classifier);
+            for (Path video : videos) {
+                try {
+                    entries.add(videoEntry(videoClassifier, video));
+                } catch (InvalidImageException e) {
+                    onError.accept(e);
+                } catch (IOException e) {
+                    onError.accept(new InvalidImageException(video.toString(), InvalidImageException.Kind.UNREADABLE,
+                            "cannot make a thumbnail: " + rootMessage(e), e));
+                }
+            }
+        }
         return new HtmlReport(dir.toString(), classifier.model(), classifier.description().scoreLabels(), blurAt,
                 entries, failures);
+    }
+
+    /** How many of a video's highest-scoring frames the report shows. */
+    static final int VIDEO_FRAMES_SHOWN = 3;
+
+    /** A video's card: its aggregate, and its highest-scoring frames as thumbnails with their times. */
+    private HtmlReport.Entry videoEntry(VideoClassifier videos, Path video) throws InvalidImageException, IOException {
+        VideoClassification v = videos.classify(video);
+        List<HtmlReport.FrameThumbnail> frames = new ArrayList<>();
+        for (VideoFrameScore f : v.topFrames(VIDEO_FRAMES_SHOWN)) {
+            frames.add(new HtmlReport.FrameThumbnail(f.timeSeconds(), f.score(),
+                    Thumbnails.jpegDataUri(videos.frameAt(video, f.timeSeconds()))));
+        }
+        String name = relativeName(video.toString());
+        return new HtmlReport.Entry(name, v.toClassification(), frames.get(0).thumbnail(), frames);
     }
 
     /** Writes beside the target, then renames, so a reader never sees half a report. */

@@ -32,6 +32,29 @@ final class ScanOptions {
      * @return the scanner
      */
     InputScanner scanner(InputStream stdin, Consumer<InvalidImageException> errors) {
-        return new InputScanner(includes, excludes, stdin, errors);
+        return scanner(stdin, errors, List.of());
+    }
+
+    /**
+     * The scanner these options describe, whose default includes (used when no {@code --include} is
+     * given) also take {@code moreDefaults}, such as video files for {@code --video}.
+     *
+     * @param stdin        what {@code -} reads
+     * @param errors       receives folders and entries that cannot be read; the scan goes on
+     * @param moreDefaults globs added to the default includes
+     * @return the scanner
+     */
+    InputScanner scanner(InputStream stdin, Consumer<InvalidImageException> errors, List<String> moreDefaults) {
+        List<String> effective = includes;
+        if (includes.isEmpty() && !moreDefaults.isEmpty()) {
+            effective = new ArrayList<>(InputScanner.DEFAULT_INCLUDES);
+            effective.addAll(moreDefaults);
+        }
+        return new InputScanner(effective, excludes, stdin, errors);
+    }
+
+    /** Whether the user chose the files to take ({@code --include}), rather than the default image extensions. */
+    boolean hasIncludes() {
+        return !includes.isEmpty();
     }
 }

@@ -10,6 +10,14 @@ import java.time.Duration;
 
 /** How a video file (recognised by its content: MP4/MOV, MKV/WebM) is sampled and scored. */
 final class VideoOptions {
+    /** What {@code --video} adds to a folder scan's default includes. */
+    static final String VIDEO_INCLUDES = "*.{mp4,m4v,mov,webm,mkv,MP4,M4V,MOV,WEBM,MKV}";
+
+    @Option(names = "--video",
+            description = "Folder scans also pick up video files (mp4, m4v, mov, webm, mkv) and score them frame by "
+                    + "frame, after the images. Without it folder scans take images only; a video named on the "
+                    + "command line or picked by an --include glob is always scored as a video (recognised by content).")
+    boolean includeVideos;
 
     @Option(names = "--video-interval", paramLabel = "SECONDS", defaultValue = "1",
             description = "Video: score one frame every SECONDS (the first at or after 0, S, 2S, ...). Default: ${DEFAULT-VALUE}.")

@@ -3,6 +3,7 @@ package io.keshikaran.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keshikaran.Classifier;
+import io.keshikaran.image.ImageInput;
 import io.keshikaran.video.InvalidVideoException;
 import io.keshikaran.video.VideoClassification;
 import io.keshikaran.video.VideoClassifier;
@@ -12,6 +13,8 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The CLI's video path: one file whose content is MP4/MOV or Matroska/WebM is scored frame by
@@ -27,6 +30,32 @@ final class VideoRunner {
     }
 
     /**
+     * The inputs without the video files, which go to {@code videos} as the stream is read (on the
+     * reading thread), to be scored after the images. Judged by content, like the single-file path.
+     */
+    static Stream<ImageInput> setAsideVideos(Stream<ImageInput> inputs, List<Path> videos) {
+        return inputs.filter(input -> {
+            if (isVideo(input.name())) {
+                videos.add(Path.of(input.name()));
+                return false;
+            }
+            return true;
+        });
+    }
+
+    /**
+     * Prints one scored video in the command's format: text and CSV as an image's result (the
+     * aggregate), JSON with {@code "frames"} and {@code "stoppedAt"}.
+     */
+    static void print(VideoClassification v, OutputFormat format, OutputFormat.Printer printer, PrintWriter out) {
+        if (format == OutputFormat.JSON) {
+            out.println(json(v));
+        } else {
+            printer.result(v.toClassification());
+        }
+    }
+
+    /**
      * Scores one video and prints it: text, the score; JSON, the image fields plus
      * {@code "frames": [{"time", "score"}...]} and, on early exit, {@code "stoppedAt"} (seconds);
      * CSV, the aggregate row.
@@ -39,11 +68,7 @@ final class VideoRunner {
         OutputFormat.Printer printer = format.printer(out, classifier.description().labels(), true);
         try {
             VideoClassification v = videos.classify(Path.of(input));
-            if (format == OutputFormat.JSON) {
-                out.println(json(v));
-            } else {
-                printer.result(v.toClassification());
-            }
+            print(v, format, printer, out);
             out.flush();
             return threshold != null && v.score() >= threshold ? ExitCodes.THRESHOLD_REACHED : ExitCodes.OK;
         } catch (InvalidVideoException e) {
