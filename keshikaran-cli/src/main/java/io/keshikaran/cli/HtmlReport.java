@@ -173,8 +173,8 @@ final class HtmlReport {
             html.append("</div>\n");
         }
         if (!e.frames().isEmpty()) {
-            // A video: its highest-scoring frames, with their times; blurred like the card above.
-            html.append("<div class=\"video-frames").append(flagged ? " blurred" : "").append("\">");
+            // A video: its highest-scoring frames, with their times; blurred while the frame above is.
+            html.append("<div class=\"video-frames\">");
             for (FrameThumbnail f : e.frames()) {
                 html.append("<figure class=\"video-frame\" data-time=\"").append(f.timeSeconds()).append("\"><img src=\"")
                     .append(f.thumbnail()).append("\" alt=\"").append(escape(e.file())).append(" at ")
@@ -247,7 +247,7 @@ final class HtmlReport {
             .frame.blurred .hint { display: block; }
             figcaption { padding: 10px 12px 12px; }
             .video-frames { display: flex; gap: 4px; padding: 4px 12px 0; }
-            .video-frames.blurred img { filter: blur(10px); }
+            .frame.blurred ~ .video-frames img { filter: blur(10px); }
             .video-frame { margin: 0; flex: 1; text-align: center; }
             .video-frame img { width: 100%; height: 56px; object-fit: cover; display: block; }
             .video-frame figcaption { padding: 2px 0 0; font-size: 11px; color: var(--muted); }
