@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * How {@link ImageDecoder} turns a file into the pixels a model sees: EXIF orientation,
+ * How the classifier's decoder turns a file into the pixels a model sees: EXIF orientation,
  * transparency, and which frames of an animation are classified. Immutable and thread-safe.
  *
  * <p>The {@linkplain #defaults() defaults} show the model the picture as a viewer would see its
@@ -75,7 +75,7 @@ public final class DecodeOptions {
          * Decode every n-th pixel of every n-th row (ImageIO source subsampling), with the largest n
          * that keeps the decoded image at least twice the model's input size in both dimensions;
          * images smaller than that are decoded in full. Only when the decoder knows the input size
-         * ({@link ImageDecoder#withTargetSize}); classifiers always tell it. Not for GIF or animated
+         * (classifiers always tell it). Not for GIF or animated
          * WebP. Probabilities differ slightly from {@link #FULL}: docs/performance.md measures by
          * how much.
          */

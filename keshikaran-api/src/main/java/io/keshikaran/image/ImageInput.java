@@ -1,10 +1,9 @@
 package io.keshikaran.image;
 
-import io.keshikaran.InvalidImageException;
-
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One encoded image to classify in a batch: a file, bytes in memory, or a stream. Immutable.
@@ -66,31 +65,22 @@ public final class ImageInput {
     }
 
     /**
-     * Decodes the input with the given decoder.
+     * The file, for an input made with {@link #of(Path)}.
      *
-     * @param decoder the decoder to use
-     * @return the decoded image
-     * @throws InvalidImageException if the input is not a decodable image or is over the limits
+     * @return the file, or empty for bytes or a stream
      */
-    public RgbImage decode(ImageDecoder decoder) throws InvalidImageException {
-        if (path != null) {
-            return decoder.decode(path);
-        }
-        return bytes != null ? decoder.decode(bytes, name) : decoder.decode(stream, name);
+    public Optional<Path> path() {
+        return Optional.ofNullable(path);
     }
 
-    /**
-     * Decodes the input's sampled frames (one for a still image) with the given decoder.
-     *
-     * @param decoder the decoder to use
-     * @return the sampled frames, one for a still image
-     * @throws InvalidImageException if the input is not a decodable image or is over the limits
-     */
-    public DecodedImage decodeFrames(ImageDecoder decoder) throws InvalidImageException {
-        if (path != null) {
-            return decoder.decodeFrames(path);
-        }
-        return bytes != null ? decoder.decodeFrames(bytes, name) : decoder.decodeFrames(stream, name);
+    // The decoder reads these through ImageAccess: public accessors would hand out the caller's
+    // uncopied array and a read-once stream.
+    byte[] bytes() {
+        return bytes;
+    }
+
+    InputStream stream() {
+        return stream;
     }
 
     @Override

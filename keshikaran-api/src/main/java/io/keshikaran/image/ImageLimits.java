@@ -3,18 +3,18 @@ package io.keshikaran.image;
 /**
  * Limits that protect a process from hostile or broken images. Both are checked before decoding
  * allocates any pixel memory: the file size before reading, the pixel count from the image header
- * (after {@link ImageDecoder} has checked that the header agrees with the file's structure).
+ * (after the decoder has checked that the header agrees with the file's structure).
  *
  * <p><b>Memory bound.</b> With {@code F = maxFileBytes} and {@code P = maxPixels}, one decode holds
  * at most about
  * <pre>  2 F + 55 P bytes of heap</pre>
- * (the input and a copy, plus the cost model of {@link ImageDecoder}: 40 bytes per pixel for a
+ * (the input and a copy, plus the decoder's cost model, docs/images.md: 40 bytes per pixel for a
  * lossy WebP frame, whose pure-Java decoder needs about 30, 24 for a lossless one, 22 for the other
  * formats' stills, and for animations 15 per canvas pixel for the canvas and the sampled frames,
  * whose pixels the animation budget also bounds by {@code P}). Before a decoder allocates, the decode reserves its
  * estimate from a budget of half the JVM's maximum heap shared by all decodes: decodes wait while
  * others hold it, and one whose estimate exceeds it is refused with an
- * {@link io.keshikaran.InvalidImageException}. So for a server, size the heap so that
+ * InvalidImageException. So for a server, size the heap so that
  * {@code 2 x (2 F + 55 P)} fits, or accept that the largest images are refused: with the defaults
  * one decode may need 5.6 GB (an 11 GB heap); with {@code P} = 40 megapixels and {@code F} = 20 MB,
  * 2.2 GB (a 4.5 GB heap). These worst cases are lossy WebP (a 256 MB heap decodes lossy WebPs up

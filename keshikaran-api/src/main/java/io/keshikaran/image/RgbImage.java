@@ -1,7 +1,11 @@
 package io.keshikaran.image;
 
+import io.keshikaran.internal.image.ImageAccess;
+import io.keshikaran.internal.image.Pixels;
+
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
+import java.io.InputStream;
 import java.util.Objects;
 
 /**
@@ -11,10 +15,36 @@ import java.util.Objects;
  * <p>This is the one pixel format every {@link io.keshikaran.preprocess.Preprocessor} consumes, so
  * the choices that decide the pixel values (how gray, 16-bit, palette and colour-managed images
  * become RGB) are made in one place, shared by {@link #from(BufferedImage)} and
- * {@link ImageDecoder}; transparency, orientation and animation frames follow the decoder's
+ * the classifier's decoder; transparency, orientation and animation frames follow the decoder's
  * {@link DecodeOptions}.
  */
 public final class RgbImage {
+    // The decoder (io.keshikaran.internal.image) takes ownership of its buffers and reads inputs
+    // through this bridge, so that neither becomes public API.
+    static {
+        ImageAccess.register(new ImageAccess.Bridge() {
+            @Override
+            public RgbImage wrap(int width, int height, byte[] rgb) {
+                return new RgbImage(rgb, width, height);
+            }
+
+            @Override
+            public RgbImage oriented(RgbImage image, int orientation) {
+                return image.oriented(orientation);
+            }
+
+            @Override
+            public byte[] bytes(ImageInput input) {
+                return input.bytes();
+            }
+
+            @Override
+            public InputStream stream(ImageInput input) {
+                return input.stream();
+            }
+        });
+    }
+
     private final int width;
     private final int height;
     private final byte[] rgb;
@@ -43,10 +73,6 @@ public final class RgbImage {
         this.width = width;
         this.height = height;
         this.rgb = rgb;
-    }
-
-    static RgbImage wrap(int width, int height, byte[] rgb) {
-        return new RgbImage(rgb, width, height);
     }
 
     /**
@@ -118,8 +144,8 @@ public final class RgbImage {
      *       a linear-to-sRGB curve);</li>
      *   <li>16-bit samples: the high byte, {@code v >> 8};</li>
      *   <li>palette images: the palette colour of each index;</li>
-     *   <li>alpha: dropped, keeping the stored colour under transparent pixels (use
-     *       {@link ImageDecoder#toRgb(BufferedImage)} to apply {@link DecodeOptions} instead);</li>
+     *   <li>alpha: dropped, keeping the stored colour under transparent pixels (the classifier's
+     *       decoder applies {@link DecodeOptions} instead);</li>
      *   <li>any other colour space (an embedded ICC profile, CMYK converted by a plugin): converted
      *       to sRGB by Java2D.</li>
      * </ul>
@@ -128,8 +154,7 @@ public final class RgbImage {
      * @return the RGB image
      */
     public static RgbImage from(BufferedImage image) {
-        Pixels pixels = Pixels.of(image);
-        return new RgbImage(pixels.rgb, pixels.width, pixels.height);
+        return Pixels.ignoringAlpha(image);
     }
 
     /**
@@ -139,7 +164,7 @@ public final class RgbImage {
      * @param orientation the EXIF orientation tag value, 1 to 8
      * @return this image as a viewer shows it given an EXIF orientation tag value (1 to 8): rotated and/or mirrored
      */
-    RgbImage oriented(int orientation) {
+    private RgbImage oriented(int orientation) {
         if (orientation <= 1 || orientation > 8) {
             return this;
         }

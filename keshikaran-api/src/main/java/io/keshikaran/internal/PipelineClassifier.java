@@ -13,10 +13,10 @@ import io.keshikaran.OutputActivation;
 import io.keshikaran.ScoreFunction;
 import io.keshikaran.image.DecodeOptions;
 import io.keshikaran.image.DecodedImage;
-import io.keshikaran.image.ImageDecoder;
 import io.keshikaran.image.ImageInput;
 import io.keshikaran.image.ImageLimits;
 import io.keshikaran.image.RgbImage;
+import io.keshikaran.internal.image.ImageDecoder;
 import io.keshikaran.preprocess.FloatTensor;
 import io.keshikaran.preprocess.PreprocessingSpec;
 import io.keshikaran.preprocess.Preprocessor;
@@ -234,7 +234,7 @@ public final class PipelineClassifier implements Classifier {
     /** Decodes and preprocesses one batch input; runs on a decoding thread. */
     Prepared prepare(ImageInput input, long index, int thumbnailSize) throws InvalidImageException {
         ensureOpen();
-        DecodedImage image = input.decodeFrames(decoder);
+        DecodedImage image = decoder.decodeFrames(input);
         RgbImage thumbnail = thumbnailSize > 0 ? image.first().scaledToFit(thumbnailSize) : null;
         if (image.isAnimated()) {
             return new Prepared(index, input.name(), null, null, classify(image, input.name()), thumbnail);

@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * A decoder backed by native code (such as keshikaran-opencv's libjpeg-turbo, libwebp and libpng)
- * that {@link io.keshikaran.image.ImageDecoder} uses, when one is found with
+ * that keshikaran's image decoder uses, when one is found with
  * {@link java.util.ServiceLoader}, for the still images it can decode exactly as the Java path
  * would (or, for lossy WebP, as libwebp does). Everything else (CMYK/YCCK, ICC conversion, 16-bit,
  * animations, other formats) and every input it declines or fails on goes to ImageIO.

@@ -3,9 +3,9 @@ package io.keshikaran.benchmarks;
 import io.keshikaran.Classification;
 import io.keshikaran.Classifier;
 import io.keshikaran.image.DecodeOptions;
-import io.keshikaran.image.ImageDecoder;
 import io.keshikaran.image.ImageLimits;
 import io.keshikaran.image.RgbImage;
+import io.keshikaran.internal.image.ImageDecoder;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,8 +3,8 @@ package io.keshikaran.benchmarks;
 import io.keshikaran.InvalidImageException;
 import io.keshikaran.image.DecodeOptions;
 import io.keshikaran.image.DecodedImage;
-import io.keshikaran.image.ImageDecoder;
 import io.keshikaran.image.ImageLimits;
+import io.keshikaran.internal.image.ImageDecoder;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,9 +4,9 @@ import io.keshikaran.BatchOptions;
 import io.keshikaran.Classification;
 import io.keshikaran.Classifier;
 import io.keshikaran.djl.BenchmarkSessions;
-import io.keshikaran.image.ImageDecoder;
 import io.keshikaran.image.ImageInput;
 import io.keshikaran.image.RgbImage;
+import io.keshikaran.internal.image.ImageDecoder;
 import io.keshikaran.preprocess.FloatTensor;
 import io.keshikaran.preprocess.Preprocessor;
 

@@ -1,7 +1,7 @@
 package io.keshikaran.benchmarks;
 
 import io.keshikaran.djl.BenchmarkSessions;
-import io.keshikaran.image.ImageDecoder;
+import io.keshikaran.internal.image.ImageDecoder;
 import io.keshikaran.preprocess.FloatTensor;
 import io.keshikaran.preprocess.Preprocessor;
 import io.keshikaran.spi.InferenceSession;

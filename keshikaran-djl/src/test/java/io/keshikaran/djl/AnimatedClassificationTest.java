@@ -7,7 +7,7 @@ import io.keshikaran.Classifier;
 import io.keshikaran.FrameScore;
 import io.keshikaran.image.DecodeOptions;
 import io.keshikaran.image.DecodedImage;
-import io.keshikaran.image.ImageDecoder;
+import io.keshikaran.internal.image.ImageDecoder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

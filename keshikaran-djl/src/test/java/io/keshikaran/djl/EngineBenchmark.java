@@ -2,8 +2,8 @@ package io.keshikaran.djl;
 
 import io.keshikaran.Classifier;
 import io.keshikaran.image.DecodeOptions;
-import io.keshikaran.image.ImageDecoder;
 import io.keshikaran.image.RgbImage;
+import io.keshikaran.internal.image.ImageDecoder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 

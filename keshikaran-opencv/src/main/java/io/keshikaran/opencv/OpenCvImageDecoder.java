@@ -15,7 +15,7 @@ import java.io.IOException;
 /**
  * keshikaran's native decoder: OpenCV 4.9 ({@code org.openpnp:opencv}), whose one library holds
  * libjpeg-turbo, libpng and libwebp, for Linux, macOS and Windows on x86_64 and ARM. Found by
- * {@link java.util.ServiceLoader}; {@link io.keshikaran.image.ImageDecoder} uses it for still
+ * {@link java.util.ServiceLoader}; keshikaran's image decoder uses it for still
  * JPEG, PNG and WebP images and ImageIO for everything else. Thread-safe; no native memory is held
  * between calls.
  *

@@ -2,8 +2,8 @@ package io.keshikaran.opencv;
 
 import io.keshikaran.InvalidImageException;
 import io.keshikaran.image.DecodeOptions;
-import io.keshikaran.image.ImageDecoder;
 import io.keshikaran.image.ImageLimits;
+import io.keshikaran.internal.image.ImageDecoder;
 
 import org.junit.jupiter.api.Test;
 

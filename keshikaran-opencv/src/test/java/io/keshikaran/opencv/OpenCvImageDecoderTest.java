@@ -2,9 +2,9 @@ package io.keshikaran.opencv;
 
 import io.keshikaran.InvalidImageException;
 import io.keshikaran.image.DecodeOptions;
-import io.keshikaran.image.ImageDecoder;
 import io.keshikaran.image.ImageLimits;
 import io.keshikaran.image.RgbImage;
+import io.keshikaran.internal.image.ImageDecoder;
 import io.keshikaran.spi.NativeImageDecoder;
 
 import org.junit.jupiter.api.Test;

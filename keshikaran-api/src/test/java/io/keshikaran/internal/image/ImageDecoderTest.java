@@ -1,6 +1,9 @@
-package io.keshikaran.image;
+package io.keshikaran.internal.image;
 
 import io.keshikaran.InvalidImageException;
+import io.keshikaran.image.DecodeOptions;
+import io.keshikaran.image.ImageLimits;
+import io.keshikaran.image.RgbImage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

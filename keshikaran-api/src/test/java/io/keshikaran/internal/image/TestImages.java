@@ -1,4 +1,6 @@
-package io.keshikaran.image;
+package io.keshikaran.internal.image;
+
+import io.keshikaran.image.RgbImage;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

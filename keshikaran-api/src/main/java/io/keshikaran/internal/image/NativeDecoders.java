@@ -1,5 +1,6 @@
-package io.keshikaran.image;
+package io.keshikaran.internal.image;
 
+import io.keshikaran.image.DecodeOptions;
 import io.keshikaran.spi.NativeImageDecoder;
 
 import java.util.ArrayList;

@@ -1,4 +1,7 @@
-package io.keshikaran.image;
+package io.keshikaran.internal.image;
+
+import io.keshikaran.image.DecodeOptions;
+import io.keshikaran.image.RgbImage;
 
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_ColorSpace;
@@ -29,7 +32,7 @@ import java.util.Objects;
  *       {@link ColorConvertOp}, which uses the JDK's LittleCMS.</li>
  * </ul>
  */
-final class Pixels {
+public final class Pixels {
     final int width;
     final int height;
     /** Interleaved RGB, {@code width * height * 3}. */
@@ -97,10 +100,22 @@ final class Pixels {
         return new Pixels(width, height, out, alpha);
     }
 
+    /**
+     * {@code image} as RGB with these rules, alpha dropped (the stored colour stays under
+     * transparent pixels): {@link RgbImage#from(BufferedImage)}.
+     *
+     * @param image the image
+     * @return the RGB image
+     */
+    public static RgbImage ignoringAlpha(BufferedImage image) {
+        Pixels pixels = of(image);
+        return ImageAccess.bridge().wrap(pixels.width, pixels.height, pixels.rgb);
+    }
+
     /** The RGB image the options ask for: composited, transparent pixels filled, or alpha dropped. */
     RgbImage toRgb(DecodeOptions options) {
         if (alpha == null || options.transparency() == DecodeOptions.Transparency.KEEP_STORED_COLOR) {
-            return RgbImage.wrap(width, height, rgb);
+            return ImageAccess.bridge().wrap(width, height, rgb);
         }
         int bg = options.background();
         int[] background = {(bg >> 16) & 0xFF, (bg >> 8) & 0xFF, bg & 0xFF};
@@ -112,7 +127,7 @@ final class Pixels {
                     out[o + c] = invisible ? (byte) background[c] : rgb[o + c];
                 }
             }
-            return RgbImage.wrap(width, height, out);
+            return ImageAccess.bridge().wrap(width, height, out);
         }
         for (int p = 0, o = 0; p < alpha.length; p++) {
             int a = alpha[p] & 0xFF;
@@ -121,7 +136,7 @@ final class Pixels {
                 out[o] = (byte) (((rgb[o] & 0xFF) * a + background[c] * (255 - a) + 127) / 255);
             }
         }
-        return RgbImage.wrap(width, height, out);
+        return ImageAccess.bridge().wrap(width, height, out);
     }
 
     private static BufferedImage unpremultiplied(BufferedImage image) {

@@ -1,7 +1,9 @@
-package io.keshikaran.image;
+package io.keshikaran.internal.image;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.keshikaran.InvalidImageException;
+import io.keshikaran.image.DecodeOptions;
+import io.keshikaran.image.ImageLimits;
 
 import java.lang.management.ManagementFactory;
 
@@ -10,7 +12,7 @@ import java.lang.management.ManagementFactory;
  * fuzzing of {@link ImageDecoderFuzzTest}.
  *
  * <p>In the normal build ({@code mvn test}) this runs in Jazzer's regression mode: every file of
- * the committed corpus, {@code src/test/resources/io/keshikaran/image/ImageDecoderJazzerTestInputs/decodeFrames}
+ * the committed corpus, {@code src/test/resources/io/keshikaran/internal/image/ImageDecoderJazzerTestInputs/decodeFrames}
  * (small fixtures of every format plus hostile WebPs), is decoded once, in well under a second.
  * Fuzzing mode, which mutates them guided by coverage and writes any failing input into that
  * folder (commit it: it becomes a regression case):

@@ -1,4 +1,4 @@
-package io.keshikaran.image;
+package io.keshikaran.internal.image;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -11,7 +11,7 @@ import java.util.Arrays;
 import java.util.Random;
 import java.util.zip.CRC32;
 
-import static io.keshikaran.image.TestImages.format;
+import static io.keshikaran.internal.image.TestImages.format;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The EXIF orientation parser and the other raw metadata readers, on good and on hostile bytes. */

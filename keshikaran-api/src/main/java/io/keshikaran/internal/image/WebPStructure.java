@@ -1,9 +1,9 @@
-package io.keshikaran.image;
+package io.keshikaran.internal.image;
 
-import static io.keshikaran.image.RawMetadata.fourCC;
-import static io.keshikaran.image.RawMetadata.u16le;
-import static io.keshikaran.image.RawMetadata.u24le;
-import static io.keshikaran.image.RawMetadata.u32le;
+import static io.keshikaran.internal.image.RawMetadata.fourCC;
+import static io.keshikaran.internal.image.RawMetadata.u16le;
+import static io.keshikaran.internal.image.RawMetadata.u24le;
+import static io.keshikaran.internal.image.RawMetadata.u32le;
 
 import java.util.Locale;
 

@@ -1,6 +1,11 @@
-package io.keshikaran.image;
+package io.keshikaran.internal.image;
 
 import io.keshikaran.InvalidImageException;
+import io.keshikaran.image.DecodeOptions;
+import io.keshikaran.image.DecodedImage;
+import io.keshikaran.image.ImageInput;
+import io.keshikaran.image.ImageLimits;
+import io.keshikaran.image.RgbImage;
 import io.keshikaran.spi.NativeImageDecoder;
 
 import java.awt.color.ColorSpace;
@@ -25,6 +30,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import javax.imageio.IIOException;
@@ -214,6 +220,20 @@ public final class ImageDecoder {
     }
 
     /**
+     * Decodes the sampled frames of a batch input: a file, bytes or a stream (read once).
+     *
+     * @throws InvalidImageException as {@link #decode(Path)}, naming the input
+     */
+    public DecodedImage decodeFrames(ImageInput input) throws InvalidImageException {
+        Optional<Path> path = input.path();
+        if (path.isPresent()) {
+            return decodeFrames(path.get());
+        }
+        byte[] bytes = ImageAccess.bridge().bytes(input);
+        return bytes != null ? decodeFrames(bytes, input.name()) : decodeFrames(ImageAccess.bridge().stream(input), input.name());
+    }
+
+    /**
      * Converts an already decoded image with this decoder's transparency option (EXIF orientation
      * is a property of files and is not applied).
      */
@@ -298,8 +318,8 @@ public final class ImageDecoder {
             return null;
         }
         int orientation = options.orientation() == DecodeOptions.Orientation.APPLY ? RawMetadata.exifOrientation(encoded) : 1;
-        RgbImage image = new Pixels(decoded.width(), decoded.height(), decoded.rgb(), decoded.alpha())
-                .toRgb(options).oriented(orientation);
+        RgbImage image = ImageAccess.bridge().oriented(
+                new Pixels(decoded.width(), decoded.height(), decoded.rgb(), decoded.alpha()).toRgb(options), orientation);
         boolean swapped = orientation >= 5 && orientation <= 8;
         return new DecodedImage(header.format(), false, List.of(new DecodedImage.Frame(0, image)),
                 swapped ? header.height() : header.width(), swapped ? header.width() : header.height());
@@ -539,7 +559,7 @@ public final class ImageDecoder {
 
         /** Transparency, then orientation: what every returned frame goes through. */
         private RgbImage finish(Pixels pixels) {
-            return pixels.toRgb(options).oriented(orientation);
+            return ImageAccess.bridge().oriented(pixels.toRgb(options), orientation);
         }
 
         private boolean hasFrame(int index) throws IOException {

@@ -1,5 +1,8 @@
-package io.keshikaran.image;
+package io.keshikaran.internal.image;
 
+import io.keshikaran.image.DecodeOptions;
+import io.keshikaran.image.ImageLimits;
+import io.keshikaran.image.RgbImage;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

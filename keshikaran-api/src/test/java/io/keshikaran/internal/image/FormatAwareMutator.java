@@ -1,4 +1,4 @@
-package io.keshikaran.image;
+package io.keshikaran.internal.image;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;

@@ -1,6 +1,9 @@
-package io.keshikaran.image;
+package io.keshikaran.internal.image;
 
 import io.keshikaran.InvalidImageException;
+import io.keshikaran.image.DecodeOptions;
+import io.keshikaran.image.DecodedImage;
+import io.keshikaran.image.ImageLimits;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.keshikaran.image;
+package io.keshikaran.internal.image;
 
 /**
  * The canvas an animation's frames are drawn onto, as browsers do: GIF and animated WebP store

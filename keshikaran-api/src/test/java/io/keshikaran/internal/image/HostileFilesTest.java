@@ -1,6 +1,9 @@
-package io.keshikaran.image;
+package io.keshikaran.internal.image;
 
 import io.keshikaran.InvalidImageException;
+import io.keshikaran.image.DecodeOptions;
+import io.keshikaran.image.ImageLimits;
+import io.keshikaran.image.RgbImage;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;

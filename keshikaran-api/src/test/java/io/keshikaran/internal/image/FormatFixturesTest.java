@@ -1,6 +1,10 @@
-package io.keshikaran.image;
+package io.keshikaran.internal.image;
 
 import io.keshikaran.InvalidImageException;
+import io.keshikaran.image.DecodeOptions;
+import io.keshikaran.image.DecodedImage;
+import io.keshikaran.image.ImageLimits;
+import io.keshikaran.image.RgbImage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -8,10 +12,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
 
-import static io.keshikaran.image.TestImages.format;
-import static io.keshikaran.image.TestImages.meanColour;
-import static io.keshikaran.image.TestImages.meanDiff;
-import static io.keshikaran.image.TestImages.pixel;
+import static io.keshikaran.internal.image.TestImages.format;
+import static io.keshikaran.internal.image.TestImages.meanColour;
+import static io.keshikaran.internal.image.TestImages.meanDiff;
+import static io.keshikaran.internal.image.TestImages.pixel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -259,7 +263,7 @@ class FormatFixturesTest {
                 DecodeOptions.builder().optOrientation(DecodeOptions.Orientation.IGNORE).build());
         RgbImage stored = ignoring.decode(format("jpeg-exif-orientation-" + orientation + ".jpg"));
         assertThat(stored.width()).isEqualTo(orientation >= 5 ? 128 : 192);
-        RgbImage applied = stored.oriented(orientation);
+        RgbImage applied = ImageAccess.bridge().oriented(stored, orientation);
         assertThat(meanDiff(applied, decode("jpeg-exif-orientation-" + orientation + ".jpg"))).isZero();
         if (orientation < 5) {
             assertThat(meanDiff(stored, photo())).isGreaterThan(20);

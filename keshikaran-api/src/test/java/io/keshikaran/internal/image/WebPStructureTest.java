@@ -1,4 +1,4 @@
-package io.keshikaran.image;
+package io.keshikaran.internal.image;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
