@@ -38,7 +38,8 @@ import java.util.concurrent.CountDownLatch;
  *       "model", "image", "timing"}} (timing in ms: queue, receive, decode, classify, total);
  *       {@code decision} is {@code accept}, {@code review} or {@code reject} as in
  *       {@link io.keshikaran.examples.ModerationGate}.</li>
- *   <li>{@code GET /healthz}: {@code {"status": "ok", "model", "inFlight", "queued", ...}}.</li>
+ *   <li>{@code GET /healthz}: {@code {"status": "ok", "libraryVersion", "model", "inFlight", "queued", ...}},
+ *       {@code libraryVersion} being the keshikaran library's, {@link io.keshikaran.ModelInfo#libraryVersion()}.</li>
  *   <li>{@code GET /}: an upload page (drag and drop or file picker) showing the image, its score,
  *       the decision and a bar per class. One self-contained HTML file: it loads nothing else.</li>
  * </ul>

@@ -241,6 +241,9 @@ class ModerationServerTest {
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode node = json(response);
         assertThat(node.path("status").asText()).isEqualTo("ok");
+        // The version the build filtered in, the pom's: the surefire JVM sees it as this system property.
+        assertThat(node.path("libraryVersion").asText()).isEqualTo(System.getProperty("keshikaran.version"))
+                .matches("\\d+\\.\\d+\\.\\d+.*");
         assertThat(node.path("model").path("id").asText()).isEqualTo(classifier.model().id());
         assertThat(node.path("inFlight").asInt()).isZero();
         assertThat(node.path("queued").asInt()).isZero();
