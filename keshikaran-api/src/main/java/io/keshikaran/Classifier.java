@@ -6,6 +6,7 @@ import io.keshikaran.image.DecodedImage;
 import io.keshikaran.image.ImageLimits;
 import io.keshikaran.image.RgbImage;
 import io.keshikaran.internal.Backends;
+import io.keshikaran.internal.LibraryVersion;
 import io.keshikaran.internal.model.ModelDescriptors;
 
 import java.awt.image.BufferedImage;
@@ -239,6 +240,15 @@ public interface Classifier extends AutoCloseable {
      */
     static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * The version of this keshikaran library, as {@link ModelInfo#libraryVersion()} reports it.
+     *
+     * @return the version, such as {@code 0.1.0-SNAPSHOT}
+     */
+    static String libraryVersion() {
+        return LibraryVersion.get();
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.keshikaran;
 
+import io.keshikaran.internal.LibraryVersion;
+
 import java.util.Objects;
 
 /**
@@ -37,5 +39,16 @@ public record ModelInfo(String name, String version, String source, String licen
      */
     public String id() {
         return name + "@" + version;
+    }
+
+    /**
+     * The version of the keshikaran library that ran the model, the same for every model in a JVM;
+     * with {@link #id()} and {@link #engine()} it tells apart results from different builds.
+     *
+     * @return the library version, such as {@code 0.1.0-SNAPSHOT}
+     * @see Classifier#libraryVersion()
+     */
+    public String libraryVersion() {
+        return LibraryVersion.get();
     }
 }

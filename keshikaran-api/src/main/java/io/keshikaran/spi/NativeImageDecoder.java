@@ -17,7 +17,11 @@ import java.util.Objects;
  * between calls.
  */
 public interface NativeImageDecoder {
-    /** A short name for logs, such as {@code "opencv"}. */
+    /**
+     * A short name for logs.
+     *
+     * @return the name, such as {@code "opencv"}
+     */
     String name();
 
     /**
@@ -61,6 +65,14 @@ public interface NativeImageDecoder {
      *                   unless it is sRGB
      */
     record Header(String format, int width, int height, byte[] iccProfile) {
+        /**
+         * Validates the header.
+         *
+         * @param format     the format as ImageIO names it, upper case
+         * @param width      stored width
+         * @param height     stored height
+         * @param iccProfile the embedded ICC profile, or {@code null}
+         */
         public Header {
             Objects.requireNonNull(format, "format");
         }
@@ -75,6 +87,15 @@ public interface NativeImageDecoder {
      * @param alpha  one alpha sample per pixel, or {@code null} when the image has no alpha
      */
     record Pixels(int width, int height, byte[] rgb, byte[] alpha) {
+        /**
+         * Validates that the arrays match the size.
+         *
+         * @param width  width in pixels
+         * @param height height in pixels
+         * @param rgb    interleaved R, G, B samples, {@code width * height * 3}
+         * @param alpha  one alpha sample per pixel, or {@code null}
+         * @throws IllegalArgumentException when a size is not positive or an array's length does not match it
+         */
         public Pixels {
             Objects.requireNonNull(rgb, "rgb");
             if (width <= 0 || height <= 0 || rgb.length != (long) width * height * 3

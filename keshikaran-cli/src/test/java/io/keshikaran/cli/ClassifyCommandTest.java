@@ -18,6 +18,14 @@ class ClassifyCommandTest {
     }
 
     @Test
+    void versionIsThePomsAsTheApiReportsIt() {
+        CliRun run = CliRun.of("--version");
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(run.out()).isEqualTo("keshikaran " + System.getProperty("keshikaran.version") + System.lineSeparator());
+        assertThat(run.out()).startsWith("keshikaran 0.1.");
+    }
+
+    @Test
     void oneFilePrintsTheScoreWithTwoDecimals() {
         CliRun run = CliRun.of(fixture("dog.jpg").toString());
         assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);

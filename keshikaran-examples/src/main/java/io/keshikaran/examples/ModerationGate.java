@@ -5,6 +5,7 @@ import io.keshikaran.Classifier;
 import io.keshikaran.InvalidImageException;
 import io.keshikaran.ModelException;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
@@ -26,7 +27,8 @@ import java.util.Optional;
  *
  * <p>Where to put the thresholds is a product decision: a lower {@code reviewAt} sends more
  * harmless images to moderators, a higher {@code rejectAt} lets more explicit ones reach review
- * instead of being refused outright. {@link #main} uses 0.4 and 0.8.
+ * instead of being refused outright. {@link #main} uses 0.4 and 0.8, or the thresholds and model of the
+ * file {@code keshikaran calibrate --save-thresholds} writes ({@link #fromThresholdsFile}).
  *
  * <p>Thread-safe: one gate can serve every request of an application.
  */
@@ -65,11 +67,32 @@ public final class ModerationGate implements AutoCloseable {
      * @throws ModelException if the model cannot be loaded
      */
     public ModerationGate(double reviewAt, double rejectAt) throws ModelException {
+        this(Classifier.builder(), reviewAt, rejectAt);
+    }
+
+    private ModerationGate(Classifier.Builder builder, double reviewAt, double rejectAt) throws ModelException {
         checkThresholds(reviewAt, rejectAt);
-        this.classifier = Classifier.builder().build();
+        this.classifier = builder.build();
         this.ownsClassifier = true;
         this.reviewAt = reviewAt;
         this.rejectAt = rejectAt;
+    }
+
+    /**
+     * A gate with the thresholds, model and score labels of the file {@code keshikaran calibrate
+     * --save-thresholds} writes (Java properties, or JSON when the name ends with {@code .json}); keys
+     * it lacks take the defaults, the bundled default model and 0.4 / 0.8. {@link #close()} frees the
+     * model it loads.
+     *
+     * @param thresholdsFile the file calibrate wrote
+     * @return a gate that owns its classifier
+     * @throws IOException              if the file cannot be read or parsed
+     * @throws IllegalArgumentException if a threshold is not a number or they are out of order
+     * @throws ModelException           if the model cannot be loaded
+     */
+    public static ModerationGate fromThresholdsFile(Path thresholdsFile) throws IOException, ModelException {
+        ThresholdsFile t = ThresholdsFile.read(thresholdsFile, new ThresholdsFile(Classifier.DEFAULT_MODEL, null, 0.4, 0.8));
+        return new ModerationGate(t.classifierBuilder(), t.reviewAt(), t.rejectAt());
     }
 
     /**
@@ -127,10 +150,14 @@ public final class ModerationGate implements AutoCloseable {
         }
     }
 
-    /** Usage: {@code ModerationGate IMAGE...}; prints {@code IMAGE<TAB>DECISION<TAB>score or error}. */
+    /**
+     * Usage: {@code ModerationGate [--thresholds FILE] IMAGE...}; prints
+     * {@code IMAGE<TAB>DECISION<TAB>score or error}.
+     */
     public static void main(String[] args) throws Exception {
-        try (ModerationGate gate = new ModerationGate(0.4, 0.8)) {
-            for (String arg : args) {
+        boolean fromFile = args.length >= 2 && args[0].equals("--thresholds");
+        try (ModerationGate gate = fromFile ? fromThresholdsFile(Path.of(args[1])) : new ModerationGate(0.4, 0.8)) {
+            for (String arg : java.util.Arrays.asList(args).subList(fromFile ? 2 : 0, args.length)) {
                 Verdict v = gate.check(Path.of(arg));
                 System.out.println(v.source() + "\t" + v.decision() + "\t"
                         + v.classification().map(c -> String.format(Locale.ROOT, "%.2f", c.score())).orElseGet(() -> v.error().get()));

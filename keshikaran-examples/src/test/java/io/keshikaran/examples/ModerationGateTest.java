@@ -2,14 +2,23 @@ package io.keshikaran.examples;
 
 import io.keshikaran.Classification;
 import io.keshikaran.Classifier;
+import io.keshikaran.cli.ExitCodes;
+import io.keshikaran.cli.Main;
 import io.keshikaran.examples.ModerationGate.Decision;
 import io.keshikaran.examples.ModerationGate.Verdict;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -80,5 +89,49 @@ class ModerationGateTest {
                 .hasMessageContaining("reviewAt <= rejectAt");
         assertThatThrownBy(() -> new ModerationGate(classifier, -0.1, 0.5)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new ModerationGate(classifier, 0.1, 1.5)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"thresholds.properties", "thresholds.json"})
+    void readsTheThresholdsFileCalibrateWrites(String fileName, @TempDir Path dir) throws Exception {
+        Path drawings = Files.createDirectories(dir.resolve("drawings"));
+        Path photos = Files.createDirectories(dir.resolve("photos"));
+        for (String name : List.of("cartoon-tree-owls.png", "cartoon-watermill.png", "dog-cartoon.png", "gift-clipart.png")) {
+            Files.copy(Fixtures.image(name), drawings.resolve(name));
+        }
+        for (String name : List.of("astronaut.png", "dog.jpg", "flower.jpg", "grace-hopper.jpg")) {
+            Files.copy(Fixtures.image(name), photos.resolve(name));
+        }
+        Path file = dir.resolve(fileName);
+        StringWriter err = new StringWriter();
+        int exit = Main.newCommandLine().setErr(new PrintWriter(err, true)).setOut(new PrintWriter(new StringWriter()))
+                .execute("calibrate", "--positive", drawings.toString(), "--negative", photos.toString(),
+                        "--model", "mobilenet_v2", "--score-labels", "Drawing", "--bootstrap", "50",
+                        "--save-thresholds", file.toString());
+        assertThat(exit).as(err.toString()).isEqualTo(ExitCodes.OK);
+        Map<String, String> written = ThresholdsFile.readValues(file);
+        assertThat(written).containsEntry("keshikaran.model", "mobilenet_v2").containsEntry("keshikaran.score-labels", "Drawing")
+                .containsKeys("keshikaran.review-threshold", "keshikaran.reject-threshold");
+
+        try (ModerationGate gate = ModerationGate.fromThresholdsFile(file)) {
+            assertThat(gate.reviewAt()).isEqualTo(Double.parseDouble(written.get("keshikaran.review-threshold")));
+            assertThat(gate.rejectAt()).isEqualTo(Double.parseDouble(written.get("keshikaran.reject-threshold")));
+            // The file's model and score: mobilenet_v2, scored by the Drawing probability alone.
+            Verdict v = gate.check(Fixtures.image("dog-cartoon.png"));
+            Classification c = v.classification().orElseThrow();
+            assertThat(c.model().name()).isEqualTo("mobilenet_v2");
+            assertThat(c.score()).isEqualTo(c.probability("Drawing"), org.assertj.core.data.Offset.offset(1e-6));
+            assertThat(v.decision()).isEqualTo(gate.decide(c.score()));
+        }
+    }
+
+    @Test
+    void aThresholdsFileKeepsTheDefaultsForWhatItLacksAndNamesABadValue(@TempDir Path dir) throws Exception {
+        Path partial = Files.writeString(dir.resolve("t.properties"), "keshikaran.review-threshold=0.3\n");
+        assertThat(ThresholdsFile.read(partial, new ThresholdsFile("mobilenet_v2", null, 0.4, 0.8)))
+                .isEqualTo(new ThresholdsFile("mobilenet_v2", null, 0.3, 0.8));
+        Path bad = Files.writeString(dir.resolve("t.json"), "{\"keshikaran.reject-threshold\": \"high\"}");
+        assertThatThrownBy(() -> ModerationGate.fromThresholdsFile(bad)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(bad.toString()).hasMessageContaining("keshikaran.reject-threshold is not a number: high");
     }
 }

@@ -80,7 +80,9 @@ class ObservabilityTest {
                     .containsEntry("model", "mobilenet_v2_mid")
                     .containsEntry("version", classifier.model().version())
                     .containsEntry("engine", "onnxruntime")
+                    .containsEntry("libraryVersion", System.getProperty("keshikaran.version"))
                     .containsEntry("inFlight", 0);
+            assertThat(System.getProperty("keshikaran.version")).isNotBlank();
             classifier.close();
             assertThat(indicator.health().getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
             assertThat(indicator.health().getDetails()).containsEntry("loaded", false);

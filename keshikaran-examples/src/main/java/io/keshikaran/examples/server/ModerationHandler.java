@@ -129,6 +129,7 @@ final class ModerationHandler extends Handler.Abstract {
     private ObjectNode health() {
         ObjectNode node = mapper.createObjectNode();
         node.put("status", "ok");
+        node.put("libraryVersion", classifier.model().libraryVersion());
         node.set("model", modelJson(classifier.model()));
         node.put("inFlight", admission.running());
         node.put("queued", admission.waiting());

@@ -1,9 +1,8 @@
 package io.keshikaran.examples.server;
 
 import io.keshikaran.Classifier;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.keshikaran.examples.ThresholdsFile;
 import io.keshikaran.ModelException;
-import io.keshikaran.ScoreFunction;
 import io.keshikaran.image.ImageLimits;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -12,17 +11,12 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -38,7 +32,8 @@ import java.util.concurrent.CountDownLatch;
  *       "model", "image", "timing"}} (timing in ms: queue, receive, decode, classify, total);
  *       {@code decision} is {@code accept}, {@code review} or {@code reject} as in
  *       {@link io.keshikaran.examples.ModerationGate}.</li>
- *   <li>{@code GET /healthz}: {@code {"status": "ok", "model", "inFlight", "queued", ...}}.</li>
+ *   <li>{@code GET /healthz}: {@code {"status": "ok", "libraryVersion", "model", "inFlight", "queued", ...}},
+ *       {@code libraryVersion} being the keshikaran library's, {@link io.keshikaran.ModelInfo#libraryVersion()}.</li>
  *   <li>{@code GET /}: an upload page (drag and drop or file picker) showing the image, its score,
  *       the decision and a bar per class. One self-contained HTML file: it loads nothing else.</li>
  * </ul>
@@ -369,11 +364,12 @@ public final class ModerationServer implements AutoCloseable {
                 case "--model" -> model = value;
                 case "--max-pixels" -> maxPixels = Long.parseLong(value);
                 case "--config" -> {
-                    Map<String, String> config = readConfig(Path.of(value));
-                    model = config.getOrDefault("keshikaran.model", model);
-                    scoreLabels = config.getOrDefault("keshikaran.score-labels", scoreLabels);
-                    review = Double.parseDouble(config.getOrDefault("keshikaran.review-threshold", Double.toString(review)));
-                    reject = Double.parseDouble(config.getOrDefault("keshikaran.reject-threshold", Double.toString(reject)));
+                    ThresholdsFile config = ThresholdsFile.read(Path.of(value),
+                            new ThresholdsFile(model, scoreLabels, review, reject));
+                    model = config.model();
+                    scoreLabels = config.scoreLabels();
+                    review = config.reviewAt();
+                    reject = config.rejectAt();
                 }
                 default -> usage("unknown option " + args[i]);
             }
@@ -382,17 +378,8 @@ public final class ModerationServer implements AutoCloseable {
         builder.optThresholds(review, reject);
         Classifier classifier;
         try {
-            Classifier.Builder classifierBuilder = Classifier.builder()
-                    .optImageLimits(ImageLimits.defaults().withMaxPixels(maxPixels));
-            if (model.endsWith(".onnx") || model.endsWith(".pt")) {
-                classifierBuilder.optModelPath(Path.of(model));
-            } else {
-                classifierBuilder.optModel(model);
-            }
-            if (scoreLabels != null) {
-                classifierBuilder.optScoreFunction(ScoreFunction.sumOf(scoreLabels.split(",")));
-            }
-            classifier = classifierBuilder.build();
+            classifier = new ThresholdsFile(model, scoreLabels, review, reject).classifierBuilder()
+                    .optImageLimits(ImageLimits.defaults().withMaxPixels(maxPixels)).build();
         } catch (ModelException e) {
             System.err.println("ModerationServer: " + e.getMessage());
             System.exit(5);
@@ -413,22 +400,6 @@ public final class ModerationServer implements AutoCloseable {
         System.out.printf(Locale.ROOT, "keshikaran moderation server on %s (model %s, review at %.2f, reject at %.2f)%n",
                 server.uri(), classifier.model().id(), review, reject);
         stopped.await();
-    }
-
-    /** The calibrate command's thresholds file: Java properties, or JSON when the name ends with .json. */
-    static Map<String, String> readConfig(Path file) throws IOException {
-        Map<String, String> values = new HashMap<>();
-        if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json")) {
-            new ObjectMapper().readTree(file.toFile()).fields()
-                    .forEachRemaining(e -> values.put(e.getKey(), e.getValue().asText()));
-        } else {
-            Properties p = new Properties();
-            try (Reader in = Files.newBufferedReader(file)) {
-                p.load(in);
-            }
-            p.stringPropertyNames().forEach(k -> values.put(k, p.getProperty(k)));
-        }
-        return values;
     }
 
     private static void usage(String problem) {

@@ -22,7 +22,10 @@ public final class HealthDetails {
         return !(classifier instanceof ObservedClassifier o) || !o.isClosed();
     }
 
-    /** {@code loaded}, {@code model}, {@code version}, {@code engine} and, when known, {@code inFlight}. */
+    /**
+     * {@code loaded}, {@code model}, {@code version} (the model's), {@code engine},
+     * {@code libraryVersion} (keshikaran's) and, when known, {@code inFlight}.
+     */
     public Map<String, Object> details() {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("loaded", up());
@@ -30,6 +33,7 @@ public final class HealthDetails {
         details.put("model", model.name());
         details.put("version", model.version());
         details.put("engine", model.engine());
+        details.put("libraryVersion", model.libraryVersion());
         if (classifier instanceof ObservedClassifier o) {
             details.put("inFlight", o.inFlight());
         }

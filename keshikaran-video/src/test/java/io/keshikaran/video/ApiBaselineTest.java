@@ -1,0 +1,13 @@
+package io.keshikaran.video;
+
+import io.keshikaran.apicheck.ApiBaseline;
+import org.junit.jupiter.api.Test;
+
+/** This module's public API against its committed baseline, {@code src/test/resources/api/keshikaran-video.api}. */
+class ApiBaselineTest {
+
+    @Test
+    void publicApiMatchesTheBaseline() {
+        ApiBaseline.check();
+    }
+}
