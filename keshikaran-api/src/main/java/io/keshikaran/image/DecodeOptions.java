@@ -251,7 +251,11 @@ public final class DecodeOptions {
         return resolution;
     }
 
-    /** Which decoder decodes still JPEG, PNG and WebP images. */
+    /**
+     * Which decoder decodes still JPEG, PNG and WebP images.
+     *
+     * @return the decoder choice
+     */
     public Decoder decoder() {
         return decoder;
     }
