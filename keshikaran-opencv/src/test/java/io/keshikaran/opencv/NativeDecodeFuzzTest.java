@@ -5,49 +5,82 @@ import io.keshikaran.image.DecodeOptions;
 import io.keshikaran.image.ImageLimits;
 import io.keshikaran.internal.image.ImageDecoder;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Damaged files through the native decoder: each decode gives an image or an
- * {@link InvalidImageException}, never another exception or a crashed JVM (a crash in native code
- * would end this test's JVM). The damage keeps each format's trailer (JPEG EOI, PNG IEND, WebP RIFF
- * size), so the files pass the probe and reach OpenCV rather than being handed to ImageIO untouched.
+ * {@link InvalidImageException}, never another exception or a crashed JVM. The campaign runs in a
+ * JVM of its own, so that a crash in native code (a segmentation fault ends the process) fails this
+ * test, naming the seed and the case, instead of ending the build's test JVM. The damage keeps each
+ * format's trailer (JPEG EOI, PNG IEND, WebP RIFF size), so the files pass the probe and reach
+ * OpenCV rather than being handed to ImageIO untouched.
  */
 class NativeDecodeFuzzTest {
     private static final Path FORMATS = Path.of(System.getProperty("keshikaran.fixtures", "../fixtures")).resolve("formats");
+    private static final int CASES = 300;
+    private static final List<String> SEEDS = List.of("jpeg-baseline.jpg", "jpeg-progressive.jpg", "png-rgba.png",
+            "png-palette.png", "png-interlaced.png", "webp-lossy.webp", "webp-lossless-alpha.webp");
 
-    @Test
-    void damagedStillsNeverEscapeAsAnythingButInvalidImageException() throws Exception {
-        List<String> seeds = List.of("jpeg-baseline.jpg", "jpeg-progressive.jpg", "png-rgba.png", "png-palette.png",
-                "png-interlaced.png", "webp-lossy.webp", "webp-lossless-alpha.webp");
-        ImageDecoder decoder = new ImageDecoder(ImageLimits.defaults(),
-                DecodeOptions.builder().optDecoder(DecodeOptions.Decoder.NATIVE).build()).withTargetSize(64, 64);
-        Random random = new Random(11);
-        int decoded = 0;
-        int refused = 0;
-        for (int round = 0; round < 300; round++) {
-            byte[] bytes = Files.readAllBytes(FORMATS.resolve(seeds.get(round % seeds.size())));
-            // Damage the body only: the first 40 bytes (headers) and the last 16 (trailers) stay.
-            int flips = 1 + random.nextInt(20);
-            for (int i = 0; i < flips; i++) {
-                int at = 40 + random.nextInt(bytes.length - 56);
-                bytes[at] = (byte) random.nextInt(256);
+    @ParameterizedTest
+    @ValueSource(longs = {11, 12, 13})
+    void damagedStillsNeverEscapeAsAnythingButInvalidImageException(long seed) throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                Campaign.class.getName(), Long.toString(seed), Integer.toString(CASES), FORMATS.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
+        List<String> lines = out.lines().toList();
+        String last = lines.stream().filter(l -> l.startsWith("case ")).reduce((a, b) -> b).orElse("no case started");
+        assertThat(p.exitValue()).as("seed %d: the fuzzing JVM died at %s:%n%s", seed, last, out).isZero();
+        assertThat(lines).as(out).anyMatch(l -> l.matches("done: \\d+ decoded, \\d+ refused of " + CASES));
+    }
+
+    /** One seed's campaign, run by the test in a JVM of its own; prints each case before decoding it. */
+    public static final class Campaign {
+        public static void main(String[] args) throws Exception {
+            long seed = Long.parseLong(args[0]);
+            int cases = Integer.parseInt(args[1]);
+            Path formats = Path.of(args[2]);
+            ImageDecoder decoder = new ImageDecoder(ImageLimits.defaults(),
+                    DecodeOptions.builder().optDecoder(DecodeOptions.Decoder.NATIVE).build()).withTargetSize(64, 64);
+            Random random = new Random(seed);
+            int decoded = 0;
+            int refused = 0;
+            for (int round = 0; round < cases; round++) {
+                String file = SEEDS.get(round % SEEDS.size());
+                byte[] bytes = Files.readAllBytes(formats.resolve(file));
+                // Damage the body only: the first 40 bytes (headers) and the last 16 (trailers) stay.
+                int flips = 1 + random.nextInt(20);
+                for (int i = 0; i < flips; i++) {
+                    int at = 40 + random.nextInt(bytes.length - 56);
+                    bytes[at] = (byte) random.nextInt(256);
+                }
+                System.out.println("case " + round + " (" + file + ", " + flips + " bytes changed)");
+                System.out.flush();
+                try {
+                    if (decoder.decode(bytes, "fuzz-" + round).width() <= 0) {
+                        throw new AssertionError("case " + round + ": an image without pixels");
+                    }
+                    decoded++;
+                } catch (InvalidImageException e) {
+                    if (!e.getMessage().startsWith("fuzz-" + round + ": ")) {
+                        throw new AssertionError("case " + round + ": the error does not name the input: " + e.getMessage());
+                    }
+                    refused++;
+                }
             }
-            try {
-                assertThat(decoder.decode(bytes, "fuzz-" + round).width()).isPositive();
-                decoded++;
-            } catch (InvalidImageException e) {
-                assertThat(e.getMessage()).startsWith("fuzz-" + round + ": ");
-                refused++;
-            }
+            System.out.println("done: " + decoded + " decoded, " + refused + " refused of " + cases);
         }
-        assertThat(decoded + refused).isEqualTo(300);
     }
 }
