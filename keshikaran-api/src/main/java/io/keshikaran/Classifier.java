@@ -11,9 +11,11 @@ import io.keshikaran.internal.model.ModelDescriptors;
 
 import java.awt.image.BufferedImage;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -232,6 +234,23 @@ public interface Classifier extends AutoCloseable {
     /** Releases the model's native memory. Idempotent. */
     @Override
     void close();
+
+    /**
+     * Tells a model file from a bundled model's name, for settings that take either in one string
+     * (a command-line option, a configuration file): a reference with a path separator, ending in
+     * {@code .onnx} or {@code .pt}, or naming an existing file is a file; anything else is a
+     * bundled model's name.
+     *
+     * @param reference a bundled model's name, such as {@code mobilenet_v2}, or a model file's path
+     * @return the model file, or empty for a bundled model's name
+     */
+    static Optional<Path> modelFile(String reference) {
+        Objects.requireNonNull(reference, "reference");
+        String lower = reference.toLowerCase(Locale.ROOT);
+        boolean file = reference.contains("/") || reference.contains("\\") || lower.endsWith(".onnx")
+                || lower.endsWith(".pt") || Files.exists(Path.of(reference));
+        return file ? Optional.of(Path.of(reference)) : Optional.empty();
+    }
 
     /**
      * A builder that finds a backend through {@link java.util.ServiceLoader}.

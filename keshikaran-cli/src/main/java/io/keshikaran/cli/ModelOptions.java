@@ -11,7 +11,6 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
-import java.util.Locale;
 import java.util.Optional;
 
 /** The options every command that loads a model shares: model, engine, image limits, verbosity. */
@@ -67,7 +66,7 @@ final class ModelOptions {
     /** A builder for {@code model} (a bundled name or a file) with these options' engine and limits. */
     Classifier.Builder classifierBuilder(String model) {
         Classifier.Builder builder = Classifier.builder().optImageLimits(limits());
-        Path file = looksLikePath(model) ? Path.of(model) : null;
+        Path file = Classifier.modelFile(model).orElse(null);
         if (file != null) {
             builder.optModelPath(file);
         } else {
@@ -112,12 +111,5 @@ final class ModelOptions {
         } catch (URISyntaxException | RuntimeException e) {
             return Optional.empty();
         }
-    }
-
-    /** A bundled model is a bare name; anything that looks like a file is a user's model. */
-    private static boolean looksLikePath(String model) {
-        String lower = model.toLowerCase(Locale.ROOT);
-        return model.contains("/") || model.contains("\\") || lower.endsWith(".onnx") || lower.endsWith(".pt")
-                || Files.exists(Path.of(model));
     }
 }

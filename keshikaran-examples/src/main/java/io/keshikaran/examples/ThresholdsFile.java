@@ -68,11 +68,7 @@ public record ThresholdsFile(String model, String scoreLabels, double reviewAt, 
      */
     public Classifier.Builder classifierBuilder() {
         Classifier.Builder builder = Classifier.builder();
-        if (model.endsWith(".onnx") || model.endsWith(".pt")) {
-            builder.optModelPath(Path.of(model));
-        } else {
-            builder.optModel(model);
-        }
+        Classifier.modelFile(model).ifPresentOrElse(builder::optModelPath, () -> builder.optModel(model));
         if (scoreLabels != null) {
             builder.optScoreFunction(ScoreFunction.sumOf(scoreLabels.split(",")));
         }

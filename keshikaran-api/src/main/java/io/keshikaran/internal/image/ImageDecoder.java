@@ -317,12 +317,25 @@ public final class ImageDecoder {
         } catch (IOException | RuntimeException e) {
             return null;
         }
-        int orientation = options.orientation() == DecodeOptions.Orientation.APPLY ? RawMetadata.exifOrientation(encoded) : 1;
+        int orientation = orientation(encoded);
         RgbImage image = ImageAccess.bridge().oriented(
                 new Pixels(decoded.width(), decoded.height(), decoded.rgb(), decoded.alpha()).toRgb(options), orientation);
+        return still(header.format(), image, header.width(), header.height(), orientation);
+    }
+
+    /** The EXIF orientation to apply: the file's, or 1 when the options ignore it. */
+    private int orientation(byte[] encoded) {
+        return options.orientation() == DecodeOptions.Orientation.APPLY ? RawMetadata.exifOrientation(encoded) : 1;
+    }
+
+    /**
+     * A still image, reporting the size stored in the file as a viewer shows it: orientations 5 to 8
+     * turn it a quarter, so width and height swap.
+     */
+    private static DecodedImage still(String format, RgbImage image, int storedWidth, int storedHeight, int orientation) {
         boolean swapped = orientation >= 5 && orientation <= 8;
-        return new DecodedImage(header.format(), false, List.of(new DecodedImage.Frame(0, image)),
-                swapped ? header.height() : header.width(), swapped ? header.width() : header.height());
+        return new DecodedImage(format, false, List.of(new DecodedImage.Frame(0, image)),
+                swapped ? storedHeight : storedWidth, swapped ? storedWidth : storedHeight);
     }
 
     private static boolean isSrgb(byte[] icc) {
@@ -358,8 +371,7 @@ public final class ImageDecoder {
             this.name = name;
             this.format = format;
             this.maxFrames = maxFrames;
-            this.orientation = options.orientation() == DecodeOptions.Orientation.APPLY
-                    ? RawMetadata.exifOrientation(encoded) : 1;
+            this.orientation = orientation(encoded);
         }
 
         DecodedImage decode() throws IOException, InvalidImageException {
@@ -402,9 +414,7 @@ public final class ImageDecoder {
             if ("PNG".equals(format)) {
                 pixels = applyPngProfile(pixels);
             }
-            boolean swapped = orientation >= 5 && orientation <= 8;
-            return new DecodedImage(format, false, List.of(new DecodedImage.Frame(0, finish(pixels))),
-                    swapped ? height : width, swapped ? width : height);
+            return still(format, finish(pixels), width, height, orientation);
         }
 
         private DecodedImage decodeGif() throws IOException, InvalidImageException {
