@@ -14,6 +14,7 @@ import picocli.CommandLine;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -35,11 +36,9 @@ final class VideoRunner {
      */
     static Stream<ImageInput> setAsideVideos(Stream<ImageInput> inputs, List<Path> videos) {
         return inputs.filter(input -> {
-            if (isVideo(input.name())) {
-                videos.add(Path.of(input.name()));
-                return false;
-            }
-            return true;
+            Optional<Path> file = input.path().filter(VideoFormats::looksLikeVideo);
+            file.ifPresent(videos::add);
+            return file.isEmpty();
         });
     }
 
