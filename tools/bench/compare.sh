@@ -12,8 +12,10 @@
 #   model ms    warm latency of the model alone on one input already at the model's size;
 #   image ms    warm latency from decoded pixels (resize + model), decode excluded, mean over fixtures/images;
 #   folder/s    every file in FOLDER read, decoded and classified, images per second, wall clock;
-# and the keshikaran CLI's whole command over FOLDER (JVM start and model load included), with its
-# peak RSS (GNU time). The 1-minute load average is printed before and after: the machine is shared.
+# then the whole run as a user meets it, as processes timed by GNU time (start, model load and exit
+# included; peak RSS): the keshikaran CLI with the same model and work (`--model M --max-frames 1`)
+# against `node bench.mjs --folder-only` (nsfwjs decoding with sharp, first frame of animations), and
+# once the CLI with all defaults. The 1-minute load average is printed before and after: the machine is shared.
 set -eu
 here=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd)
 repo=$(dirname "$(dirname "$here")")
@@ -45,10 +47,16 @@ for model in $models; do
   echo "[$model] nsfwjs $nsfw (load $(cut -d' ' -f1 /proc/loadavg))" >&2
   node "$bench" --folder "$folder" --model "$nsfw" --latency-images "$latency" --json 2>/dev/null \
     | tail -n 1 > "$out/nsfwjs-$model.json"
-  echo "[$model] keshikaran CLI (load $(cut -d' ' -f1 /proc/loadavg))" >&2
+  echo "[$model] keshikaran CLI, whole run (load $(cut -d' ' -f1 /proc/loadavg))" >&2
   /usr/bin/time -f '{"wallSeconds": %e, "maxRssKiB": %M}' -o "$out/cli-$model.json" \
-    "$cli" --model "$model" --progress never "$folder" > "$out/cli-$model.txt"
+    "$cli" --model "$model" --max-frames 1 --progress never "$folder" > "$out/cli-$model.txt"
+  echo "[$model] nsfwjs, whole run (load $(cut -d' ' -f1 /proc/loadavg))" >&2
+  /usr/bin/time -f '{"wallSeconds": %e, "maxRssKiB": %M}' -o "$out/nsfwjs-run-$model.json" \
+    node "$bench" --folder "$folder" --model "$nsfw" --folder-only --json > "$out/nsfwjs-run-$model.txt" 2>/dev/null
 done
+echo "keshikaran CLI, defaults (load $(cut -d' ' -f1 /proc/loadavg))" >&2
+/usr/bin/time -f '{"wallSeconds": %e, "maxRssKiB": %M}' -o "$out/cli-defaults.json" \
+  "$cli" --progress never "$folder" > "$out/cli-defaults.txt"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 node - "$out" $models <<'JS'
@@ -58,6 +66,7 @@ const read = (f) => JSON.parse(fs.readFileSync(`${dir}/${f}`, "utf8"));
 const rows = [];
 for (const m of models) {
   const k = read(`keshikaran-${m}.json`), n = read(`nsfwjs-${m}.json`), c = read(`cli-${m}.json`);
+  const r = read(`nsfwjs-run-${m}.json`);
   const files = k.folderFiles;
   rows.push([m, "model ms (warm, no decode)", k.modelMs, n.modelMs, (n.modelMs / k.modelMs).toFixed(1) + "x"]);
   rows.push([m, "image ms (warm, resize+model)", k.imageMs, n.imageMs, (n.imageMs / k.imageMs).toFixed(1) + "x"]);
@@ -66,9 +75,13 @@ for (const m of models) {
   rows.push([m, "  keshikaran one file at a time, 1 thread", k.sequentialImagesPerSecond, "", ""]);
   rows.push([m, "model load ms", k.loadMs, n.loadMs, ""]);
   rows.push([m, "mean score over the folder", k.meanScore, n.meanScore, ""]);
-  rows.push([m, `CLI whole command s (${files} files)`, c.wallSeconds, "", (files / c.wallSeconds).toFixed(1) + " images/s"]);
-  rows.push([m, "CLI peak RSS MiB", Math.round(c.maxRssKiB / 1024), "", ""]);
+  rows.push([m, `whole run s (${files} files, CLI --max-frames 1 / node)`, c.wallSeconds, r.wallSeconds,
+    (r.wallSeconds / c.wallSeconds).toFixed(1) + "x"]);
+  rows.push([m, "whole run peak RSS MiB", Math.round(c.maxRssKiB / 1024), Math.round(r.maxRssKiB / 1024), ""]);
 }
+const d = read("cli-defaults.json");
+rows.push(["defaults", "keshikaran CLI, all defaults, s", d.wallSeconds, "", ""]);
+rows.push(["defaults", "keshikaran CLI, all defaults, peak RSS MiB", Math.round(d.maxRssKiB / 1024), "", ""]);
 const head = ["model", "measure", "keshikaran", "nsfwjs-wasm", "ratio"];
 const all = [head, ...rows].map((r) => r.map(String));
 const w = head.map((_, i) => Math.max(...all.map((r) => r[i].length)));

@@ -2,6 +2,8 @@
 // keshikaran's benchmarks (tools/bench/compare.sh). Run by hand, not by CI.
 //
 //   node bench.mjs --folder DIR --model MobileNetV2|InceptionV3 [--latency-images DIR] [--rounds N] [--json]
+//   node bench.mjs --folder DIR --model MobileNetV2 --folder-only    # the whole-run counterpart of the
+//                  keshikaran CLI: start, load, then only the folder pass (what compare.sh times as a process)
 //
 // Measures, in one process:
 //   modelMs      warm latency of nsfwjs's infer() on an input already at the model's size (no
@@ -38,7 +40,8 @@ const nsfwjs = await import("nsfwjs");
 const sharp = (await import("sharp")).default;
 
 const MODELS = { MobileNetV2: 224, InceptionV3: 299 };
-const IMAGE = /\.(png|jpe?g)$/i;
+// sharp reads the first frame of an animated GIF or WebP, as keshikaran does with --max-frames 1.
+const IMAGE = /\.(png|jpe?g|webp|gif)$/i;
 
 function parseArgs(argv) {
   const args = { rounds: 20, json: false };
@@ -49,6 +52,7 @@ function parseArgs(argv) {
     else if (a === "--latency-images") args.latencyImages = argv[++i];
     else if (a === "--rounds") args.rounds = Number(argv[++i]);
     else if (a === "--json") args.json = true;
+    else if (a === "--folder-only") args.folderOnly = true;
     else throw new Error(`unknown argument ${a}`);
   }
   if (!args.folder || !(args.model in MODELS)) {
@@ -127,22 +131,27 @@ async function main() {
   const model = await nsfwjs.load(args.model);
   const loadMs = performance.now() - loadStart;
 
-  // The model alone: an input already at its size skips nsfwjs's resize.
-  const square = tf.randomUniform([size, size, 3], 0, 255, "int32", 42);
-  timeInfer(model, square, 5);
-  const modelMs = median(timeInfer(model, square, args.rounds));
-  square.dispose();
+  let modelMs = NaN;
+  let imageMs = NaN;
+  let latencyFiles = [];
+  if (!args.folderOnly) {
+    // The model alone: an input already at its size skips nsfwjs's resize.
+    const square = tf.randomUniform([size, size, 3], 0, 255, "int32", 42);
+    timeInfer(model, square, 5);
+    modelMs = median(timeInfer(model, square, args.rounds));
+    square.dispose();
 
-  // From decoded pixels: nsfwjs's cast, /255 and resize, then the model.
-  const latencyFiles = listImages(args.latencyImages);
-  const perImage = [];
-  for (const f of latencyFiles) {
-    const img = await decode(f);
-    timeInfer(model, img, 2);
-    perImage.push(median(timeInfer(model, img, Math.max(3, Math.round(args.rounds / 4)))));
-    img.dispose();
+    // From decoded pixels: nsfwjs's cast, /255 and resize, then the model.
+    latencyFiles = listImages(args.latencyImages);
+    const perImage = [];
+    for (const f of latencyFiles) {
+      const img = await decode(f);
+      timeInfer(model, img, 2);
+      perImage.push(median(timeInfer(model, img, Math.max(3, Math.round(args.rounds / 4)))));
+      img.dispose();
+    }
+    imageMs = perImage.reduce((a, b) => a + b, 0) / perImage.length;
   }
-  const imageMs = perImage.reduce((a, b) => a + b, 0) / perImage.length;
 
   // Whole folder, decode included.
   const files = listImages(args.folder);

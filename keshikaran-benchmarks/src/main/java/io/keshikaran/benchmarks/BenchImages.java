@@ -53,11 +53,11 @@ final class BenchImages {
         return dir;
     }
 
-    /** Image files (png, jpg, jpeg) under a folder, recursively, sorted. */
+    /** Image files (png, jpg, jpeg, webp, gif) under a folder, recursively, sorted. */
     static List<Path> list(Path dir) {
         try (Stream<Path> files = Files.walk(requireDir(dir))) {
             return files.filter(Files::isRegularFile)
-                    .filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(png|jpe?g)"))
+                    .filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(png|jpe?g|webp|gif)"))
                     .sorted()
                     .toList();
         } catch (IOException e) {

@@ -4,6 +4,7 @@ import io.keshikaran.BatchOptions;
 import io.keshikaran.Classification;
 import io.keshikaran.Classifier;
 import io.keshikaran.djl.BenchmarkSessions;
+import io.keshikaran.image.DecodeOptions;
 import io.keshikaran.image.ImageInput;
 import io.keshikaran.image.RgbImage;
 import io.keshikaran.internal.image.ImageDecoder;
@@ -57,7 +58,9 @@ public final class FolderBench {
         result.put("model", model);
 
         long t0 = System.nanoTime();
-        try (Classifier classifier = Classifier.builder().optModel(model).build()) {
+        try (Classifier classifier = Classifier.builder().optModel(model)
+                // First frame only, as sharp (nsfwjs's decoder) reads animations.
+                .optDecodeOptions(DecodeOptions.builder().optMaxFrames(1).build()).build()) {
             result.put("loadMs", round((System.nanoTime() - t0) / 1e6));
 
             // The engine alone on one core, as each predictor of a default classifier runs.
