@@ -42,18 +42,22 @@ public final class ScoreStability {
                 new Chain("ImageIO subsampled decode + bilinear (previous default)", javaReduced, null),
                 new Chain("DCT-scaled decode + bilinear (default)", reduced, null),
                 new Chain("full decode + antialiased resize (Pillow bilinear)", full, ResizeMethod.BILINEAR),
-                new Chain("DCT-scaled decode + antialiased resize", reduced, ResizeMethod.BILINEAR));
+                new Chain("DCT-scaled decode + antialiased resize", reduced, ResizeMethod.BILINEAR),
+                new Chain("full decode + antialiased bicubic (Pillow bicubic)", full, ResizeMethod.BICUBIC),
+                new Chain("DCT-scaled decode + antialiased bicubic", reduced, ResizeMethod.BICUBIC));
         List<String> names = new ArrayList<>();
         try (var files = Files.list(dir.resolve("full"))) {
             files.map(p -> p.getFileName().toString()).sorted().forEach(names::add);
         }
         System.out.printf(Locale.ROOT, "%d photos, model %s%n%n", names.size(), model);
-        System.out.println("| chain | median \\|Δ\\| ½ | max \\|Δ\\| ½ | median \\|Δ\\| ¼ | max \\|Δ\\| ¼ | worst file |");
-        System.out.println("|---|---|---|---|---|---|");
+        System.out.println("| chain | median \\|Δ\\| ½ | max \\|Δ\\| ½ | median \\|Δ\\| ¼ | max \\|Δ\\| ¼ | worst file "
+                + "| mean \\|score − nsfwjs chain's\\| at full size |");
+        System.out.println("|---|---|---|---|---|---|---|");
         ModelDescription base;
         try (Classifier c = Classifier.builder().optModel(model).build()) {
             base = c.description();
         }
+        double[] reference = null;
         for (Chain chain : chains) {
             Classifier.Builder b = Classifier.builder().optModel(model).optDecodeOptions(chain.decode);
             if (chain.resize != null) {
@@ -62,12 +66,14 @@ public final class ScoreStability {
             }
             double[] half = new double[names.size()];
             double[] quarter = new double[names.size()];
+            double[] atFull = new double[names.size()];
             String worst = "";
             double worstDelta = -1;
             try (Classifier c = b.build()) {
                 for (int i = 0; i < names.size(); i++) {
                     String n = names.get(i);
                     double s1 = score(c, dir.resolve("full").resolve(n));
+                    atFull[i] = s1;
                     half[i] = Math.abs(score(c, dir.resolve("half").resolve(n)) - s1);
                     quarter[i] = Math.abs(score(c, dir.resolve("quarter").resolve(n)) - s1);
                     if (Math.max(half[i], quarter[i]) > worstDelta) {
@@ -76,8 +82,15 @@ public final class ScoreStability {
                     }
                 }
             }
-            System.out.printf(Locale.ROOT, "| %s | %.4f | %.4f | %.4f | %.4f | %s |%n", chain.name,
-                    median(half), max(half), median(quarter), max(quarter), worst);
+            if (reference == null) {
+                reference = atFull; // the first chain is nsfwjs's own
+            }
+            double shift = 0;
+            for (int i = 0; i < atFull.length; i++) {
+                shift += Math.abs(atFull[i] - reference[i]) / atFull.length;
+            }
+            System.out.printf(Locale.ROOT, "| %s | %.4f | %.4f | %.4f | %.4f | %s | %.4f |%n", chain.name,
+                    median(half), max(half), median(quarter), max(quarter), worst, shift);
         }
     }
 
