@@ -108,6 +108,14 @@ public final class ImageDecoder {
     /** A sampled frame kept until the decode returns, per canvas pixel. */
     static final int SAMPLED_FRAME_BYTES_PER_PIXEL = 3;
 
+    // Native decoding (outside the heap), upper bounds measured on the OpenCV decoder.
+    /** The decoded image (up to 4 channels) and its RGB and alpha copies, per decoded pixel. */
+    static final int NATIVE_BYTES_PER_DECODED_PIXEL = 8;
+    /** A progressive JPEG's DCT coefficients (2 bytes per sample, 3 samples without chroma subsampling), per pixel of the full image. */
+    static final int PROGRESSIVE_JPEG_BYTES_PER_PIXEL = 6;
+    /** The codec's own buffers (rows, Huffman tables, libwebp's caches), per decode. */
+    static final long NATIVE_CODEC_BYTES = 4L << 20;
+
     private final ImageLimits limits;
     private final DecodeOptions options;
     private final int targetWidth;
@@ -252,7 +260,7 @@ public final class ImageDecoder {
         }
         NativeImageDecoder fast = NativeDecoders.select(options.decoder());
         if (fast != null) {
-            DecodedImage decoded = decodeNatively(fast, encoded);
+            DecodedImage decoded = decodeNatively(fast, encoded, name);
             if (decoded != null) {
                 return decoded;
             }
@@ -299,7 +307,7 @@ public final class ImageDecoder {
      * input the native decoder declines, over a limit, with a non-sRGB profile, or that fails
      * (ImageIO then reports the error in its words).
      */
-    private DecodedImage decodeNatively(NativeImageDecoder fast, byte[] encoded) {
+    private DecodedImage decodeNatively(NativeImageDecoder fast, byte[] encoded, String name) throws InvalidImageException {
         NativeImageDecoder.Header header = fast.probe(encoded);
         if (header == null || header.width() <= 0 || header.height() <= 0
                 || (long) header.width() * header.height() > limits.maxPixels()
@@ -311,16 +319,46 @@ public final class ImageDecoder {
             // DCT scaling and area averaging both come in powers of two, up to 1/8.
             reduction = Integer.highestOneBit(Math.min(8, subsampling(header.width(), header.height(), targetWidth, targetHeight)));
         }
+        DecodeMemory memory = DecodeMemory.nativeMemory();
+        long reserved;
+        try {
+            reserved = memory.acquireUpTo(nativeCost(encoded, header, reduction));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InvalidImageException(name, InvalidImageException.Kind.UNREADABLE,
+                    "interrupted while waiting for memory to decode", e);
+        }
         NativeImageDecoder.Pixels decoded;
         try {
             decoded = fast.decode(encoded, header, reduction);
         } catch (IOException | RuntimeException e) {
             return null;
+        } finally {
+            memory.release(reserved);
         }
         int orientation = orientation(encoded);
         RgbImage image = ImageAccess.bridge().oriented(
                 new Pixels(decoded.width(), decoded.height(), decoded.rgb(), decoded.alpha()).toRgb(options), orientation);
         return still(header.format(), image, header.width(), header.height(), orientation);
+    }
+
+    /**
+     * Memory outside the heap that a native decode holds at most (measured on the OpenCV decoder,
+     * docs/performance.md): a copy of the file, the decoded image (JPEG decodes straight to the
+     * reduced size by DCT scaling, the others in full) and its RGB and alpha copies,
+     * {@value #NATIVE_BYTES_PER_DECODED_PIXEL} bytes per decoded pixel together, for a
+     * progressive JPEG the coefficients of the whole image, and the codec's buffers.
+     */
+    static long nativeCost(byte[] encoded, NativeImageDecoder.Header header, int reduction) {
+        long full = (long) header.width() * header.height();
+        boolean jpeg = "JPEG".equals(header.format());
+        long decoded = jpeg ? (long) ceilDiv(header.width(), reduction) * ceilDiv(header.height(), reduction) : full;
+        long coefficients = jpeg && RawMetadata.isProgressiveJpeg(encoded) ? full * PROGRESSIVE_JPEG_BYTES_PER_PIXEL : 0;
+        return encoded.length + NATIVE_CODEC_BYTES + decoded * NATIVE_BYTES_PER_DECODED_PIXEL + coefficients;
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
     }
 
     /** The EXIF orientation to apply: the file's, or 1 when the options ignore it. */
@@ -357,7 +395,7 @@ public final class ImageDecoder {
         private final int maxFrames;
         private final List<String> warnings = new ArrayList<>();
         private final int orientation;
-        private final DecodeMemory memory = DecodeMemory.SHARED;
+        private final DecodeMemory memory = DecodeMemory.HEAP;
         /** Bytes reserved in {@link #memory}, released when the decode ends. */
         private long reserved;
         /** For WebP: whether a frame is lossy, which makes TwelveMonkeys' decoder costlier. */
