@@ -53,6 +53,8 @@ public final class PipelineClassifier implements Classifier {
     /** Idle batch threads end after this long, so a classifier used once holds no threads. */
     private static final long IDLE_THREAD_SECONDS = 30;
     private static final AtomicInteger POOLS = new AtomicInteger();
+    /** An animation's frames go to the engine in calls of at most this many: the default batch size. */
+    static final int FRAMES_PER_CALL = 8;
 
     private final ModelDescription description;
     private final InferenceSession session;
@@ -153,7 +155,14 @@ public final class PipelineClassifier implements Classifier {
         for (DecodedImage.Frame frame : image.frames()) {
             frames.add(frame.image());
         }
-        float[][] outputs = run(preprocessor.preprocessBatch(frames));
+        // Engine calls of at most FRAMES_PER_CALL frames: the engine's memory for intermediate
+        // tensors grows with the batch and is kept for the next call (one 32-frame call took
+        // ONNX Runtime 660 MiB resident for a 600x400 GIF, docs/performance.md).
+        float[][] outputs = new float[frames.size()][];
+        for (int from = 0; from < frames.size(); from += FRAMES_PER_CALL) {
+            float[][] part = run(preprocessor.preprocessBatch(frames.subList(from, Math.min(frames.size(), from + FRAMES_PER_CALL))));
+            System.arraycopy(part, 0, outputs, from, part.length);
+        }
         List<FrameScore> scores = new ArrayList<>(frames.size());
         for (int i = 0; i < frames.size(); i++) {
             Classification c = toClassification(name, outputs[i]);

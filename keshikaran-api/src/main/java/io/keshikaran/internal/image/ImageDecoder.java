@@ -11,10 +11,12 @@ import io.keshikaran.spi.NativeImageDecoder;
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -26,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -844,15 +847,16 @@ public final class ImageDecoder {
             }
             // Special files (/proc, pipes such as <(curl ...)) report size 0 or none: they are
             // streamed with the same bound instead of trusted.
+            long size = -1;
             if (Files.isRegularFile(path)) {
-                long size = Files.size(path);
+                size = Files.size(path);
                 if (size > limits.maxFileBytes()) {
                     throw tooLarge(name, size);
                 }
             }
             byte[] bytes;
             try (InputStream in = Files.newInputStream(path)) {
-                bytes = readBounded(in, name, "file");
+                bytes = size > 0 && size < Integer.MAX_VALUE - 8 ? readKnownSize(in, (int) size, name) : readBounded(in, name, "file");
             }
             if (bytes.length == 0) {
                 throw new InvalidImageException(name, InvalidImageException.Kind.NOT_AN_IMAGE, "empty file");
@@ -865,6 +869,27 @@ public final class ImageDecoder {
         } catch (IOException e) {
             throw new InvalidImageException(name, InvalidImageException.Kind.UNREADABLE, "cannot read file: " + describe(e), e);
         }
+    }
+
+    /**
+     * Reads a file of known size into one array of that size: streaming it would hold a growing
+     * buffer and a copy, three times the file at worst (a 50 MB transient for an 18 MB WebP).
+     * A file that turns out longer than it was is read again with the streaming bound.
+     */
+    private byte[] readKnownSize(InputStream in, int size, String name) throws IOException, InvalidImageException {
+        byte[] bytes = new byte[size];
+        int n = in.readNBytes(bytes, 0, size);
+        if (n < size) {
+            return Arrays.copyOf(bytes, n);
+        }
+        int next = in.read();
+        if (next < 0) {
+            return bytes;
+        }
+        SequenceInputStream rest = new SequenceInputStream(
+                new ByteArrayInputStream(bytes), new SequenceInputStream(
+                        new ByteArrayInputStream(new byte[] {(byte) next}), in));
+        return readBounded(rest, name, "file");
     }
 
     private byte[] readBounded(InputStream in, String name, String what) throws InvalidImageException {
