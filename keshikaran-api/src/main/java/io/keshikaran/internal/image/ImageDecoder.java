@@ -81,7 +81,10 @@ import javax.imageio.spi.ImageReaderSpi;
  * are ignored). Memory: one decode holds at most about {@code 2 maxFileBytes + 55 maxPixels} bytes
  * ({@link ImageLimits} gives the formula); all decodes of the JVM together at most half its
  * maximum heap: each reserves its estimate first, waits while others hold too much, and a decode
- * that could never fit is refused.
+ * that could never fit is refused. Native decodes reserve their off-heap estimate
+ * ({@code nativeCost}) from a budget of their own (192 MiB, or the system property
+ * {@code keshikaran.decoder.nativeMemory}); one larger than that budget is not refused but decodes
+ * alone.
  *
  * <p><b>Errors:</b> every failure is an {@link InvalidImageException} whose message is
  * {@code "<input>: <reason>"}. Truncated data is refused rather than decoded to filler pixels.
