@@ -53,6 +53,8 @@ public final class PipelineClassifier implements Classifier {
     /** Idle batch threads end after this long, so a classifier used once holds no threads. */
     private static final long IDLE_THREAD_SECONDS = 30;
     private static final AtomicInteger POOLS = new AtomicInteger();
+    /** An animation's frames go to the engine in calls of at most this many: the default batch size. */
+    static final int FRAMES_PER_CALL = 8;
 
     private final ModelDescription description;
     private final InferenceSession session;
@@ -153,7 +155,14 @@ public final class PipelineClassifier implements Classifier {
         for (DecodedImage.Frame frame : image.frames()) {
             frames.add(frame.image());
         }
-        float[][] outputs = run(preprocessor.preprocessBatch(frames));
+        // Engine calls of at most FRAMES_PER_CALL frames: the engine's memory for intermediate
+        // tensors grows with the batch and is kept for the next call (one 32-frame call took
+        // ONNX Runtime 660 MiB resident for a 600x400 GIF, docs/performance.md).
+        float[][] outputs = new float[frames.size()][];
+        for (int from = 0; from < frames.size(); from += FRAMES_PER_CALL) {
+            float[][] part = run(preprocessor.preprocessBatch(frames.subList(from, Math.min(frames.size(), from + FRAMES_PER_CALL))));
+            System.arraycopy(part, 0, outputs, from, part.length);
+        }
         List<FrameScore> scores = new ArrayList<>(frames.size());
         for (int i = 0; i < frames.size(); i++) {
             Classification c = toClassification(name, outputs[i]);
@@ -224,10 +233,12 @@ public final class PipelineClassifier implements Classifier {
 
     /**
      * One decoded, preprocessed input waiting for inference; {@code input} is {@code [1, ...]}. An
-     * animation is classified on its own (one engine call for its frames) and arrives as
-     * {@code done}, with {@code input} null.
+     * animation arrives as its decoded frames ({@code animation}, with {@code input} null) and is
+     * classified on its own (engine calls for its frames) by {@link #complete}, on the inference
+     * thread: engine calls from decoding threads would run beside the batches, and ONNX Runtime's
+     * arena keeps the memory of every set of calls that ever ran at once.
      */
-    record Prepared(long index, String name, FloatTensor input, ImageInfo image, Classification done,
+    record Prepared(long index, String name, FloatTensor input, ImageInfo image, DecodedImage animation,
                     RgbImage thumbnail) {
     }
 
@@ -237,17 +248,17 @@ public final class PipelineClassifier implements Classifier {
         DecodedImage image = decoder.decodeFrames(input);
         RgbImage thumbnail = thumbnailSize > 0 ? image.first().scaledToFit(thumbnailSize) : null;
         if (image.isAnimated()) {
-            return new Prepared(index, input.name(), null, null, classify(image, input.name()), thumbnail);
+            return new Prepared(index, input.name(), null, null, image, thumbnail);
         }
         return new Prepared(index, input.name(), preprocessor.preprocess(image.first()), imageInfo(image), null,
                 thumbnail);
     }
 
-    /** Runs one engine call for several prepared inputs and turns the outputs into results. */
+    /** Runs one engine call for several prepared inputs (and one per animation) and turns the outputs into results. */
     List<ClassificationResult> complete(List<Prepared> batch) {
         List<FloatTensor> tensors = new ArrayList<>(batch.size());
         for (Prepared p : batch) {
-            if (p.done() == null) {
+            if (p.animation() == null) {
                 tensors.add(p.input());
             }
         }
@@ -255,7 +266,7 @@ public final class PipelineClassifier implements Classifier {
         List<ClassificationResult> results = new ArrayList<>(batch.size());
         int row = 0;
         for (Prepared p : batch) {
-            Classification c = p.done() != null ? p.done()
+            Classification c = p.animation() != null ? classify(p.animation(), p.name())
                     : toClassification(p.name(), outputs[row++]).withImage(p.image());
             results.add(ClassificationResult.success(p.index(), c, p.thumbnail()));
         }

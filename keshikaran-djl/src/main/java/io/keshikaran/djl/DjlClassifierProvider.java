@@ -74,9 +74,11 @@ abstract class DjlClassifierProvider implements ClassifierProvider {
 
     /**
      * Engine-specific load options. {@code intraOpThreads} is the caller's choice or, when unset, an
-     * equal share of the cores for each predictor of the pool (at least 1).
+     * equal share of the cores for each predictor of the pool (at least 1). Values that hold native
+     * memory (ONNX Runtime's session options) are {@link AutoCloseable}; they are closed once the
+     * model is loaded.
      */
-    abstract Map<String, String> loadOptions(int intraOpThreads);
+    abstract Map<String, Object> loadOptions(Model model, int intraOpThreads);
 
     /** Called before the engine's first model is created; engine-wide settings go here. */
     void beforeEngineStart(ClassifierOptions options) {
@@ -171,7 +173,12 @@ abstract class DjlClassifierProvider implements ClassifierProvider {
             // inferences run at once. ONNX Runtime's own default (one thread per core for every
             // session, pinned to the cores) measured 2x slower on 2 shared cores (docs/performance.md).
             int intraOpThreads = options.intraOpThreads() > 0 ? options.intraOpThreads() : Math.max(1, cores / poolSize);
-            model.load(in, loadOptions(intraOpThreads));
+            Map<String, Object> loadOptions = loadOptions(model, intraOpThreads);
+            try {
+                model.load(in, loadOptions);
+            } finally {
+                closeAll(loadOptions.values());
+            }
             session = new DjlInferenceSession(model, description, engineName(), poolSize);
         } catch (MalformedModelException | IOException | EngineException e) {
             model.close();
@@ -252,8 +259,20 @@ abstract class DjlClassifierProvider implements ClassifierProvider {
     private static final java.util.regex.Pattern TORCHSCRIPT_ERROR =
             java.util.regex.Pattern.compile("(?:builtins\\.)?\\w*(?:Error|Exception): (.+)");
 
-    static Map<String, String> threads(String key, int intraOpThreads) {
-        Map<String, String> m = new HashMap<>();
+    private static void closeAll(java.util.Collection<Object> values) {
+        for (Object value : values) {
+            if (value instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.debug("closing a load option failed", e);
+                }
+            }
+        }
+    }
+
+    static Map<String, Object> threads(String key, int intraOpThreads) {
+        Map<String, Object> m = new HashMap<>();
         if (intraOpThreads > 0) {
             m.put(key, Integer.toString(intraOpThreads));
         }

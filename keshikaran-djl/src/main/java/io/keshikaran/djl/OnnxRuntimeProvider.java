@@ -1,5 +1,7 @@
 package io.keshikaran.djl;
 
+import ai.djl.Model;
+import io.keshikaran.EngineUnavailableException;
 import io.keshikaran.spi.ClassifierOptions;
 
 import java.util.List;
@@ -66,11 +68,34 @@ public final class OnnxRuntimeProvider extends DjlClassifierProvider {
     }
 
     @Override
-    Map<String, String> loadOptions(int intraOpThreads) {
-        Map<String, String> options = threads("intraOpNumThreads", intraOpThreads);
+    Map<String, Object> loadOptions(Model model, int intraOpThreads) {
+        Map<String, Object> options = threads("intraOpNumThreads", intraOpThreads);
         // Predictors run concurrently from the pool; one inter-op thread per call avoids
         // oversubscribing the cores.
         options.put("interOpNumThreads", "1");
+        options.put("sessionOptions", sessionOptions(model));
         return options;
+    }
+
+    /**
+     * ONNX Runtime's session options with memory patterns off. A memory pattern is a plan, kept per
+     * input shape, that allocates all of a run's intermediate tensors as one block from the CPU
+     * arena; batches form from whatever is decoded (1 to 8 images), so each size planned its own
+     * block and the arena, which never shrinks, held all of them: about 90 MiB more resident for
+     * no measurable speed (docs/performance.md, "Memory"). The arena itself stays: without it
+     * every run allocates and frees its tensors, 1.5-2x slower. DJL only ever turns the option on,
+     * so it is set on a {@code SessionOptions} object of our own, made through the model's class
+     * loader (keshikaran-djl does not compile against ONNX Runtime); DJL adds the thread counts.
+     */
+    private static AutoCloseable sessionOptions(Model model) {
+        try {
+            Class<?> type = Class.forName("ai.onnxruntime.OrtSession$SessionOptions", true,
+                    model.getClass().getClassLoader());
+            AutoCloseable options = (AutoCloseable) type.getConstructor().newInstance();
+            type.getMethod("setMemoryPatternOptimization", boolean.class).invoke(options, false);
+            return options;
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new EngineUnavailableException("ONNX Runtime's session options cannot be created: " + e, e);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.keshikaran.djl;
 
+import ai.djl.Model;
 import io.keshikaran.spi.ClassifierOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,7 +74,7 @@ public final class PyTorchProvider extends DjlClassifierProvider {
     }
 
     @Override
-    Map<String, String> loadOptions(int intraOpThreads) {
+    Map<String, Object> loadOptions(Model model, int intraOpThreads) {
         return Map.of();
     }
 

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * Animated GIF and WebP files: each sampled frame is classified (in one engine call) and the file's
+ * Animated GIF and WebP files: each sampled frame is classified (in engine calls of up to 8 frames) and the file's
  * score aggregates them. The fixtures' frames are known pictures: a photo, a drawing, and the
  * drawing with a photo patch (tools/make-format-fixtures.sh).
  */
@@ -67,6 +67,26 @@ class AnimatedClassificationTest {
         Classification c = classifier.classify(format("gif-animated.gif"));
         for (int i = 0; i < decoded.frames().size(); i++) {
             Classification alone = classifier.classify(decoded.frames().get(i).image(), "frame " + i);
+            for (String label : alone.probabilities().keySet()) {
+                assertThat((double) c.frames().get(i).probabilities().get(label)).as("frame %d %s", i, label)
+                        .isCloseTo(alone.probability(label), within(1e-5));
+            }
+        }
+    }
+
+    @Test
+    void framesBeyondOneEngineCallKeepTheirOwnScores() throws Exception {
+        // 20 frames go to the engine in calls of 8, 8 and 4: each score must stay with its frame.
+        List<DecodedImage.Frame> three = ImageDecoder.withDefaults().decodeFrames(format("gif-animated.gif")).frames();
+        List<DecodedImage.Frame> frames = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            frames.add(new DecodedImage.Frame(i, three.get(i % three.size()).image()));
+        }
+        Classification c = classifier.classify(new DecodedImage("GIF", true, frames), "twenty frames");
+        assertThat(c.frames()).extracting(FrameScore::index).containsExactlyElementsOf(
+                frames.stream().map(DecodedImage.Frame::index).toList());
+        for (int i = 0; i < frames.size(); i++) {
+            Classification alone = classifier.classify(frames.get(i).image(), "frame " + i);
             for (String label : alone.probabilities().keySet()) {
                 assertThat((double) c.frames().get(i).probabilities().get(label)).as("frame %d %s", i, label)
                         .isCloseTo(alone.probability(label), within(1e-5));

@@ -11,10 +11,12 @@ import io.keshikaran.spi.NativeImageDecoder;
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -26,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -78,7 +81,10 @@ import javax.imageio.spi.ImageReaderSpi;
  * are ignored). Memory: one decode holds at most about {@code 2 maxFileBytes + 55 maxPixels} bytes
  * ({@link ImageLimits} gives the formula); all decodes of the JVM together at most half its
  * maximum heap: each reserves its estimate first, waits while others hold too much, and a decode
- * that could never fit is refused.
+ * that could never fit is refused. Native decodes reserve their off-heap estimate
+ * ({@code nativeCost}) from a budget of their own (192 MiB, or the system property
+ * {@code keshikaran.decoder.nativeMemory}); one larger than that budget is not refused but decodes
+ * alone.
  *
  * <p><b>Errors:</b> every failure is an {@link InvalidImageException} whose message is
  * {@code "<input>: <reason>"}. Truncated data is refused rather than decoded to filler pixels.
@@ -107,6 +113,14 @@ public final class ImageDecoder {
     static final int CANVAS_BYTES_PER_PIXEL = 12;
     /** A sampled frame kept until the decode returns, per canvas pixel. */
     static final int SAMPLED_FRAME_BYTES_PER_PIXEL = 3;
+
+    // Native decoding (outside the heap), upper bounds measured on the OpenCV decoder.
+    /** The decoded image (up to 4 channels) and its RGB and alpha copies, per decoded pixel. */
+    static final int NATIVE_BYTES_PER_DECODED_PIXEL = 8;
+    /** A progressive JPEG's DCT coefficients (2 bytes per sample, 3 samples without chroma subsampling), per pixel of the full image. */
+    static final int PROGRESSIVE_JPEG_BYTES_PER_PIXEL = 6;
+    /** The codec's own buffers (rows, Huffman tables, libwebp's caches), per decode. */
+    static final long NATIVE_CODEC_BYTES = 4L << 20;
 
     private final ImageLimits limits;
     private final DecodeOptions options;
@@ -252,7 +266,7 @@ public final class ImageDecoder {
         }
         NativeImageDecoder fast = NativeDecoders.select(options.decoder());
         if (fast != null) {
-            DecodedImage decoded = decodeNatively(fast, encoded);
+            DecodedImage decoded = decodeNatively(fast, encoded, name);
             if (decoded != null) {
                 return decoded;
             }
@@ -299,7 +313,7 @@ public final class ImageDecoder {
      * input the native decoder declines, over a limit, with a non-sRGB profile, or that fails
      * (ImageIO then reports the error in its words).
      */
-    private DecodedImage decodeNatively(NativeImageDecoder fast, byte[] encoded) {
+    private DecodedImage decodeNatively(NativeImageDecoder fast, byte[] encoded, String name) throws InvalidImageException {
         NativeImageDecoder.Header header = fast.probe(encoded);
         if (header == null || header.width() <= 0 || header.height() <= 0
                 || (long) header.width() * header.height() > limits.maxPixels()
@@ -311,16 +325,46 @@ public final class ImageDecoder {
             // DCT scaling and area averaging both come in powers of two, up to 1/8.
             reduction = Integer.highestOneBit(Math.min(8, subsampling(header.width(), header.height(), targetWidth, targetHeight)));
         }
+        DecodeMemory memory = DecodeMemory.nativeMemory();
+        long reserved;
+        try {
+            reserved = memory.acquireUpTo(nativeCost(encoded, header, reduction));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InvalidImageException(name, InvalidImageException.Kind.UNREADABLE,
+                    "interrupted while waiting for memory to decode", e);
+        }
         NativeImageDecoder.Pixels decoded;
         try {
             decoded = fast.decode(encoded, header, reduction);
         } catch (IOException | RuntimeException e) {
             return null;
+        } finally {
+            memory.release(reserved);
         }
         int orientation = orientation(encoded);
         RgbImage image = ImageAccess.bridge().oriented(
                 new Pixels(decoded.width(), decoded.height(), decoded.rgb(), decoded.alpha()).toRgb(options), orientation);
         return still(header.format(), image, header.width(), header.height(), orientation);
+    }
+
+    /**
+     * Memory outside the heap that a native decode holds at most (measured on the OpenCV decoder,
+     * docs/performance.md): a copy of the file, the decoded image (JPEG decodes straight to the
+     * reduced size by DCT scaling, the others in full) and its RGB and alpha copies,
+     * {@value #NATIVE_BYTES_PER_DECODED_PIXEL} bytes per decoded pixel together, for a
+     * progressive JPEG the coefficients of the whole image, and the codec's buffers.
+     */
+    static long nativeCost(byte[] encoded, NativeImageDecoder.Header header, int reduction) {
+        long full = (long) header.width() * header.height();
+        boolean jpeg = "JPEG".equals(header.format());
+        long decoded = jpeg ? (long) ceilDiv(header.width(), reduction) * ceilDiv(header.height(), reduction) : full;
+        long coefficients = jpeg && RawMetadata.isProgressiveJpeg(encoded) ? full * PROGRESSIVE_JPEG_BYTES_PER_PIXEL : 0;
+        return encoded.length + NATIVE_CODEC_BYTES + decoded * NATIVE_BYTES_PER_DECODED_PIXEL + coefficients;
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
     }
 
     /** The EXIF orientation to apply: the file's, or 1 when the options ignore it. */
@@ -357,7 +401,7 @@ public final class ImageDecoder {
         private final int maxFrames;
         private final List<String> warnings = new ArrayList<>();
         private final int orientation;
-        private final DecodeMemory memory = DecodeMemory.SHARED;
+        private final DecodeMemory memory = DecodeMemory.HEAP;
         /** Bytes reserved in {@link #memory}, released when the decode ends. */
         private long reserved;
         /** For WebP: whether a frame is lossy, which makes TwelveMonkeys' decoder costlier. */
@@ -806,15 +850,16 @@ public final class ImageDecoder {
             }
             // Special files (/proc, pipes such as <(curl ...)) report size 0 or none: they are
             // streamed with the same bound instead of trusted.
+            long size = -1;
             if (Files.isRegularFile(path)) {
-                long size = Files.size(path);
+                size = Files.size(path);
                 if (size > limits.maxFileBytes()) {
                     throw tooLarge(name, size);
                 }
             }
             byte[] bytes;
             try (InputStream in = Files.newInputStream(path)) {
-                bytes = readBounded(in, name, "file");
+                bytes = size > 0 && size < Integer.MAX_VALUE - 8 ? readKnownSize(in, (int) size, name) : readBounded(in, name, "file");
             }
             if (bytes.length == 0) {
                 throw new InvalidImageException(name, InvalidImageException.Kind.NOT_AN_IMAGE, "empty file");
@@ -827,6 +872,27 @@ public final class ImageDecoder {
         } catch (IOException e) {
             throw new InvalidImageException(name, InvalidImageException.Kind.UNREADABLE, "cannot read file: " + describe(e), e);
         }
+    }
+
+    /**
+     * Reads a file of known size into one array of that size: streaming it would hold a growing
+     * buffer and a copy, three times the file at worst (a 50 MB transient for an 18 MB WebP).
+     * A file that turns out longer than it was is read again with the streaming bound.
+     */
+    private byte[] readKnownSize(InputStream in, int size, String name) throws IOException, InvalidImageException {
+        byte[] bytes = new byte[size];
+        int n = in.readNBytes(bytes, 0, size);
+        if (n < size) {
+            return Arrays.copyOf(bytes, n);
+        }
+        int next = in.read();
+        if (next < 0) {
+            return bytes;
+        }
+        SequenceInputStream rest = new SequenceInputStream(
+                new ByteArrayInputStream(bytes), new SequenceInputStream(
+                        new ByteArrayInputStream(new byte[] {(byte) next}), in));
+        return readBounded(rest, name, "file");
     }
 
     private byte[] readBounded(InputStream in, String name, String what) throws InvalidImageException {

@@ -59,10 +59,39 @@ final class RawMetadata {
     }
 
     private static int jpegOrientation(byte[] d) {
+        int at = jpegSegment(d, (marker, body, end) -> marker == 0xE1 && end - body >= 6 && startsWith(d, body, "Exif\0\0"));
+        return at < 0 ? 1 : tiffOrientation(d, at + 4 + 6, at + 2 + u16be(d, at + 2));
+    }
+
+    /**
+     * Whether a JPEG is progressive (SOF2, SOF6, SOF10 or SOF14): its decoder then keeps every DCT
+     * coefficient of the whole image, even when it outputs a reduced size.
+     */
+    static boolean isProgressiveJpeg(byte[] d) {
+        if (!isJpeg(d)) {
+            return false;
+        }
+        // Start-of-frame markers are C0-CF except C4 (DHT), C8 (JPG) and CC (DAC); progressive
+        // ones are those whose low two bits are 2.
+        int at = jpegSegment(d, (marker, body, end) -> marker >= 0xC0 && marker <= 0xCF
+                && marker != 0xC4 && marker != 0xC8 && marker != 0xCC);
+        return at >= 0 && (d[at + 1] & 3) == 2;
+    }
+
+    private interface SegmentTest {
+        boolean test(int marker, int body, int end);
+    }
+
+    /**
+     * The offset of the first JPEG marker segment before the image data that {@code wanted}
+     * accepts, given its marker and the bounds of its body; -1 when there is none or the structure
+     * is broken.
+     */
+    private static int jpegSegment(byte[] d, SegmentTest wanted) {
         int i = 2;
         while (i + 4 <= d.length) {
             if ((d[i] & 0xFF) != 0xFF) {
-                return 1;
+                return -1;
             }
             int marker = d[i + 1] & 0xFF;
             if (marker == 0xFF) {
@@ -74,23 +103,22 @@ final class RawMetadata {
                 continue;
             }
             if (marker == 0xDA || marker == 0xD9) {
-                return 1; // image data starts: EXIF must come before it
+                return -1; // image data starts: the header segments come before it
             }
             int length = u16be(d, i + 2);
             if (length < 2) {
-                return 1;
+                return -1;
             }
-            int body = i + 4;
             int end = i + 2 + length;
             if (end > d.length) {
-                return 1;
+                return -1;
             }
-            if (marker == 0xE1 && end - body >= 6 && startsWith(d, body, "Exif\0\0")) {
-                return tiffOrientation(d, body + 6, end);
+            if (wanted.test(marker, i + 4, end)) {
+                return i;
             }
             i = end;
         }
-        return 1;
+        return -1;
     }
 
     private static int pngOrientation(byte[] d) {
