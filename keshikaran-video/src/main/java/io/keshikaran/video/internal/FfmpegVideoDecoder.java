@@ -160,11 +160,8 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
             AV_CODEC_ID_VP9, "VP9", AV_CODEC_ID_AV1, "AV1");
     /** AVERROR(EAGAIN): errno values differ between platforms and JavaCPP does not expose them. */
     private static final int AVERROR_EAGAIN = -(Loader.getPlatform().startsWith("macosx") ? 35 : 11);
-    /**
-     * How long before a sample time every frame is decoded again: more than any encoder's
-     * reordering delay (B-frames are sent before the frames they are shown after).
-     */
-    private static final double SKIP_MARGIN_SECONDS = 0.5;
+    /** Tolerance of the sampler's time comparisons: absorbs rounding of timestamps like 0.2 * 5. */
+    private static final double TIME_TOLERANCE = 1e-6;
     /** AV_FRAME_FLAG_KEY from libavutil/frame.h, not mapped by the JavaCPP preset. */
     private static final int AV_FRAME_FLAG_KEY = 1 << 1;
 
@@ -198,6 +195,7 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
     private final long deadlineNanos;
     private final long fileSize;
 
+    private AVInputFormat inputFormat;
     private AVFormatContext format;
     private AVCodecContext codec;
     private AVPacket packet;
@@ -216,6 +214,11 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
     private double videoDuration;
     private long decodeErrors;
     private int firstDecodeError;
+    private boolean skipUnneeded = true;
+    private KeyframeLookahead keyframes;
+    /** While packets are being skipped: the file position of the keyframe decoding resumes at. */
+    private long jumpTo = -1;
+    private long packetsSkipped;
 
     private FfmpegVideoDecoder(Path file, String name, VideoLimits limits, long startNanos) throws InvalidVideoException {
         this.file = file;
@@ -263,6 +266,22 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
     /** How many frames were decoded so far, sampled or not. */
     public long framesDecoded() {
         return framesDecoded;
+    }
+
+    /** How many packets were not even sent to the decoder, as they come before a later keyframe. */
+    public long packetsSkipped() {
+        return packetsSkipped;
+    }
+
+    /**
+     * Whether interval sampling leaves out the frames no sampled frame depends on (the default),
+     * or decodes every frame. Both give the same sampled frames; decoding everything is for
+     * comparisons.
+     *
+     * @param skip {@code false} to decode every frame
+     */
+    public void skipUnneededFrames(boolean skip) {
+        this.skipUnneeded = skip;
     }
 
     private long checkFile() throws InvalidVideoException {
@@ -334,24 +353,8 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
     }
 
     private void openContainer() throws InvalidVideoException {
-        AVInputFormat inputFormat = probe();
-        format = avformat_alloc_context();
-        AVDictionary options = new AVDictionary(null);
-        try {
-            av_dict_set(options, "format_whitelist", FORMAT_WHITELIST, 0);
-            av_dict_set(options, "protocol_whitelist", "file", 0);
-            // Matroska/MP4 headers are read in full; these bound any probing a demuxer still does.
-            av_dict_set(options, "probesize", "5000000", 0);
-            av_dict_set(options, "analyzeduration", "5000000", 0);
-            int ret = avformat_open_input(format, "file:" + file.toAbsolutePath(), inputFormat, options);
-            if (ret < 0) {
-                format = null; // avformat_open_input frees the context on failure
-                throw new InvalidVideoException(name, VideoKind.CORRUPT, "corrupt container ("
-                        + error(ret) + ")");
-            }
-        } finally {
-            av_dict_free(options);
-        }
+        inputFormat = probe();
+        format = openInput();
         String container = format.iformat().name().getString();
 
         int audio = 0;
@@ -401,6 +404,28 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
         rotation = displayRotation(par);
         String codecName = CODECS.getOrDefault(par.codec_id(), avcodec_get_name(par.codec_id()).getString());
         info = new StreamInfo(container, codecName, width, height, duration);
+    }
+
+    /** Opens the file with the probed demuxer, the format and protocol whitelists and bounded probing. */
+    private AVFormatContext openInput() throws InvalidVideoException {
+        AVFormatContext context = avformat_alloc_context();
+        AVDictionary options = new AVDictionary(null);
+        try {
+            av_dict_set(options, "format_whitelist", FORMAT_WHITELIST, 0);
+            av_dict_set(options, "protocol_whitelist", "file", 0);
+            // Matroska/MP4 headers are read in full; these bound any probing a demuxer still does.
+            av_dict_set(options, "probesize", "5000000", 0);
+            av_dict_set(options, "analyzeduration", "5000000", 0);
+            int ret = avformat_open_input(context, "file:" + file.toAbsolutePath(), inputFormat, options);
+            if (ret < 0) {
+                // avformat_open_input frees the context on failure
+                throw new InvalidVideoException(name, VideoKind.CORRUPT, "corrupt container ("
+                        + error(ret) + ")");
+            }
+            return context;
+        } finally {
+            av_dict_free(options);
+        }
     }
 
     private double declaredDuration() {
@@ -490,8 +515,8 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
      * @throws InvalidVideoException if the data is corrupt or truncated, or a limit is exceeded
      */
     public Ending decode(Sampling sampling, int minShortSide, FrameSink sink) throws InvalidVideoException {
-        if (sampling.keyframesOnly()) {
-            // The demuxer skips non-key packets itself (MP4 reads only the keyframes' bytes).
+        if (sampling.keyframesOnly() && demuxerSkipsNonKeyExactly()) {
+            // The demuxer skips non-key packets itself.
             stream.discard(AVDISCARD_NONKEY);
         }
         Sampler sampler = new Sampler(sampling, minShortSide, sink);
@@ -522,13 +547,9 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
                 if (sampling.keyframesOnly() && (packet.flags() & AV_PKT_FLAG_KEY) == 0) {
                     continue;
                 }
-                if (!sampling.keyframesOnly()) {
-                    // Far from the next sample, frames no other frame refers to (most B-frames)
-                    // need not be decoded at all. Near it, everything is, so the first frame at or
-                    // after the sample time is still the one sampled.
-                    boolean near = packet.pts() == AV_NOPTS_VALUE
-                            || (packet.pts() - startPts) * timeBase >= sampler.nextTime - SKIP_MARGIN_SECONDS;
-                    codec.skip_frame(near ? AVDISCARD_DEFAULT : AVDISCARD_NONREF);
+                if (!sampling.keyframesOnly() && skipUnneeded && skip(sampler.nextTime)) {
+                    packetsSkipped++;
+                    continue;
                 }
                 ret = avcodec_send_packet(codec, packet);
             } finally {
@@ -564,6 +585,138 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
             throw truncated(null);
         }
         return Ending.END_OF_VIDEO;
+    }
+
+    /**
+     * Decides, for the packet just read in interval sampling, whether its frame can be left out
+     * without changing any sampled frame, and sets the decoder's {@code skip_frame} for it. The
+     * sampler takes the first frame shown at or after {@code nextTime}; a frame shown before it
+     * is never sampled, so it is needed only if a later frame refers to it. Two kinds are not:
+     * <ul>
+     *   <li>frames no other frame refers to (most B-frames): {@code AVDISCARD_NONREF} makes
+     *       FFmpeg drop them unparsed;</li>
+     *   <li>every frame before a keyframe that is itself shown no later than {@code nextTime}:
+     *       those packets are not sent at all, and the decoder is flushed before that keyframe,
+     *       exactly as after a seek to it. Frames before a keyframe in decoding order are shown
+     *       before it, and frames shown after it refer to nothing before it (what makes it a
+     *       keyframe), so the frame sampled at {@code nextTime} decodes to the same pixels.</li>
+     * </ul>
+     * {@code nextTime} lags behind (frames come out of the decoder after later packets went in),
+     * which only makes this decode more than needed, never less.
+     *
+     * @param nextTime the sampler's next sample time
+     * @return whether to drop the packet without sending it
+     */
+    private boolean skip(double nextTime) throws InvalidVideoException {
+        boolean unsampled = packet.pts() != AV_NOPTS_VALUE && time(packet.pts()) + TIME_TOLERANCE < nextTime;
+        if (jumpTo < 0 && unsampled && packet.pos() >= 0) {
+            if (keyframes == null) {
+                keyframes = new KeyframeLookahead();
+            }
+            jumpTo = keyframes.lastBefore(nextTime, packet.pos());
+        }
+        if (jumpTo >= 0) {
+            if (packet.pos() < jumpTo) {
+                return true;
+            }
+            jumpTo = -1;
+            avcodec_flush_buffers(codec);
+        }
+        codec.skip_frame(unsampled ? AVDISCARD_NONREF : AVDISCARD_DEFAULT);
+        return false;
+    }
+
+    /** A packet's or frame's time from the start of the video, in seconds (0 for early ones). */
+    private double time(long pts) {
+        return Math.max(0, (pts - startPts) * timeBase);
+    }
+
+    /**
+     * Reads the video track's keyframes ahead of the decoding position, with a second demuxer on
+     * the same file (Matroska: skipping the other packets). Positions in the file identify
+     * packets, as both demuxers read the same file the same way.
+     */
+    private final class KeyframeLookahead implements AutoCloseable {
+        private final AVFormatContext reader;
+        private final AVPacket next = av_packet_alloc();
+        /** File positions and timestamps of the keyframes read, in decoding order. */
+        private final java.util.ArrayDeque<long[]> ahead = new java.util.ArrayDeque<>();
+        private boolean done;
+
+        KeyframeLookahead() throws InvalidVideoException {
+            AVFormatContext opened = null;
+            try {
+                opened = openInput();
+                for (int i = 0; i < opened.nb_streams(); i++) {
+                    opened.streams(i).discard(i != streamIndex ? AVDISCARD_ALL
+                            : demuxerSkipsNonKeyExactly() ? AVDISCARD_NONKEY : AVDISCARD_DEFAULT);
+                }
+            } catch (InvalidVideoException e) {
+                // The file opened once already; if it does not now, decode without looking ahead.
+                done = true;
+            }
+            reader = opened;
+        }
+
+        /**
+         * @param nextTime the next sample time
+         * @param after    a file position
+         * @return the file position of the last keyframe after {@code after} in decoding order
+         *         all of whose predecessors are shown before {@code nextTime}, or -1
+         */
+        long lastBefore(double nextTime, long after) throws InvalidVideoException {
+            while (!ahead.isEmpty() && ahead.peekFirst()[0] <= after) {
+                ahead.removeFirst();
+            }
+            // Keyframes are shown in decoding order, so reading one past nextTime is enough.
+            while (!done && (ahead.isEmpty() || time(ahead.peekLast()[1]) <= nextTime)) {
+                read(after);
+            }
+            long found = -1;
+            for (long[] k : ahead) {
+                // The frame shown just before the keyframe is at least one tick earlier.
+                if (time(k[1] - 1) + TIME_TOLERANCE >= nextTime) {
+                    break;
+                }
+                found = k[0];
+            }
+            return found;
+        }
+
+        private void read(long after) throws InvalidVideoException {
+            checkBudget();
+            int ret = av_read_frame(reader, next);
+            if (ret < 0) {
+                done = true;
+                return;
+            }
+            try {
+                if (next.stream_index() == streamIndex && (next.flags() & AV_PKT_FLAG_KEY) != 0
+                        && next.pts() != AV_NOPTS_VALUE && next.pos() > after) {
+                    ahead.addLast(new long[]{next.pos(), next.pts()});
+                }
+            } finally {
+                av_packet_unref(next);
+            }
+        }
+
+        @Override
+        public void close() {
+            av_packet_free(next);
+            if (reader != null) {
+                avformat_close_input(reader);
+            }
+        }
+    }
+
+    /**
+     * Whether the demuxer can skip the non-key packets itself and still give the keyframes' right
+     * timestamps. Matroska can. FFmpeg's MP4 demuxer, told to skip them, no longer steps through
+     * the composition offsets of the packets it skips, so with B-frames the keyframes it returns
+     * carry another packet's offset (times off by up to a few frames); it must read every packet.
+     */
+    private boolean demuxerSkipsNonKeyExactly() {
+        return !format.iformat().name().getString().startsWith("mov");
     }
 
     private InvalidVideoException truncated(String detail) {
@@ -642,15 +795,14 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
             if (pts == AV_NOPTS_VALUE) {
                 pts = f.pts();
             }
-            double t = pts == AV_NOPTS_VALUE ? 0 : Math.max(0, (pts - startPts) * timeBase);
+            double t = pts == AV_NOPTS_VALUE ? 0 : time(pts);
             if (t >= sampling.maxSeconds()) {
                 ending = Ending.MAX_DURATION;
                 return false;
             }
             boolean key = (f.flags() & AV_FRAME_FLAG_KEY) != 0;
             if (!sampling.keyframesOnly()) {
-                // A tolerance of a microsecond absorbs rounding of timestamps like 0.2 * 5.
-                if (t + 1e-6 < nextTime) {
+                if (t + TIME_TOLERANCE < nextTime) {
                     return true;
                 }
                 nextTime = (Math.floor(t / sampling.intervalSeconds() + 1e-6) + 1) * sampling.intervalSeconds();
@@ -721,6 +873,10 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
 
     @Override
     public void close() {
+        if (keyframes != null) {
+            keyframes.close();
+            keyframes = null;
+        }
         if (sws != null) {
             sws_freeContext(sws);
             sws = null;
