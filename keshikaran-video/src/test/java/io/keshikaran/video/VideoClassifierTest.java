@@ -80,7 +80,9 @@ class VideoClassifierTest {
         assertThat(v.stoppedEarly()).isFalse();
         assertThat(v.stoppedAt()).isEmpty();
         assertThat(v.durationSeconds()).isCloseTo(10.0, within(0.01));
-        assertThat(v.framesDecoded()).isEqualTo(50);
+        // Of the 50 frames, those between a sample at an odd second and the keyframe at the next
+        // even second are left out, less those already in FFmpeg's frame threads (one per core).
+        assertThat(v.framesDecoded()).isBetween(10L, 50L);
         // The default aggregation is the maximum: the German shepherd.
         assertThat(v.score()).isEqualTo(v.frames().stream().mapToDouble(VideoFrameScore::score).max().orElseThrow());
         assertThat(v.topFrame().timeSeconds()).isBetween(6.0, 7.0);
@@ -92,7 +94,7 @@ class VideoClassifierTest {
         VideoClassification v = videos().build().classify(video("with-audio.mp4"));
         assertThat(v.frames()).extracting(VideoFrameScore::timeSeconds)
                 .containsExactly(0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0);
-        assertThat(v.framesDecoded()).isEqualTo(50);
+        assertThat(v.framesDecoded()).isBetween(10L, 50L);
         assertThat(v.width()).isEqualTo(160);
     }
 
