@@ -290,6 +290,9 @@ public final class VideoClassifier {
 
         /**
          * Samples one frame per interval: the first frame at or after each multiple of it. Default 1 s.
+         * Frames that no sampled frame depends on are not decoded (those no other frame refers to,
+         * and those before a keyframe shown no later than the next sample time); the sampled frames
+         * are exactly those that decoding every frame gives.
          *
          * @param interval positive
          * @return this builder
@@ -305,9 +308,10 @@ public final class VideoClassifier {
         }
 
         /**
-         * Samples every keyframe and nothing else. The frames in between are not decoded (for MP4
-         * not even read), which makes this several times faster than {@link #optInterval}, at the
-         * price of an irregular sampling that follows the encoder's keyframe placement.
+         * Samples every keyframe and nothing else. The frames in between are not decoded (for
+         * Matroska/WebM not even demuxed), which makes this several times faster than
+         * {@link #optInterval}, at the price of an irregular sampling that follows the encoder's
+         * keyframe placement.
          *
          * @return this builder
          */

@@ -227,6 +227,11 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
     /** While packets are being skipped: the file position of the keyframe decoding resumes at. */
     private long jumpTo = -1;
     private long packetsSkipped;
+    /** The last packet's file position; keyframes are found ahead by position only while positions increase. */
+    private long lastPacketPos = -1;
+    private boolean positionsIncrease = true;
+    /** Where {@link #seek} moved to, in stream time base, or {@link Long#MIN_VALUE}. */
+    private long seekedTo = Long.MIN_VALUE;
 
     private FfmpegVideoDecoder(Path file, String name, VideoLimits limits, long startNanos) throws InvalidVideoException {
         this.file = file;
@@ -509,6 +514,14 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
         long ts = startPts + (long) Math.floor(seconds / timeBase);
         if (av_seek_frame(format, streamIndex, ts, AVSEEK_FLAG_BACKWARD) >= 0) {
             avcodec_flush_buffers(codec);
+            // The keyframe reader, if any, starts again from there when next needed.
+            seekedTo = ts;
+            if (keyframes != null) {
+                keyframes.close();
+                keyframes = null;
+            }
+            jumpTo = -1;
+            lastPacketPos = -1;
         }
     }
 
@@ -617,7 +630,11 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
      */
     private boolean skip(double nextTime) throws InvalidVideoException {
         boolean unsampled = packet.pts() != AV_NOPTS_VALUE && time(packet.pts()) + TIME_TOLERANCE < nextTime;
-        if (jumpTo < 0 && unsampled && packet.pos() >= 0) {
+        // A keyframe is known to come later in decoding order only by its larger file position, so
+        // a file whose packets are not stored in decoding order gets no jumps from here on.
+        positionsIncrease &= packet.pos() > lastPacketPos;
+        lastPacketPos = packet.pos();
+        if (jumpTo < 0 && unsampled && positionsIncrease) {
             if (keyframes == null) {
                 keyframes = new KeyframeLookahead();
             }
@@ -658,6 +675,11 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
                 for (int i = 0; i < opened.nb_streams(); i++) {
                     opened.streams(i).discard(i != streamIndex ? AVDISCARD_ALL
                             : demuxerSkipsNonKeyExactly() ? AVDISCARD_NONKEY : AVDISCARD_DEFAULT);
+                }
+                if (seekedTo != Long.MIN_VALUE) {
+                    // Where the decoding demuxer went; if this one cannot follow, it reads from the
+                    // start, which costs time but finds the same keyframes.
+                    av_seek_frame(opened, streamIndex, seekedTo, AVSEEK_FLAG_BACKWARD);
                 }
             } catch (InvalidVideoException e) {
                 // The file opened once already; if it does not now, decode without looking ahead.

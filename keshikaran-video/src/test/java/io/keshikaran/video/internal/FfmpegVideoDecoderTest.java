@@ -97,12 +97,34 @@ class FfmpegVideoDecoderTest {
     void skipsToTheKeyframeBeforeTheNextSample() throws Exception {
         // Keyframes at 0, 1.6, 3.2 and 4.8 s, 25 fps, samples every 2.3 s: 0, 2.3, 4.6. Before
         // 2.3 s decoding resumes at the keyframe at 1.6 s; before 4.6 s at 3.2 s. So the packets
-        // from 0.04 to 1.56 s and from about 2.3 to 3.16 s are not even read by the decoder.
+        // from 0.04 to 1.56 s and from about 2.3 to 3.16 s are not even sent to the decoder.
         SampledFrames skipping = SampledFrames.decode(video("motion-h264.mp4"), 2.3, 448, true);
         assertThat(skipping.frames()).extracting(SampledFrames.Frame::timeSeconds)
                 .satisfiesExactly(t -> assertThat(t).isZero(), t -> assertThat(t).isCloseTo(2.32, within(1e-9)),
                         t -> assertThat(t).isCloseTo(4.6, within(1e-9)));
         assertThat(skipping.packetsSkipped()).isGreaterThan(50);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"motion-h264.mp4", "motion-h265-opengop.mkv", "motion-vp9-altref.webm"})
+    void aFrameFoundBySeekingIsTheFrameDecodingEverythingGives(String clip) throws Exception {
+        // What thumbnails use (VideoClassifier.frameAt): seek, then skip to the first frame at or after the time.
+        SampledFrames all = SampledFrames.decode(video(clip), 2.3, 448, false);
+        for (int i = 0; i < all.frames().size(); i++) {
+            SampledFrames.Frame expected = all.frames().get(i);
+            double at = i * 2.3;
+            byte[][] found = new byte[1][];
+            try (FfmpegVideoDecoder d = FfmpegVideoDecoder.open(video(clip), clip, VideoLimits.defaults(), System.nanoTime())) {
+                d.seek(at);
+                d.decode(new FfmpegVideoDecoder.Sampling(false, Double.MAX_VALUE, 1, Double.MAX_VALUE, at), 448,
+                        (t, key, image) -> {
+                            assertThat(t).isEqualTo(expected.timeSeconds());
+                            found[0] = image.toByteArray();
+                            return false;
+                        });
+            }
+            assertThat(found[0]).as("%s at %s s", clip, expected.timeSeconds()).isEqualTo(expected.rgb());
+        }
     }
 
     @ParameterizedTest
