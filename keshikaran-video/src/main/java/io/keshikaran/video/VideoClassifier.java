@@ -35,7 +35,7 @@ import java.util.function.Consumer;
  *
  * <p><b>Decoding:</b> FFmpeg 7.1, bundled through JavaCPP for Linux x86-64 (other platforms: add
  * their natives, see the module's README). MP4/MOV and Matroska/WebM containers with H.264, H.265,
- * VP8, VP9 or AV1 video (AV1 if the bundled FFmpeg has a decoder for it). Frames are scaled down in
+ * VP8, VP9 or AV1 video (AV1 through libaom, which the bundled FFmpeg includes). Frames are scaled down in
  * FFmpeg with an area filter so that neither side is below twice the model's input size, then handed
  * to {@link Classifier#classify(RgbImage, String)}: the same preprocessing and model as images.
  *

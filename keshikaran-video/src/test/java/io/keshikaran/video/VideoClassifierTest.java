@@ -60,7 +60,7 @@ class VideoClassifierTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"slideshow-h264.mp4", "slideshow-h264.mov", "slideshow-h265.mp4",
-        "slideshow-vp8.webm", "slideshow-vp9.webm", "slideshow-vp9.mkv"})
+        "slideshow-vp8.webm", "slideshow-vp9.webm", "slideshow-vp9.mkv", "slideshow-av1.mp4"})
     void samplesOneFrameASecondAndEachScoresLikeItsStillImage(String clip) throws Exception {
         VideoClassification v = videos().build().classify(video(clip));
 
@@ -110,11 +110,12 @@ class VideoClassifierTest {
         assertThat(vp9.codec()).isEqualTo("VP9");
         assertThat(vp9.container()).contains("webm");
         assertThat(videos().optMaxFrames(1).build().classify(video("slideshow-vp8.webm")).codec()).isEqualTo("VP8");
+        assertThat(videos().optMaxFrames(1).build().classify(video("slideshow-av1.mp4")).codec()).isEqualTo("AV1");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"slideshow-h264.mp4", "slideshow-h264.mov", "slideshow-h265.mp4",
-        "slideshow-vp8.webm", "slideshow-vp9.webm", "slideshow-vp9.mkv"})
+        "slideshow-vp8.webm", "slideshow-vp9.webm", "slideshow-vp9.mkv", "slideshow-av1.mp4"})
     void keyframesOnlyDecodesNothingInBetween(String clip) throws Exception {
         VideoClassification v = videos().optKeyframesOnly().build().classify(video(clip));
 

@@ -70,13 +70,13 @@ class FfmpegVideoDecoderTest {
     /**
      * Leaving out frames is exact: every clip, at sample intervals that fall on, between and across
      * keyframes, gives the same frames, pixel for pixel, as decoding every frame. The motion clips
-     * have B-frames (H.264, and H.265 with an open GOP) or hidden alt-ref frames (VP9) and a
+     * have B-frames (H.264, and H.265 with an open GOP) or hidden alt-ref frames (VP9, AV1) and a
      * keyframe every 1.6 s; the slideshows have neither B-frames nor motion.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"motion-h264.mp4", "motion-h265-opengop.mkv", "motion-vp9-altref.webm",
+    @ValueSource(strings = {"motion-h264.mp4", "motion-h265-opengop.mkv", "motion-vp9-altref.webm", "motion-av1.mp4",
             "slideshow-h264.mp4", "slideshow-h264.mov", "slideshow-h265.mp4", "slideshow-vp8.webm",
-            "slideshow-vp9.webm", "slideshow-vp9.mkv", "rotated-90.mp4", "with-audio.mp4"})
+            "slideshow-vp9.webm", "slideshow-vp9.mkv", "slideshow-av1.mp4", "rotated-90.mp4", "with-audio.mp4"})
     void skippingUnneededFramesSamplesTheSamePixels(String clip) throws Exception {
         long decodedAll = 0;
         long decodedSkipping = 0;
@@ -106,7 +106,7 @@ class FfmpegVideoDecoderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"motion-h264.mp4", "motion-h265-opengop.mkv", "motion-vp9-altref.webm"})
+    @ValueSource(strings = {"motion-h264.mp4", "motion-h265-opengop.mkv", "motion-vp9-altref.webm", "motion-av1.mp4"})
     void aFrameFoundBySeekingIsTheFrameDecodingEverythingGives(String clip) throws Exception {
         // What thumbnails use (VideoClassifier.frameAt): seek, then skip to the first frame at or after the time.
         SampledFrames all = SampledFrames.decode(video(clip), 2.3, 448, false);
@@ -128,7 +128,7 @@ class FfmpegVideoDecoderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"motion-h264.mp4", "motion-h265-opengop.mkv", "motion-vp9-altref.webm"})
+    @ValueSource(strings = {"motion-h264.mp4", "motion-h265-opengop.mkv", "motion-vp9-altref.webm", "motion-av1.mp4"})
     void keyframesOnlyGivesTheKeyframesOwnTimes(String clip) throws Exception {
         // With B-frames, FFmpeg's MP4 demuxer told to skip non-key packets gave the keyframes
         // other packets' composition offsets: 0, 1.72, 3.2, 4.72 s instead of 0, 1.6, 3.2, 4.8.
