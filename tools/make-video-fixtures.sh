@@ -99,6 +99,9 @@ src = pathlib.Path(sys.argv[2]).read_bytes()
 # Truncated: the index (moov, at the front thanks to faststart) is intact, the media data stops
 # after 40 % of the file.
 (out / "truncated.mp4").write_bytes(src[: len(src) * 4 // 10])
+# Truncated Matroska: no index of packets to betray the cut, only the header's duration.
+mkv = (out / "slideshow-vp9.mkv").read_bytes()
+(out / "truncated.mkv").write_bytes(mkv[: len(mkv) * 4 // 10])
 # Corrupt: the ftyp box is intact (so it is recognised as MP4), the 2 KiB after it, where the
 # moov index starts, overwritten with seeded random bytes.
 rnd = random.Random(16)

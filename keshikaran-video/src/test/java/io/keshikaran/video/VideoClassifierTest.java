@@ -276,13 +276,14 @@ class VideoClassifierTest {
         }
     }
 
-    @Test
-    void truncatedFile() {
+    @ParameterizedTest
+    @ValueSource(strings = {"truncated.mp4", "truncated.mkv"})
+    void truncatedFile(String clip) {
         for (VideoClassifier.Builder b : List.of(videos(), videos().optKeyframesOnly())) {
             List<VideoFrameScore> seen = new ArrayList<>();
             InvalidVideoException e;
             try {
-                b.build().classify(video("truncated.mp4"), seen::add);
+                b.build().classify(video(clip), seen::add);
                 throw new AssertionError("accepted");
             } catch (InvalidVideoException x) {
                 e = x;

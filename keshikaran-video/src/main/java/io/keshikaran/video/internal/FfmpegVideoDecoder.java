@@ -16,6 +16,7 @@ import org.bytedeco.ffmpeg.avformat.AVInputFormat;
 import org.bytedeco.ffmpeg.avformat.AVProbeData;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.ffmpeg.avutil.AVDictionaryEntry;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.ffmpeg.swscale.SwsContext;
@@ -73,6 +74,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_QUIET;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_get;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
 import static org.bytedeco.ffmpeg.global.avutil.av_display_rotation_get;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
@@ -442,13 +444,33 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
     }
 
     private double declaredDuration() {
-        videoDuration = this.stream.duration() == AV_NOPTS_VALUE || this.stream.duration() < 0 ? 0
-                : this.stream.duration() * timeBase;
         double stream = this.stream.duration() == AV_NOPTS_VALUE || this.stream.duration() < 0 ? 0
                 : this.stream.duration() * timeBase;
         double container = format.duration() == AV_NOPTS_VALUE || format.duration() < 0 ? 0
                 : format.duration() / 1_000_000.0; // AV_TIME_BASE
+        // The video track's own duration, to tell a truncated file by: MP4 has it; Matroska only
+        // as the DURATION tag its muxers write, or as the file's when there is no other track.
+        videoDuration = stream > 0 ? stream : taggedDuration();
+        if (videoDuration == 0 && format.nb_streams() == 1) {
+            videoDuration = container;
+        }
         return Math.max(stream, container);
+    }
+
+    /** The video stream's DURATION tag (Matroska, "HH:MM:SS.nnnnnnnnn"), in seconds, or 0. */
+    private double taggedDuration() {
+        AVDictionaryEntry tag = av_dict_get(stream.metadata(), "DURATION", null, 0);
+        if (tag == null || tag.isNull() || tag.value() == null || tag.value().isNull()) {
+            return 0;
+        }
+        String[] hms = tag.value().getString().trim().split(":");
+        try {
+            double seconds = hms.length == 3
+                    ? Integer.parseInt(hms[0]) * 3600.0 + Integer.parseInt(hms[1]) * 60.0 + Double.parseDouble(hms[2]) : 0;
+            return Double.isFinite(seconds) && seconds > 0 ? seconds : 0;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** The clockwise rotation, 0, 90, 180 or 270, that a player applies (phones record portrait so). */
@@ -536,10 +558,6 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
      * @throws InvalidVideoException if the data is corrupt or truncated, or a limit is exceeded
      */
     public Ending decode(Sampling sampling, int minShortSide, FrameSink sink) throws InvalidVideoException {
-        if (sampling.keyframesOnly() && demuxerSkipsNonKeyExactly()) {
-            // The demuxer skips non-key packets itself.
-            stream.discard(AVDISCARD_NONKEY);
-        }
         Sampler sampler = new Sampler(sampling, minShortSide, sink);
         boolean sawCorruptPacket = false;
         while (true) {
@@ -566,6 +584,10 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
                     lastPacketEnd = Math.max(lastPacketEnd, (packet.pts() - startPts + Math.max(0, packet.duration())) * timeBase);
                 }
                 if (sampling.keyframesOnly() && (packet.flags() & AV_PKT_FLAG_KEY) == 0) {
+                    // Read but not decoded: the demuxer could skip them itself (discard=nokey), but
+                    // then FFmpeg's MP4 demuxer gives keyframes wrong times with B-frames (see
+                    // demuxerSkipsNonKeyExactly), and where the data ends would not be known, so
+                    // that a truncated Matroska file would pass for a whole one.
                     continue;
                 }
                 if (!sampling.keyframesOnly() && skipUnneeded && skip(sampler.nextTime)) {
@@ -599,9 +621,8 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
             throw new InvalidVideoException(name, VideoKind.CORRUPT, "no decodable frame in the video track");
         }
         // The video track's own duration (not the container's, which may cover a longer audio
-        // track); with keyframes only, the last packet read is the last keyframe, not the end.
-        boolean endsEarly = !sampling.keyframesOnly() && videoDuration > 0
-                && lastPacketEnd < videoDuration - Math.max(1.0, videoDuration * 0.05);
+        // track), against the end of the last packet read (every packet is read, in both modes).
+        boolean endsEarly = videoDuration > 0 && lastPacketEnd < videoDuration - Math.max(1.0, videoDuration * 0.05);
         if (sawCorruptPacket || endsEarly) {
             throw truncated(null);
         }
@@ -741,9 +762,9 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
 
     /**
      * Whether the demuxer can skip the non-key packets itself and still give the keyframes' right
-     * timestamps. Matroska can. FFmpeg's MP4 demuxer, told to skip them, no longer steps through
-     * the composition offsets of the packets it skips, so with B-frames the keyframes it returns
-     * carry another packet's offset (times off by up to a few frames); it must read every packet.
+     * timestamps (for the keyframe reader). Matroska can. FFmpeg's MP4 demuxer, told to skip them,
+     * no longer steps through the composition offsets of the packets it skips, so with B-frames the
+     * keyframes it returns carry another packet's offset (times off by up to a few frames).
      */
     private boolean demuxerSkipsNonKeyExactly() {
         return !format.iformat().name().getString().startsWith("mov");
