@@ -685,6 +685,7 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
     private final class KeyframeLookahead implements AutoCloseable {
         private final AVFormatContext reader;
         private final AVPacket next = av_packet_alloc();
+        private static final int MAX_AHEAD = 1024;
         /** File positions and timestamps of the keyframes read, in decoding order. */
         private final java.util.ArrayDeque<long[]> ahead = new java.util.ArrayDeque<>();
         private boolean done;
@@ -719,14 +720,14 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
             while (!ahead.isEmpty() && ahead.peekFirst()[0] <= after) {
                 ahead.removeFirst();
             }
-            // Keyframes are shown in decoding order, so reading one past nextTime is enough.
-            while (!done && (ahead.isEmpty() || time(ahead.peekLast()[1]) <= nextTime)) {
-                read(after);
+            // Keyframes are shown in decoding order, so reading one past nextTime is enough. The
+            // bound only keeps a hostile file's run of keyframes at one time out of memory.
+            while (!done && ahead.size() < MAX_AHEAD && (ahead.isEmpty() || time(ahead.peekLast()[1]) <= nextTime)) {
+                read(after, nextTime);
             }
             long found = -1;
             for (long[] k : ahead) {
-                // The frame shown just before the keyframe is at least one tick earlier.
-                if (time(k[1] - 1) + TIME_TOLERANCE >= nextTime) {
+                if (!precedesSample(k, nextTime)) {
                     break;
                 }
                 found = k[0];
@@ -734,7 +735,13 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
             return found;
         }
 
-        private void read(long after) throws InvalidVideoException {
+        /** Whether every frame before the keyframe is shown before nextTime. */
+        private boolean precedesSample(long[] keyframe, double nextTime) {
+            // The frame shown just before the keyframe is at least one tick earlier.
+            return time(keyframe[1] - 1) + TIME_TOLERANCE < nextTime;
+        }
+
+        private void read(long after, double nextTime) throws InvalidVideoException {
             checkBudget();
             int ret = av_read_frame(reader, next);
             if (ret < 0) {
@@ -744,7 +751,12 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
             try {
                 if (next.stream_index() == streamIndex && (next.flags() & AV_PKT_FLAG_KEY) != 0
                         && next.pts() != AV_NOPTS_VALUE && next.pos() > after) {
-                    ahead.addLast(new long[]{next.pos(), next.pts()});
+                    long[] keyframe = {next.pos(), next.pts()};
+                    if (precedesSample(keyframe, nextTime)) {
+                        // It supersedes the ones before it: nextTime and the decoding position only grow.
+                        ahead.clear();
+                    }
+                    ahead.addLast(keyframe);
                 }
             } finally {
                 av_packet_unref(next);
