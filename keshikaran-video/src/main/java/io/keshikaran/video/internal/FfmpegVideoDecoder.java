@@ -29,6 +29,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -683,11 +684,11 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
      * packets, as both demuxers read the same file the same way.
      */
     private final class KeyframeLookahead implements AutoCloseable {
+        private static final int MAX_AHEAD = 1024;
         private final AVFormatContext reader;
         private final AVPacket next = av_packet_alloc();
-        private static final int MAX_AHEAD = 1024;
         /** File positions and timestamps of the keyframes read, in decoding order. */
-        private final java.util.ArrayDeque<long[]> ahead = new java.util.ArrayDeque<>();
+        private final ArrayDeque<long[]> ahead = new ArrayDeque<>();
         private boolean done;
 
         KeyframeLookahead() throws InvalidVideoException {
@@ -706,6 +707,12 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
             } catch (InvalidVideoException e) {
                 // The file opened once already; if it does not now, decode without looking ahead.
                 done = true;
+            } catch (RuntimeException | Error e) {
+                if (opened != null) {
+                    avformat_close_input(opened);
+                }
+                av_packet_free(next);
+                throw e;
             }
             reader = opened;
         }
