@@ -50,10 +50,28 @@ slideshow 640:480 "$OUT/slideshow-h264.mp4" "${X264[@]}" -crf 35 -movflags +fast
 slideshow 320:240 "$OUT/slideshow-h264.mov" "${X264[@]}"
 slideshow 320:240 "$OUT/slideshow-h265.mp4" -c:v libx265 -preset medium -crf 30 -tag:v hvc1 \
   -x265-params "keyint=10:min-keyint=10:scenecut=0:bframes=0:log-level=error:pools=1:frame-threads=1"
+# AV1 (libaom): the bundled FFmpeg decodes it with libaom-av1 (it has no libdav1d).
+slideshow 320:240 "$OUT/slideshow-av1.mp4" -c:v libaom-av1 -b:v 0 -crf 28 -cpu-used 8 -g 10 -keyint_min 10 \
+  -lag-in-frames 0 -row-mt 0
 VPX=(-b:v 0 -crf 45 -g 10 -keyint_min 10 -auto-alt-ref 0 -lag-in-frames 0 -deadline good -cpu-used 4)
 slideshow 320:240 "$OUT/slideshow-vp8.webm" -c:v libvpx "${VPX[@]}"
 slideshow 320:240 "$OUT/slideshow-vp9.webm" -c:v libvpx-vp9 "${VPX[@]}" -row-mt 0
 slideshow 320:240 "$OUT/slideshow-vp9.mkv" -c:v libvpx-vp9 "${VPX[@]}" -row-mt 0
+
+# Motion with B-frames (or VP9's hidden alt-ref frames), for the frame-skipping tests: ffmpeg's
+# moving test pattern, every frame different, 6 s at 25 fps, a keyframe every 1.6 s (not on a
+# whole second, so sample times fall between keyframes). H.265 with an open GOP: the frames after
+# each keyframe that are shown before it refer to the previous GOP.
+motion() { # out codec-args...
+  local out="$1"; shift
+  "${FF[@]}" -f lavfi -i "testsrc2=size=256x144:rate=25:duration=6" -pix_fmt yuv420p -an "$@" "${BITEXACT[@]}" "$out"
+}
+motion "$OUT/motion-h264.mp4" -c:v libx264 -preset veryfast -crf 32 -g 40 -keyint_min 40 -sc_threshold 0
+motion "$OUT/motion-h265-opengop.mkv" -c:v libx265 -preset fast -crf 32 \
+  -x265-params "keyint=40:min-keyint=40:scenecut=0:bframes=4:open-gop=1:log-level=error:pools=1:frame-threads=1"
+motion "$OUT/motion-av1.mp4" -c:v libaom-av1 -b:v 0 -crf 50 -cpu-used 8 -g 40 -keyint_min 40 -row-mt 0
+motion "$OUT/motion-vp9-altref.webm" -c:v libvpx-vp9 -b:v 0 -crf 45 -g 40 -keyint_min 40 -auto-alt-ref 1 \
+  -lag-in-frames 16 -deadline good -cpu-used 4 -row-mt 0
 
 # The base of the broken files below: the same slideshow, small.
 slideshow 160:120 "$TMP/small.mp4" "${X264[@]}" -movflags +faststart
@@ -81,6 +99,9 @@ src = pathlib.Path(sys.argv[2]).read_bytes()
 # Truncated: the index (moov, at the front thanks to faststart) is intact, the media data stops
 # after 40 % of the file.
 (out / "truncated.mp4").write_bytes(src[: len(src) * 4 // 10])
+# Truncated Matroska: no index of packets to betray the cut, only the header's duration.
+mkv = (out / "slideshow-vp9.mkv").read_bytes()
+(out / "truncated.mkv").write_bytes(mkv[: len(mkv) * 4 // 10])
 # Corrupt: the ftyp box is intact (so it is recognised as MP4), the 2 KiB after it, where the
 # moov index starts, overwritten with seeded random bytes.
 rnd = random.Random(16)

@@ -35,7 +35,7 @@ import java.util.function.Consumer;
  *
  * <p><b>Decoding:</b> FFmpeg 7.1, bundled through JavaCPP for Linux x86-64 (other platforms: add
  * their natives, see the module's README). MP4/MOV and Matroska/WebM containers with H.264, H.265,
- * VP8, VP9 or AV1 video (AV1 if the bundled FFmpeg has a decoder for it). Frames are scaled down in
+ * VP8, VP9 or AV1 video (AV1 through libaom, which the bundled FFmpeg includes). Frames are scaled down in
  * FFmpeg with an area filter so that neither side is below twice the model's input size, then handed
  * to {@link Classifier#classify(RgbImage, String)}: the same preprocessing and model as images.
  *
@@ -290,6 +290,9 @@ public final class VideoClassifier {
 
         /**
          * Samples one frame per interval: the first frame at or after each multiple of it. Default 1 s.
+         * Frames that no sampled frame depends on are not decoded (those no other frame refers to,
+         * and those before a keyframe shown no later than the next sample time); the sampled frames
+         * are exactly those that decoding every frame gives.
          *
          * @param interval positive
          * @return this builder
@@ -305,9 +308,10 @@ public final class VideoClassifier {
         }
 
         /**
-         * Samples every keyframe and nothing else. The frames in between are not decoded (for MP4
-         * not even read), which makes this several times faster than {@link #optInterval}, at the
-         * price of an irregular sampling that follows the encoder's keyframe placement.
+         * Samples every keyframe and nothing else. The frames in between are not decoded (for
+         * Matroska/WebM not even demuxed), which makes this several times faster than
+         * {@link #optInterval}, at the price of an irregular sampling that follows the encoder's
+         * keyframe placement.
          *
          * @return this builder
          */

@@ -60,7 +60,7 @@ class VideoClassifierTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"slideshow-h264.mp4", "slideshow-h264.mov", "slideshow-h265.mp4",
-        "slideshow-vp8.webm", "slideshow-vp9.webm", "slideshow-vp9.mkv"})
+        "slideshow-vp8.webm", "slideshow-vp9.webm", "slideshow-vp9.mkv", "slideshow-av1.mp4"})
     void samplesOneFrameASecondAndEachScoresLikeItsStillImage(String clip) throws Exception {
         VideoClassification v = videos().build().classify(video(clip));
 
@@ -80,7 +80,9 @@ class VideoClassifierTest {
         assertThat(v.stoppedEarly()).isFalse();
         assertThat(v.stoppedAt()).isEmpty();
         assertThat(v.durationSeconds()).isCloseTo(10.0, within(0.01));
-        assertThat(v.framesDecoded()).isEqualTo(50);
+        // Of the 50 frames, those between a sample at an odd second and the keyframe at the next
+        // even second are left out, less those already in FFmpeg's frame threads (one per core).
+        assertThat(v.framesDecoded()).isBetween(10L, 50L);
         // The default aggregation is the maximum: the German shepherd.
         assertThat(v.score()).isEqualTo(v.frames().stream().mapToDouble(VideoFrameScore::score).max().orElseThrow());
         assertThat(v.topFrame().timeSeconds()).isBetween(6.0, 7.0);
@@ -92,7 +94,7 @@ class VideoClassifierTest {
         VideoClassification v = videos().build().classify(video("with-audio.mp4"));
         assertThat(v.frames()).extracting(VideoFrameScore::timeSeconds)
                 .containsExactly(0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0);
-        assertThat(v.framesDecoded()).isEqualTo(50);
+        assertThat(v.framesDecoded()).isBetween(10L, 50L);
         assertThat(v.width()).isEqualTo(160);
     }
 
@@ -108,11 +110,12 @@ class VideoClassifierTest {
         assertThat(vp9.codec()).isEqualTo("VP9");
         assertThat(vp9.container()).contains("webm");
         assertThat(videos().optMaxFrames(1).build().classify(video("slideshow-vp8.webm")).codec()).isEqualTo("VP8");
+        assertThat(videos().optMaxFrames(1).build().classify(video("slideshow-av1.mp4")).codec()).isEqualTo("AV1");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"slideshow-h264.mp4", "slideshow-h264.mov", "slideshow-h265.mp4",
-        "slideshow-vp8.webm", "slideshow-vp9.webm", "slideshow-vp9.mkv"})
+        "slideshow-vp8.webm", "slideshow-vp9.webm", "slideshow-vp9.mkv", "slideshow-av1.mp4"})
     void keyframesOnlyDecodesNothingInBetween(String clip) throws Exception {
         VideoClassification v = videos().optKeyframesOnly().build().classify(video(clip));
 
@@ -273,13 +276,14 @@ class VideoClassifierTest {
         }
     }
 
-    @Test
-    void truncatedFile() {
+    @ParameterizedTest
+    @ValueSource(strings = {"truncated.mp4", "truncated.mkv"})
+    void truncatedFile(String clip) {
         for (VideoClassifier.Builder b : List.of(videos(), videos().optKeyframesOnly())) {
             List<VideoFrameScore> seen = new ArrayList<>();
             InvalidVideoException e;
             try {
-                b.build().classify(video("truncated.mp4"), seen::add);
+                b.build().classify(video(clip), seen::add);
                 throw new AssertionError("accepted");
             } catch (InvalidVideoException x) {
                 e = x;

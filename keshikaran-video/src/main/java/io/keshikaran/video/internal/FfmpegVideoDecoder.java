@@ -16,6 +16,7 @@ import org.bytedeco.ffmpeg.avformat.AVInputFormat;
 import org.bytedeco.ffmpeg.avformat.AVProbeData;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.ffmpeg.avutil.AVDictionaryEntry;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.ffmpeg.swscale.SwsContext;
@@ -28,6 +29,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -73,6 +75,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_QUIET;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_get;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
 import static org.bytedeco.ffmpeg.global.avutil.av_display_rotation_get;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
@@ -160,11 +163,16 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
             AV_CODEC_ID_VP9, "VP9", AV_CODEC_ID_AV1, "AV1");
     /** AVERROR(EAGAIN): errno values differ between platforms and JavaCPP does not expose them. */
     private static final int AVERROR_EAGAIN = -(Loader.getPlatform().startsWith("macosx") ? 35 : 11);
+    /** Tolerance of the sampler's time comparisons: absorbs rounding of timestamps like 0.2 * 5. */
+    private static final double TIME_TOLERANCE = 1e-6;
     /**
-     * How long before a sample time every frame is decoded again: more than any encoder's
-     * reordering delay (B-frames are sent before the frames they are shown after).
+     * FFmpeg's frame threads: one per core, not FFmpeg's automatic cores + 1, as inference runs on
+     * a thread of its own. Each frame thread delays output by a frame, and the sampler learns its
+     * next sample time only from frames that came out, so fewer threads also decode fewer
+     * unneeded frames (on 2 cores: 546 instead of 571 of the bench clip's 1,800, 7 % less CPU;
+     * docs/performance.md). At most 16, FFmpeg's own ceiling for automatic threads.
      */
-    private static final double SKIP_MARGIN_SECONDS = 0.5;
+    private static final int DECODER_THREADS = Math.min(16, Runtime.getRuntime().availableProcessors());
     /** AV_FRAME_FLAG_KEY from libavutil/frame.h, not mapped by the JavaCPP preset. */
     private static final int AV_FRAME_FLAG_KEY = 1 << 1;
 
@@ -198,6 +206,7 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
     private final long deadlineNanos;
     private final long fileSize;
 
+    private AVInputFormat inputFormat;
     private AVFormatContext format;
     private AVCodecContext codec;
     private AVPacket packet;
@@ -216,6 +225,16 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
     private double videoDuration;
     private long decodeErrors;
     private int firstDecodeError;
+    private boolean skipUnneeded = true;
+    private KeyframeLookahead keyframes;
+    /** While packets are being skipped: the file position of the keyframe decoding resumes at. */
+    private long jumpTo = -1;
+    private long packetsSkipped;
+    /** The last packet's file position; keyframes are found ahead by position only while positions increase. */
+    private long lastPacketPos = -1;
+    private boolean positionsIncrease = true;
+    /** Where {@link #seek} moved to, in stream time base, or {@link Long#MIN_VALUE}. */
+    private long seekedTo = Long.MIN_VALUE;
 
     private FfmpegVideoDecoder(Path file, String name, VideoLimits limits, long startNanos) throws InvalidVideoException {
         this.file = file;
@@ -263,6 +282,22 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
     /** How many frames were decoded so far, sampled or not. */
     public long framesDecoded() {
         return framesDecoded;
+    }
+
+    /** How many packets were not even sent to the decoder, as they come before a later keyframe. */
+    public long packetsSkipped() {
+        return packetsSkipped;
+    }
+
+    /**
+     * Whether interval sampling leaves out the frames no sampled frame depends on (the default),
+     * or decodes every frame. Both give the same sampled frames; decoding everything is for
+     * comparisons.
+     *
+     * @param skip {@code false} to decode every frame
+     */
+    public void skipUnneededFrames(boolean skip) {
+        this.skipUnneeded = skip;
     }
 
     private long checkFile() throws InvalidVideoException {
@@ -334,24 +369,8 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
     }
 
     private void openContainer() throws InvalidVideoException {
-        AVInputFormat inputFormat = probe();
-        format = avformat_alloc_context();
-        AVDictionary options = new AVDictionary(null);
-        try {
-            av_dict_set(options, "format_whitelist", FORMAT_WHITELIST, 0);
-            av_dict_set(options, "protocol_whitelist", "file", 0);
-            // Matroska/MP4 headers are read in full; these bound any probing a demuxer still does.
-            av_dict_set(options, "probesize", "5000000", 0);
-            av_dict_set(options, "analyzeduration", "5000000", 0);
-            int ret = avformat_open_input(format, "file:" + file.toAbsolutePath(), inputFormat, options);
-            if (ret < 0) {
-                format = null; // avformat_open_input frees the context on failure
-                throw new InvalidVideoException(name, VideoKind.CORRUPT, "corrupt container ("
-                        + error(ret) + ")");
-            }
-        } finally {
-            av_dict_free(options);
-        }
+        inputFormat = probe();
+        format = openInput();
         String container = format.iformat().name().getString();
 
         int audio = 0;
@@ -403,14 +422,56 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
         info = new StreamInfo(container, codecName, width, height, duration);
     }
 
+    /** Opens the file with the probed demuxer, the format and protocol whitelists and bounded probing. */
+    private AVFormatContext openInput() throws InvalidVideoException {
+        AVFormatContext context = avformat_alloc_context();
+        AVDictionary options = new AVDictionary(null);
+        try {
+            av_dict_set(options, "format_whitelist", FORMAT_WHITELIST, 0);
+            av_dict_set(options, "protocol_whitelist", "file", 0);
+            // Matroska/MP4 headers are read in full; these bound any probing a demuxer still does.
+            av_dict_set(options, "probesize", "5000000", 0);
+            av_dict_set(options, "analyzeduration", "5000000", 0);
+            int ret = avformat_open_input(context, "file:" + file.toAbsolutePath(), inputFormat, options);
+            if (ret < 0) {
+                // avformat_open_input frees the context on failure
+                throw new InvalidVideoException(name, VideoKind.CORRUPT, "corrupt container ("
+                        + error(ret) + ")");
+            }
+            return context;
+        } finally {
+            av_dict_free(options);
+        }
+    }
+
     private double declaredDuration() {
-        videoDuration = this.stream.duration() == AV_NOPTS_VALUE || this.stream.duration() < 0 ? 0
-                : this.stream.duration() * timeBase;
         double stream = this.stream.duration() == AV_NOPTS_VALUE || this.stream.duration() < 0 ? 0
                 : this.stream.duration() * timeBase;
         double container = format.duration() == AV_NOPTS_VALUE || format.duration() < 0 ? 0
                 : format.duration() / 1_000_000.0; // AV_TIME_BASE
+        // The video track's own duration, to tell a truncated file by: MP4 has it; Matroska only
+        // as the DURATION tag its muxers write, or as the file's when there is no other track.
+        videoDuration = stream > 0 ? stream : taggedDuration();
+        if (videoDuration == 0 && format.nb_streams() == 1) {
+            videoDuration = container;
+        }
         return Math.max(stream, container);
+    }
+
+    /** The video stream's DURATION tag (Matroska, "HH:MM:SS.nnnnnnnnn"), in seconds, or 0. */
+    private double taggedDuration() {
+        AVDictionaryEntry tag = av_dict_get(stream.metadata(), "DURATION", null, 0);
+        if (tag == null || tag.isNull() || tag.value() == null || tag.value().isNull()) {
+            return 0;
+        }
+        String[] hms = tag.value().getString().trim().split(":");
+        try {
+            double seconds = hms.length == 3
+                    ? Integer.parseInt(hms[0]) * 3600.0 + Integer.parseInt(hms[1]) * 60.0 + Double.parseDouble(hms[2]) : 0;
+            return Double.isFinite(seconds) && seconds > 0 ? seconds : 0;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** The clockwise rotation, 0, 90, 180 or 270, that a player applies (phones record portrait so). */
@@ -452,7 +513,7 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
         AVDictionary options = new AVDictionary(null);
         try {
             av_dict_set(options, "max_pixels", Long.toString(limits.maxPixels()), 0);
-            av_dict_set(options, "threads", "auto", 0);
+            av_dict_set(options, "threads", Integer.toString(DECODER_THREADS), 0);
             ret = avcodec_open2(codec, decoder, options);
         } finally {
             av_dict_free(options);
@@ -476,6 +537,14 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
         long ts = startPts + (long) Math.floor(seconds / timeBase);
         if (av_seek_frame(format, streamIndex, ts, AVSEEK_FLAG_BACKWARD) >= 0) {
             avcodec_flush_buffers(codec);
+            // The keyframe reader, if any, starts again from there when next needed.
+            seekedTo = ts;
+            if (keyframes != null) {
+                keyframes.close();
+                keyframes = null;
+            }
+            jumpTo = -1;
+            lastPacketPos = -1;
         }
     }
 
@@ -490,10 +559,6 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
      * @throws InvalidVideoException if the data is corrupt or truncated, or a limit is exceeded
      */
     public Ending decode(Sampling sampling, int minShortSide, FrameSink sink) throws InvalidVideoException {
-        if (sampling.keyframesOnly()) {
-            // The demuxer skips non-key packets itself (MP4 reads only the keyframes' bytes).
-            stream.discard(AVDISCARD_NONKEY);
-        }
         Sampler sampler = new Sampler(sampling, minShortSide, sink);
         boolean sawCorruptPacket = false;
         while (true) {
@@ -520,15 +585,15 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
                     lastPacketEnd = Math.max(lastPacketEnd, (packet.pts() - startPts + Math.max(0, packet.duration())) * timeBase);
                 }
                 if (sampling.keyframesOnly() && (packet.flags() & AV_PKT_FLAG_KEY) == 0) {
+                    // Read but not decoded: the demuxer could skip them itself (discard=nokey), but
+                    // then FFmpeg's MP4 demuxer gives keyframes wrong times with B-frames (see
+                    // demuxerSkipsNonKeyExactly), and where the data ends would not be known, so
+                    // that a truncated Matroska file would pass for a whole one.
                     continue;
                 }
-                if (!sampling.keyframesOnly()) {
-                    // Far from the next sample, frames no other frame refers to (most B-frames)
-                    // need not be decoded at all. Near it, everything is, so the first frame at or
-                    // after the sample time is still the one sampled.
-                    boolean near = packet.pts() == AV_NOPTS_VALUE
-                            || (packet.pts() - startPts) * timeBase >= sampler.nextTime - SKIP_MARGIN_SECONDS;
-                    codec.skip_frame(near ? AVDISCARD_DEFAULT : AVDISCARD_NONREF);
+                if (!sampling.keyframesOnly() && skipUnneeded && skip(sampler.nextTime)) {
+                    packetsSkipped++;
+                    continue;
                 }
                 ret = avcodec_send_packet(codec, packet);
             } finally {
@@ -557,13 +622,171 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
             throw new InvalidVideoException(name, VideoKind.CORRUPT, "no decodable frame in the video track");
         }
         // The video track's own duration (not the container's, which may cover a longer audio
-        // track); with keyframes only, the last packet read is the last keyframe, not the end.
-        boolean endsEarly = !sampling.keyframesOnly() && videoDuration > 0
-                && lastPacketEnd < videoDuration - Math.max(1.0, videoDuration * 0.05);
+        // track), against the end of the last packet read (every packet is read, in both modes).
+        boolean endsEarly = videoDuration > 0 && lastPacketEnd < videoDuration - Math.max(1.0, videoDuration * 0.05);
         if (sawCorruptPacket || endsEarly) {
             throw truncated(null);
         }
         return Ending.END_OF_VIDEO;
+    }
+
+    /**
+     * Decides, for the packet just read in interval sampling, whether its frame can be left out
+     * without changing any sampled frame, and sets the decoder's {@code skip_frame} for it. The
+     * sampler takes the first frame shown at or after {@code nextTime}; a frame shown before it
+     * is never sampled, so it is needed only if a later frame refers to it. Two kinds are not:
+     * <ul>
+     *   <li>frames no other frame refers to (most B-frames): {@code AVDISCARD_NONREF} makes
+     *       FFmpeg drop them unparsed;</li>
+     *   <li>every frame before a keyframe that is itself shown no later than {@code nextTime}:
+     *       those packets are not sent at all, and the decoder is flushed before that keyframe,
+     *       exactly as after a seek to it. Frames before a keyframe in decoding order are shown
+     *       before it, and frames shown after it refer to nothing before it (what makes it a
+     *       keyframe), so the frame sampled at {@code nextTime} decodes to the same pixels.</li>
+     * </ul>
+     * {@code nextTime} lags behind (frames come out of the decoder after later packets went in),
+     * which only makes this decode more than needed, never less.
+     *
+     * @param nextTime the sampler's next sample time
+     * @return whether to drop the packet without sending it
+     */
+    private boolean skip(double nextTime) throws InvalidVideoException {
+        boolean unsampled = packet.pts() != AV_NOPTS_VALUE && time(packet.pts()) + TIME_TOLERANCE < nextTime;
+        // A keyframe is known to come later in decoding order only by its larger file position, so
+        // a file whose packets are not stored in decoding order gets no jumps from here on.
+        positionsIncrease &= packet.pos() > lastPacketPos;
+        lastPacketPos = packet.pos();
+        if (jumpTo < 0 && unsampled && positionsIncrease) {
+            if (keyframes == null) {
+                keyframes = new KeyframeLookahead();
+            }
+            jumpTo = keyframes.lastBefore(nextTime, packet.pos());
+        }
+        if (jumpTo >= 0) {
+            if (packet.pos() < jumpTo) {
+                return true;
+            }
+            jumpTo = -1;
+            avcodec_flush_buffers(codec);
+        }
+        codec.skip_frame(unsampled ? AVDISCARD_NONREF : AVDISCARD_DEFAULT);
+        return false;
+    }
+
+    /** A packet's or frame's time from the start of the video, in seconds (0 for early ones). */
+    private double time(long pts) {
+        return Math.max(0, (pts - startPts) * timeBase);
+    }
+
+    /**
+     * Reads the video track's keyframes ahead of the decoding position, with a second demuxer on
+     * the same file (Matroska: skipping the other packets). Positions in the file identify
+     * packets, as both demuxers read the same file the same way.
+     */
+    private final class KeyframeLookahead implements AutoCloseable {
+        private static final int MAX_AHEAD = 1024;
+        private final AVFormatContext reader;
+        private final AVPacket next = av_packet_alloc();
+        /** File positions and timestamps of the keyframes read, in decoding order. */
+        private final ArrayDeque<long[]> ahead = new ArrayDeque<>();
+        private boolean done;
+
+        KeyframeLookahead() throws InvalidVideoException {
+            AVFormatContext opened = null;
+            try {
+                opened = openInput();
+                for (int i = 0; i < opened.nb_streams(); i++) {
+                    opened.streams(i).discard(i != streamIndex ? AVDISCARD_ALL
+                            : demuxerSkipsNonKeyExactly() ? AVDISCARD_NONKEY : AVDISCARD_DEFAULT);
+                }
+                if (seekedTo != Long.MIN_VALUE) {
+                    // Where the decoding demuxer went; if this one cannot follow, it reads from the
+                    // start, which costs time but finds the same keyframes.
+                    av_seek_frame(opened, streamIndex, seekedTo, AVSEEK_FLAG_BACKWARD);
+                }
+            } catch (InvalidVideoException e) {
+                // The file opened once already; if it does not now, decode without looking ahead.
+                done = true;
+            } catch (RuntimeException | Error e) {
+                if (opened != null) {
+                    avformat_close_input(opened);
+                }
+                av_packet_free(next);
+                throw e;
+            }
+            reader = opened;
+        }
+
+        /**
+         * @param nextTime the next sample time
+         * @param after    a file position
+         * @return the file position of the last keyframe after {@code after} in decoding order
+         *         all of whose predecessors are shown before {@code nextTime}, or -1
+         */
+        long lastBefore(double nextTime, long after) throws InvalidVideoException {
+            while (!ahead.isEmpty() && ahead.peekFirst()[0] <= after) {
+                ahead.removeFirst();
+            }
+            // Keyframes are shown in decoding order, so reading one past nextTime is enough. The
+            // bound only keeps a hostile file's run of keyframes at one time out of memory.
+            while (!done && ahead.size() < MAX_AHEAD && (ahead.isEmpty() || time(ahead.peekLast()[1]) <= nextTime)) {
+                read(after, nextTime);
+            }
+            long found = -1;
+            for (long[] k : ahead) {
+                if (!precedesSample(k, nextTime)) {
+                    break;
+                }
+                found = k[0];
+            }
+            return found;
+        }
+
+        /** Whether every frame before the keyframe is shown before nextTime. */
+        private boolean precedesSample(long[] keyframe, double nextTime) {
+            // The frame shown just before the keyframe is at least one tick earlier.
+            return time(keyframe[1] - 1) + TIME_TOLERANCE < nextTime;
+        }
+
+        private void read(long after, double nextTime) throws InvalidVideoException {
+            checkBudget();
+            int ret = av_read_frame(reader, next);
+            if (ret < 0) {
+                done = true;
+                return;
+            }
+            try {
+                if (next.stream_index() == streamIndex && (next.flags() & AV_PKT_FLAG_KEY) != 0
+                        && next.pts() != AV_NOPTS_VALUE && next.pos() > after) {
+                    long[] keyframe = {next.pos(), next.pts()};
+                    if (precedesSample(keyframe, nextTime)) {
+                        // It supersedes the ones before it: nextTime and the decoding position only grow.
+                        ahead.clear();
+                    }
+                    ahead.addLast(keyframe);
+                }
+            } finally {
+                av_packet_unref(next);
+            }
+        }
+
+        @Override
+        public void close() {
+            av_packet_free(next);
+            if (reader != null) {
+                avformat_close_input(reader);
+            }
+        }
+    }
+
+    /**
+     * Whether the demuxer can skip the non-key packets itself and still give the keyframes' right
+     * timestamps (for the keyframe reader). Matroska can. FFmpeg's MP4 demuxer, told to skip them,
+     * no longer steps through the composition offsets of the packets it skips, so with B-frames the
+     * keyframes it returns carry another packet's offset (times off by up to a few frames).
+     */
+    private boolean demuxerSkipsNonKeyExactly() {
+        return !format.iformat().name().getString().startsWith("mov");
     }
 
     private InvalidVideoException truncated(String detail) {
@@ -642,15 +865,14 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
             if (pts == AV_NOPTS_VALUE) {
                 pts = f.pts();
             }
-            double t = pts == AV_NOPTS_VALUE ? 0 : Math.max(0, (pts - startPts) * timeBase);
+            double t = pts == AV_NOPTS_VALUE ? 0 : time(pts);
             if (t >= sampling.maxSeconds()) {
                 ending = Ending.MAX_DURATION;
                 return false;
             }
             boolean key = (f.flags() & AV_FRAME_FLAG_KEY) != 0;
             if (!sampling.keyframesOnly()) {
-                // A tolerance of a microsecond absorbs rounding of timestamps like 0.2 * 5.
-                if (t + 1e-6 < nextTime) {
+                if (t + TIME_TOLERANCE < nextTime) {
                     return true;
                 }
                 nextTime = (Math.floor(t / sampling.intervalSeconds() + 1e-6) + 1) * sampling.intervalSeconds();
@@ -721,6 +943,10 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
 
     @Override
     public void close() {
+        if (keyframes != null) {
+            keyframes.close();
+            keyframes = null;
+        }
         if (sws != null) {
             sws_freeContext(sws);
             sws = null;
