@@ -1,4 +1,4 @@
-package io.keshikaran.opencv;
+package io.keshikaran.leptonica;
 
 import io.keshikaran.spi.NativeImageDecoder.Header;
 
@@ -6,8 +6,8 @@ import java.io.ByteArrayOutputStream;
 import java.util.TreeMap;
 
 /**
- * Reads JPEG, PNG and WebP headers to decide what OpenCV may decode (see
- * {@link OpenCvImageDecoder}); never throws on malformed data, it declines it.
+ * Reads JPEG, PNG and WebP headers to decide what Leptonica may decode (see
+ * {@link LeptonicaImageDecoder}); never throws on malformed data, it declines it.
  */
 final class Headers {
     /** ICC profiles larger than this are declined (ImageIO's path ignores them too). */

@@ -1,4 +1,4 @@
-package io.keshikaran.opencv;
+package io.keshikaran.leptonica;
 
 import io.keshikaran.InvalidImageException;
 import io.keshikaran.image.DecodeOptions;
@@ -31,10 +31,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * decoder, whose chroma upsampling differs) by at most 32 per sample and 2.0 on average (1.64 and 1.67 measured); reduced decoding (DCT scaling or area averaging against ImageIO's point
  * sampling) is compared after both are averaged to 16x16 blocks, within 12 per sample.
  */
-class OpenCvImageDecoderTest {
+class LeptonicaImageDecoderTest {
     private static final Path FIXTURES = Path.of(System.getProperty("keshikaran.fixtures", "../fixtures"));
     private static final DecodeOptions FULL = DecodeOptions.builder().optResolution(DecodeOptions.Resolution.FULL).build();
-    private static final NativeImageDecoder OPENCV = new OpenCvImageDecoder();
+    private static final NativeImageDecoder LEPTONICA = new LeptonicaImageDecoder();
 
     static Stream<Path> stills() throws IOException {
         try (Stream<Path> images = Files.list(FIXTURES.resolve("images"));
@@ -51,14 +51,14 @@ class OpenCvImageDecoderTest {
 
     @Test
     void loadsFromTheJarWithNothingInstalled() {
-        assertThat(OPENCV.unavailableReason()).isNull();
+        assertThat(LEPTONICA.unavailableReason()).isNull();
     }
 
     @ParameterizedTest
     @MethodSource("stills")
     void fullResolutionJpegAndPngAreByteIdenticalToTheJavaPath(Path file) throws Exception {
         byte[] bytes = Files.readAllBytes(file);
-        NativeImageDecoder.Header header = OPENCV.probe(bytes);
+        NativeImageDecoder.Header header = LEPTONICA.probe(bytes);
         RgbImage java;
         try {
             java = decoder(FULL, DecodeOptions.Decoder.JAVA).decode(bytes, file.toString());
@@ -83,15 +83,15 @@ class OpenCvImageDecoderTest {
     void theFormatsItHandlesAndThoseItLeavesToImageIo() throws Exception {
         for (String handled : List.of("jpeg-baseline.jpg", "jpeg-progressive.jpg", "jpeg-gray.jpg", "jpeg-444.jpg",
                 "png-rgba.png", "png-palette-trns.png", "png-gray-alpha.png", "png-interlaced.png", "tiny-1x1.webp")) {
-            assertThat(OPENCV.probe(format(handled))).as(handled).isNotNull();
+            assertThat(LEPTONICA.probe(format(handled))).as(handled).isNotNull();
         }
         for (String declined : List.of("jpeg-cmyk.jpg", "jpeg-ycck.jpg", "png-16bit.png", "png-16bit-rgba.png",
                 "png-rgb-trns.png", "gif-static.gif", "bmp-24.bmp", "random.bin", "text.png", "truncated-animated.gif")) {
-            assertThat(OPENCV.probe(format(declined))).as(declined).isNull();
+            assertThat(LEPTONICA.probe(format(declined))).as(declined).isNull();
         }
         // Profiles are reported for ImageDecoder to judge (it keeps non-sRGB ones for ImageIO).
-        assertThat(OPENCV.probe(format("jpeg-adobergb.jpg")).iccProfile()).isNotNull();
-        assertThat(OPENCV.probe(format("png-adobergb.png"))).isNull();
+        assertThat(LEPTONICA.probe(format("jpeg-adobergb.jpg")).iccProfile()).isNotNull();
+        assertThat(LEPTONICA.probe(format("png-adobergb.png"))).isNull();
     }
 
     @ParameterizedTest
@@ -172,7 +172,7 @@ class OpenCvImageDecoderTest {
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes()).strip();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(out).startsWith("unavailable: no OpenCV library for")
+        assertThat(out).startsWith("unavailable: Leptonica's natives for")
                 .contains("auto: " + expected)
                 .contains("native: IllegalStateException");
     }
@@ -181,7 +181,7 @@ class OpenCvImageDecoderTest {
     public static final class FallbackMain {
         public static void main(String[] args) throws Exception {
             byte[] bytes = Files.readAllBytes(Path.of(args[0]));
-            System.out.println("unavailable: " + new OpenCvImageDecoder().unavailableReason());
+            System.out.println("unavailable: " + new LeptonicaImageDecoder().unavailableReason());
             System.out.println("auto: " + sha256(decoder(FULL, DecodeOptions.Decoder.AUTO).decode(bytes, "x")));
             try {
                 decoder(FULL, DecodeOptions.Decoder.NATIVE).decode(bytes, "x");

@@ -1,0 +1,187 @@
+package io.keshikaran.leptonica;
+
+import io.keshikaran.spi.NativeImageDecoder;
+
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.leptonica.PIX;
+
+import java.io.IOException;
+
+import static org.bytedeco.leptonica.global.leptonica.pixConvertTo32;
+import static org.bytedeco.leptonica.global.leptonica.pixDestroy;
+import static org.bytedeco.leptonica.global.leptonica.pixReadMemJpeg;
+import static org.bytedeco.leptonica.global.leptonica.pixReadMemPng;
+import static org.bytedeco.leptonica.global.leptonica.pixReadMemWebP;
+import static org.bytedeco.leptonica.global.leptonica.pixScaleAreaMap;
+
+/**
+ * keshikaran's native decoder: Leptonica 1.85 through JavaCPP ({@code org.bytedeco:leptonica}),
+ * whose one library holds libjpeg-turbo (with its SIMD code), libpng, libwebp and zlib. Found by
+ * {@link java.util.ServiceLoader}; keshikaran's image decoder uses it for still JPEG, PNG and WebP
+ * images and ImageIO for everything else. Thread-safe; no native memory is held between calls
+ * (the encoded copy and every Leptonica image are freed before {@link #decode} returns).
+ *
+ * <p><b>What it decodes</b> ({@link #probe} declines the rest, which ImageIO then decodes):
+ * <ul>
+ *   <li>JPEG: baseline, extended and progressive Huffman, 8-bit, gray or YCbCr, no Adobe marker
+ *       (so no CMYK, YCCK or RGB-coded files), ending with its EOI marker (a truncated file goes to
+ *       ImageIO, which refuses it rather than filling gray). Leptonica stops at libjpeg's first
+ *       warning (corrupt data), and ImageIO then decides;</li>
+ *   <li>PNG: up to 8 bits per sample, any colour type, not animated, no {@code tRNS} colour key on
+ *       gray or RGB images, no ICC profile ({@code iCCP}: libpng would print warnings about some on
+ *       stderr), ending with {@code IEND};</li>
+ *   <li>WebP: lossy and lossless stills, with or without alpha; not animations.</li>
+ * </ul>
+ * An embedded JPEG or WebP ICC profile is returned for the caller to judge (it decodes here only when sRGB).
+ *
+ * <p><b>Reduced decoding</b>: JPEG at 1/2, 1/4 or 1/8 size with libjpeg-turbo's DCT scaling
+ * (each output pixel averages its 2x2 to 8x8 block: antialiased and 2-4x cheaper on baseline
+ * files); opaque PNG and WebP are decoded in full and area-averaged (Leptonica's
+ * {@code pixScaleAreaMap}, which for 1/2, 1/4 and 1/8 is a cascade of exact 2x2 box averages) to
+ * the reduced size before they are copied to the Java heap. Images with alpha stay at full size,
+ * since averaging must come after the caller has applied the transparency option.
+ *
+ * <p><b>Exactness</b>: at full resolution JPEG decodes to the same bytes as libjpeg-turbo in sharp
+ * and nsfwjs (same library, ISLOW IDCT, fancy upsampling; its SIMD code is bit-exact with its C
+ * code) and to the same bytes as the ImageIO path; PNG to the same bytes as ImageIO. Lossy WebP
+ * follows libwebp, as sharp does, which differs slightly from TwelveMonkeys' pure-Java VP8 decoder.
+ *
+ * <p><b>Why Leptonica</b> (docs/performance.md has the measurements): its bundled libjpeg-turbo
+ * is built with SIMD, which the OpenCV build used before ({@code org.openpnp:opencv} 4.9) was not,
+ * so JPEG decodes 1.2-1.6x faster than with OpenCV and as fast as libvips; the natives for Linux
+ * x86_64 take 4 MB instead of OpenCV's 110 MB jar. Other platforms: add the
+ * {@code org.bytedeco:leptonica} and {@code org.bytedeco:javacpp} jars with their classifier.
+ *
+ * <p><b>Messages</b>: Leptonica's own messages are switched off. libjpeg and libpng still print
+ * one line on stderr for a file whose compressed data is damaged (as they did inside OpenCV); the
+ * file then goes to ImageIO.
+ */
+public final class LeptonicaImageDecoder implements NativeImageDecoder {
+    /** Creates the decoder; the natives load on first use ({@link #unavailableReason()}). */
+    public LeptonicaImageDecoder() {
+    }
+
+    @Override
+    public String name() {
+        return "leptonica";
+    }
+
+    @Override
+    public String unavailableReason() {
+        return NativeLibrary.unavailableReason();
+    }
+
+    @Override
+    public Header probe(byte[] encoded) {
+        return Headers.probe(encoded);
+    }
+
+    @Override
+    public Pixels decode(byte[] encoded, Header header, int reduction) throws IOException {
+        String why = NativeLibrary.unavailableReason();
+        if (why != null) {
+            throw new IllegalStateException("Leptonica is not available: " + why);
+        }
+        boolean jpeg = "JPEG".equals(header.format());
+        PIX pix = read(encoded, header.format(), jpeg && (reduction == 2 || reduction == 4 || reduction == 8) ? reduction : 1);
+        try {
+            if (pix.colormap() != null || (pix.d() != 8 && pix.d() != 32)) {
+                // Palette and 1, 2 or 4-bit gray PNGs (palettes with transparency arrive as RGBA).
+                pix = replace(pix, pixConvertTo32(pix));
+            }
+            boolean alpha = pix.d() == 32 && pix.spp() == 4;
+            if (!jpeg && reduction > 1 && !alpha && pix.w() >= reduction && pix.h() >= reduction) {
+                // Area averaging: the same box filter as DCT scaling, done before the copy to the heap.
+                float scale = 1f / reduction;
+                pix = replace(pix, pixScaleAreaMap(pix, scale, scale));
+            }
+            return copy(pix, alpha);
+        } finally {
+            pixDestroy(pix);
+        }
+    }
+
+    /**
+     * Decodes with Leptonica from a native copy of the file, which is freed before returning.
+     * {@code Pointer.malloc} rather than {@code new BytePointer(byte[])}: JavaCPP checks the
+     * process's resident size against twice the heap limit for memory it tracks, and would refuse
+     * with an OutOfMemoryError in a small-heap JVM whose natives (ONNX Runtime) hold more.
+     */
+    private static PIX read(byte[] encoded, String format, int reduction) throws IOException {
+        Pointer memory = Pointer.malloc(encoded.length);
+        if (memory == null || memory.isNull()) {
+            throw new IOException("no native memory for a copy of " + encoded.length + " bytes");
+        }
+        PIX pix;
+        try {
+            BytePointer data = new BytePointer(memory).capacity(encoded.length);
+            data.put(encoded);
+            pix = switch (format) {
+                case "JPEG" -> pixReadMemJpeg(data, encoded.length, 0, reduction, (IntPointer) null, 0);
+                case "PNG" -> pixReadMemPng(data, encoded.length);
+                case "WEBP" -> pixReadMemWebP(data, encoded.length);
+                default -> throw new IOException("Leptonica is not used for " + format);
+            };
+        } finally {
+            Pointer.free(memory);
+        }
+        if (pix == null || pix.isNull()) {
+            throw new IOException("Leptonica cannot decode this " + format);
+        }
+        return pix;
+    }
+
+    /** {@code next}, made from {@code pix}, which is destroyed; throws when Leptonica returned none. */
+    private static PIX replace(PIX pix, PIX next) throws IOException {
+        if (next == null || next.isNull()) {
+            throw new IOException("Leptonica could not convert a " + pix.w() + "x" + pix.h() + " image of depth " + pix.d());
+        }
+        pixDestroy(pix);
+        return next;
+    }
+
+    /**
+     * Copies an 8-bit gray or 32-bit RGB(A) image to the heap, one row at a time: 32-bit words are
+     * {@code 0xRRGGBBAA}, 8-bit rows hold four samples per word, the first in the high byte.
+     */
+    private static Pixels copy(PIX pix, boolean withAlpha) {
+        int width = pix.w();
+        int height = pix.h();
+        int wpl = pix.wpl();
+        boolean gray = pix.d() == 8;
+        byte[] rgb = new byte[Math.multiplyExact(Math.multiplyExact(width, height), 3)];
+        byte[] alpha = withAlpha ? new byte[width * height] : null;
+        int[] row = new int[wpl];
+        IntPointer data = pix.data();
+        int o = 0;
+        int a = 0;
+        for (int y = 0; y < height; y++) {
+            data.position((long) y * wpl).get(row, 0, wpl);
+            if (gray) {
+                for (int x = 0; x < width; x++) {
+                    byte v = (byte) (row[x >> 2] >>> (24 - ((x & 3) << 3)));
+                    rgb[o] = v;
+                    rgb[o + 1] = v;
+                    rgb[o + 2] = v;
+                    o += 3;
+                }
+            } else {
+                for (int x = 0; x < width; x++) {
+                    int v = row[x];
+                    rgb[o] = (byte) (v >>> 24);
+                    rgb[o + 1] = (byte) (v >>> 16);
+                    rgb[o + 2] = (byte) (v >>> 8);
+                    o += 3;
+                }
+                if (alpha != null) {
+                    for (int x = 0; x < width; x++) {
+                        alpha[a++] = (byte) row[x];
+                    }
+                }
+            }
+        }
+        return new Pixels(width, height, rgb, alpha);
+    }
+}
