@@ -8,13 +8,13 @@ import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.leptonica.PIX;
 
 import java.io.IOException;
+import java.util.Arrays;
 
 import static org.bytedeco.leptonica.global.leptonica.pixConvertTo32;
 import static org.bytedeco.leptonica.global.leptonica.pixDestroy;
 import static org.bytedeco.leptonica.global.leptonica.pixReadMemJpeg;
 import static org.bytedeco.leptonica.global.leptonica.pixReadMemPng;
 import static org.bytedeco.leptonica.global.leptonica.pixReadMemWebP;
-import static org.bytedeco.leptonica.global.leptonica.pixScaleAreaMap;
 
 /**
  * keshikaran's native decoder: Leptonica 1.85 through JavaCPP ({@code org.bytedeco:leptonica}),
@@ -38,10 +38,11 @@ import static org.bytedeco.leptonica.global.leptonica.pixScaleAreaMap;
  *
  * <p><b>Reduced decoding</b>: JPEG at 1/2, 1/4 or 1/8 size with libjpeg-turbo's DCT scaling
  * (each output pixel averages its 2x2 to 8x8 block: antialiased and 2-4x cheaper on baseline
- * files); opaque PNG and WebP are decoded in full and area-averaged (Leptonica's
- * {@code pixScaleAreaMap}, which for 1/2, 1/4 and 1/8 is a cascade of exact 2x2 box averages) to
- * the reduced size before they are copied to the Java heap. Images with alpha stay at full size,
- * since averaging must come after the caller has applied the transparency option.
+ * files); opaque PNG and WebP are decoded in full and box-averaged (2x2 to 8x8 blocks, rounded)
+ * while they are copied to the Java heap, a few rows at a time, so no full-size copy reaches the
+ * heap. Leptonica's {@code pixScaleAreaMap} does the same averaging but truncates at each 2x
+ * step (up to 1 level darker at 1/8) and costs a second native image. Images with alpha stay at
+ * full size, since averaging must come after the caller has applied the transparency option.
  *
  * <p><b>Exactness</b>: at full resolution JPEG decodes to the same bytes as libjpeg-turbo in sharp
  * and nsfwjs (same library, ISLOW IDCT, fancy upsampling; its SIMD code is bit-exact with its C
@@ -85,19 +86,17 @@ public final class LeptonicaImageDecoder implements NativeImageDecoder {
             throw new IllegalStateException("Leptonica is not available: " + why);
         }
         boolean jpeg = "JPEG".equals(header.format());
-        PIX pix = read(encoded, header.format(), jpeg && (reduction == 2 || reduction == 4 || reduction == 8) ? reduction : 1);
+        int by = reduction == 2 || reduction == 4 || reduction == 8 ? reduction : 1;
+        PIX pix = read(encoded, header.format(), jpeg ? by : 1);
         try {
             if (pix.colormap() != null || (pix.d() != 8 && pix.d() != 32)) {
                 // Palette and 1, 2 or 4-bit gray PNGs (palettes with transparency arrive as RGBA).
                 pix = replace(pix, pixConvertTo32(pix));
             }
             boolean alpha = pix.d() == 32 && pix.spp() == 4;
-            if (!jpeg && reduction > 1 && !alpha && pix.w() >= reduction && pix.h() >= reduction) {
-                // Area averaging: the same box filter as DCT scaling, done before the copy to the heap.
-                float scale = 1f / reduction;
-                pix = replace(pix, pixScaleAreaMap(pix, scale, scale));
-            }
-            return copy(pix, alpha);
+            // Alpha images stay whole: averaging must follow the caller's transparency option.
+            int factor = !jpeg && !alpha && pix.w() >= by && pix.h() >= by ? by : 1;
+            return copy(pix, alpha, factor);
         } finally {
             pixDestroy(pix);
         }
@@ -105,9 +104,10 @@ public final class LeptonicaImageDecoder implements NativeImageDecoder {
 
     /**
      * Decodes with Leptonica from a native copy of the file, which is freed before returning.
-     * {@code Pointer.malloc} rather than {@code new BytePointer(byte[])}: JavaCPP checks the
-     * process's resident size against twice the heap limit for memory it tracks, and would refuse
-     * with an OutOfMemoryError in a small-heap JVM whose natives (ONNX Runtime) hold more.
+     * {@code Pointer.malloc} rather than {@code new BytePointer(byte[])}: for memory it tracks,
+     * JavaCPP compares the process's resident size with four times the heap limit, and past it runs
+     * the GC, waits, and throws OutOfMemoryError, which a small-heap JVM whose natives (ONNX
+     * Runtime) hold more would reach on every image.
      */
     private static PIX read(byte[] encoded, String format, int reduction) throws IOException {
         Pointer memory = Pointer.malloc(encoded.length);
@@ -143,12 +143,14 @@ public final class LeptonicaImageDecoder implements NativeImageDecoder {
     }
 
     /**
-     * Copies an 8-bit gray or 32-bit RGB(A) image to the heap, one row at a time: 32-bit words are
-     * {@code 0xRRGGBBAA}, 8-bit rows hold four samples per word, the first in the high byte.
+     * Copies an 8-bit gray or 32-bit RGB(A) image to the heap, one row at a time, averaging
+     * {@code factor x factor} blocks on the way when {@code factor > 1} (a box filter with rounding,
+     * like DCT scaling; the full-size image never reaches the heap). 32-bit words are
+     * {@code 0xRRGGBBAA}; 8-bit rows hold four samples per word, the first in the high byte.
      */
-    private static Pixels copy(PIX pix, boolean withAlpha) {
-        int width = pix.w();
-        int height = pix.h();
+    private static Pixels copy(PIX pix, boolean withAlpha, int factor) {
+        int width = pix.w() / factor;
+        int height = pix.h() / factor;
         int wpl = pix.wpl();
         boolean gray = pix.d() == 8;
         byte[] rgb = new byte[Math.multiplyExact(Math.multiplyExact(width, height), 3)];
@@ -156,32 +158,91 @@ public final class LeptonicaImageDecoder implements NativeImageDecoder {
         int[] row = new int[wpl];
         IntPointer data = pix.data();
         int o = 0;
-        int a = 0;
-        for (int y = 0; y < height; y++) {
-            data.position((long) y * wpl).get(row, 0, wpl);
-            if (gray) {
-                for (int x = 0; x < width; x++) {
-                    byte v = (byte) (row[x >> 2] >>> (24 - ((x & 3) << 3)));
-                    rgb[o] = v;
-                    rgb[o + 1] = v;
-                    rgb[o + 2] = v;
-                    o += 3;
-                }
-            } else {
-                for (int x = 0; x < width; x++) {
-                    int v = row[x];
-                    rgb[o] = (byte) (v >>> 24);
-                    rgb[o + 1] = (byte) (v >>> 16);
-                    rgb[o + 2] = (byte) (v >>> 8);
-                    o += 3;
-                }
+        if (factor == 1) {
+            for (int y = 0; y < height; y++) {
+                data.position((long) y * wpl).get(row, 0, wpl);
+                o = gray ? copyGray(row, width, rgb, o) : copyRgb(row, width, rgb, o);
                 if (alpha != null) {
-                    for (int x = 0; x < width; x++) {
-                        alpha[a++] = (byte) row[x];
+                    for (int x = 0, a = y * width; x < width; x++) {
+                        alpha[a + x] = (byte) row[x];
                     }
                 }
             }
+            return new Pixels(width, height, rgb, alpha);
         }
-        return new Pixels(width, height, rgb, alpha);
+        int[] sums = new int[width * 3];
+        int shift = 2 * Integer.numberOfTrailingZeros(factor);
+        int half = 1 << (shift - 1);
+        for (int y = 0; y < height; y++) {
+            Arrays.fill(sums, 0);
+            for (int k = 0; k < factor; k++) {
+                data.position((long) (y * factor + k) * wpl).get(row, 0, wpl);
+                if (gray) {
+                    addGray(row, width, factor, sums);
+                } else {
+                    addRgb(row, width, factor, sums);
+                }
+            }
+            for (int i = 0; i < sums.length; i++) {
+                rgb[o++] = (byte) ((sums[i] + half) >>> shift);
+            }
+        }
+        return new Pixels(width, height, rgb, null);
+    }
+
+    private static int gray(int[] row, int x) {
+        return (row[x >> 2] >>> (24 - ((x & 3) << 3))) & 0xFF;
+    }
+
+    private static int copyGray(int[] row, int width, byte[] rgb, int o) {
+        for (int x = 0; x < width; x++) {
+            byte v = (byte) gray(row, x);
+            rgb[o] = v;
+            rgb[o + 1] = v;
+            rgb[o + 2] = v;
+            o += 3;
+        }
+        return o;
+    }
+
+    private static int copyRgb(int[] row, int width, byte[] rgb, int o) {
+        for (int x = 0; x < width; x++) {
+            int v = row[x];
+            rgb[o] = (byte) (v >>> 24);
+            rgb[o + 1] = (byte) (v >>> 16);
+            rgb[o + 2] = (byte) (v >>> 8);
+            o += 3;
+        }
+        return o;
+    }
+
+    /** Adds each block's {@code factor} samples of this row to its output pixel's sums. */
+    private static void addGray(int[] row, int width, int factor, int[] sums) {
+        for (int x = 0, p = 0; x < width; x++) {
+            int sum = 0;
+            for (int j = 0; j < factor; j++, p++) {
+                sum += gray(row, p);
+            }
+            sums[3 * x] += sum;
+            sums[3 * x + 1] += sum;
+            sums[3 * x + 2] += sum;
+        }
+    }
+
+    private static void addRgb(int[] row, int width, int factor, int[] sums) {
+        for (int x = 0, p = 0; x < width; x++) {
+            int r = 0;
+            int g = 0;
+            int b = 0;
+            for (int j = 0; j < factor; j++, p++) {
+                int v = row[p];
+                r += v >>> 24;
+                g += (v >>> 16) & 0xFF;
+                b += (v >>> 8) & 0xFF;
+            }
+            sums[3 * x] += r;
+            sums[3 * x + 1] += g;
+            sums[3 * x + 2] += b;
+        }
     }
 }

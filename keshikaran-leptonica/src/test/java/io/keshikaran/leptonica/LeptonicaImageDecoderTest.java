@@ -143,6 +143,44 @@ class LeptonicaImageDecoderTest {
         assertThat(blockDifference(nat, full)).as(name).isLessThanOrEqualTo(6);
     }
 
+    /**
+     * Opaque PNG and WebP are reduced by averaging whole blocks, rounded: exactly the box means of
+     * the full decode (the last partial row and column of blocks dropped). Alpha images are not reduced.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"images/astronaut.png", "formats/png-gray.png", "formats/png-palette.png",
+        "formats/webp-lossless.webp", "formats/webp-lossy.webp", "formats/png-rgba.png"})
+    void pngAndWebPAreReducedByExactBoxAveraging(String name) throws Exception {
+        byte[] bytes = Files.readAllBytes(FIXTURES.resolve(name));
+        NativeImageDecoder.Header header = LEPTONICA.probe(bytes);
+        NativeImageDecoder.Pixels full = LEPTONICA.decode(bytes, header, 1);
+        for (int factor : new int[] {2, 4, 8}) {
+            NativeImageDecoder.Pixels reduced = LEPTONICA.decode(bytes, header, factor);
+            if (full.alpha() != null) {
+                assertThat(reduced.width()).as("%s with alpha", name).isEqualTo(full.width());
+                assertThat(reduced.rgb()).isEqualTo(full.rgb());
+                continue;
+            }
+            assertThat(reduced.width()).as(name).isEqualTo(full.width() / factor);
+            assertThat(reduced.height()).as(name).isEqualTo(full.height() / factor);
+            byte[] expected = new byte[reduced.rgb().length];
+            for (int y = 0; y < reduced.height(); y++) {
+                for (int x = 0; x < reduced.width(); x++) {
+                    for (int c = 0; c < 3; c++) {
+                        int sum = 0;
+                        for (int dy = 0; dy < factor; dy++) {
+                            for (int dx = 0; dx < factor; dx++) {
+                                sum += full.rgb()[((y * factor + dy) * full.width() + x * factor + dx) * 3 + c] & 0xFF;
+                            }
+                        }
+                        expected[(y * reduced.width() + x) * 3 + c] = (byte) Math.round(sum / (double) (factor * factor));
+                    }
+                }
+            }
+            assertThat(reduced.rgb()).as("%s at 1/%d", name, factor).isEqualTo(expected);
+        }
+    }
+
     @Test
     void corruptAndTruncatedInputsAreRefusedAsOnTheJavaPath() throws Exception {
         byte[] jpeg = Files.readAllBytes(FIXTURES.resolve("images/horses.jpg"));
