@@ -25,8 +25,9 @@ import static org.bytedeco.leptonica.global.leptonica.pixReadMemWebP;
  *
  * <p><b>What it decodes</b> ({@link #probe} declines the rest, which ImageIO then decodes):
  * <ul>
- *   <li>JPEG: baseline, extended and progressive Huffman, 8-bit, gray or YCbCr, no Adobe marker
- *       (so no CMYK, YCCK or RGB-coded files), ending with its EOI marker (a truncated file goes to
+ *   <li>JPEG: baseline, extended and progressive Huffman, 8-bit, gray or YCbCr (an Adobe marker
+ *       only with transform 1 on three components, as Photoshop writes: no CMYK, YCCK or RGB-coded
+ *       files), ending with its EOI marker (a truncated file goes to
  *       ImageIO, which refuses it rather than filling gray). Leptonica stops at libjpeg's first
  *       warning (corrupt data), and ImageIO then decides;</li>
  *   <li>PNG: up to 8 bits per sample, any colour type, not animated, no {@code tRNS} colour key on

@@ -94,6 +94,30 @@ class LeptonicaImageDecoderTest {
         assertThat(LEPTONICA.probe(format("png-adobergb.png"))).isNull();
     }
 
+    /**
+     * Photoshop's Adobe marker with transform 1 on a three-component JPEG means plain YCbCr: decoded
+     * natively, to the same bytes as ImageIO. Transform 0 (RGB coding) stays on ImageIO.
+     */
+    @Test
+    void adobeMarkedYCbCrJpegsAreDecodedNatively() throws Exception {
+        byte[] plain = Files.readAllBytes(FIXTURES.resolve("images/horses.jpg"));
+        for (int transform : new int[] {1, 0}) {
+            byte[] app14 = {(byte) 0xFF, (byte) 0xEE, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, (byte) transform};
+            byte[] marked = new byte[plain.length + app14.length];
+            System.arraycopy(plain, 0, marked, 0, 2);
+            System.arraycopy(app14, 0, marked, 2, app14.length);
+            System.arraycopy(plain, 2, marked, 2 + app14.length, plain.length - 2);
+            if (transform == 0) {
+                assertThat(LEPTONICA.probe(marked)).isNull();
+                continue;
+            }
+            assertThat(LEPTONICA.probe(marked)).isNotNull();
+            assertThat(sha256(decoder(FULL, DecodeOptions.Decoder.NATIVE).decode(marked, "adobe.jpg")))
+                    .isEqualTo(sha256(decoder(FULL, DecodeOptions.Decoder.JAVA).decode(marked, "adobe.jpg")))
+                    .isEqualTo(sha256(decoder(FULL, DecodeOptions.Decoder.JAVA).decode(plain, "horses.jpg")));
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"jpeg-cmyk.jpg", "jpeg-ycck.jpg", "png-16bit.png", "jpeg-adobergb.jpg", "png-adobergb.png"})
     void imagesItDoesNotDecodeIdenticallyStillDecodeThroughImageIo(String name) throws Exception {
