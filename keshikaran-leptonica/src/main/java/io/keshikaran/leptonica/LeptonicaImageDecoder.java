@@ -6,6 +6,7 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.leptonica.PIX;
+import org.bytedeco.leptonica.PIXCMAP;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -90,7 +91,8 @@ public final class LeptonicaImageDecoder implements NativeImageDecoder {
         int by = reduction == 2 || reduction == 4 || reduction == 8 ? reduction : 1;
         PIX pix = read(encoded, header.format(), jpeg ? by : 1);
         try {
-            if (pix.colormap() != null || (pix.d() != 8 && pix.d() != 32)) {
+            PIXCMAP colormap = pix.colormap();
+            if ((colormap != null && !colormap.isNull()) || (pix.d() != 8 && pix.d() != 32)) {
                 // Palette and 1, 2 or 4-bit gray PNGs (palettes with transparency arrive as RGBA).
                 pix = replace(pix, pixConvertTo32(pix));
             }
