@@ -43,8 +43,10 @@ import static org.bytedeco.leptonica.global.leptonica.pixReadMemWebP;
  * files); opaque PNG and WebP are decoded in full and box-averaged (2x2 to 8x8 blocks, rounded)
  * while they are copied to the Java heap, a few rows at a time, so no full-size copy reaches the
  * heap. Leptonica's {@code pixScaleAreaMap} does the same averaging but truncates at each 2x
- * step (up to 1 level darker at 1/8) and costs a second native image. Images with alpha stay at
- * full size, since averaging must come after the caller has applied the transparency option.
+ * step (up to 1 level darker at 1/8) and costs a second native image. Images with alpha are
+ * reduced only when every pixel is opaque (returned without alpha then, which every transparency
+ * option treats alike); otherwise they stay at full size, since averaging must come after the
+ * caller has applied the transparency option.
  *
  * <p><b>Exactness</b>: at full resolution JPEG decodes to the same bytes as libjpeg-turbo in sharp
  * and nsfwjs (same library, ISLOW IDCT, fancy upsampling; its SIMD code is bit-exact with its C
@@ -97,9 +99,15 @@ public final class LeptonicaImageDecoder implements NativeImageDecoder {
                 pix = replace(pix, pixConvertTo32(pix));
             }
             boolean alpha = pix.d() == 32 && pix.spp() == 4;
-            // Alpha images stay whole: averaging must follow the caller's transparency option.
-            int factor = !jpeg && !alpha && pix.w() >= by && pix.h() >= by ? by : 1;
-            return copy(pix, alpha, factor);
+            if (!jpeg && by > 1 && pix.w() >= by && pix.h() >= by) {
+                // An image with alpha is averaged only when every pixel is opaque (as most RGBA
+                // wallpapers are): otherwise averaging must follow the caller's transparency option.
+                Pixels reduced = averaged(pix, by, alpha);
+                if (reduced != null) {
+                    return reduced;
+                }
+            }
+            return whole(pix, alpha);
         } finally {
             pixDestroy(pix);
         }
@@ -146,14 +154,12 @@ public final class LeptonicaImageDecoder implements NativeImageDecoder {
     }
 
     /**
-     * Copies an 8-bit gray or 32-bit RGB(A) image to the heap, one row at a time, averaging
-     * {@code factor x factor} blocks on the way when {@code factor > 1} (a box filter with rounding,
-     * like DCT scaling; the full-size image never reaches the heap). 32-bit words are
+     * Copies an 8-bit gray or 32-bit RGB(A) image to the heap, one row at a time. 32-bit words are
      * {@code 0xRRGGBBAA}; 8-bit rows hold four samples per word, the first in the high byte.
      */
-    private static Pixels copy(PIX pix, boolean withAlpha, int factor) {
-        int width = pix.w() / factor;
-        int height = pix.h() / factor;
+    private static Pixels whole(PIX pix, boolean withAlpha) {
+        int width = pix.w();
+        int height = pix.h();
         int wpl = pix.wpl();
         boolean gray = pix.d() == 8;
         byte[] rgb = new byte[Math.multiplyExact(Math.multiplyExact(width, height), 3)];
@@ -161,29 +167,46 @@ public final class LeptonicaImageDecoder implements NativeImageDecoder {
         int[] row = new int[wpl];
         IntPointer data = pix.data();
         int o = 0;
-        if (factor == 1) {
-            for (int y = 0; y < height; y++) {
-                data.position((long) y * wpl).get(row, 0, wpl);
-                o = gray ? copyGray(row, width, rgb, o) : copyRgb(row, width, rgb, o);
-                if (alpha != null) {
-                    for (int x = 0, a = y * width; x < width; x++) {
-                        alpha[a + x] = (byte) row[x];
-                    }
+        for (int y = 0; y < height; y++) {
+            data.position((long) y * wpl).get(row, 0, wpl);
+            o = gray ? copyGray(row, width, rgb, o) : copyRgb(row, width, rgb, o);
+            if (alpha != null) {
+                for (int x = 0, a = y * width; x < width; x++) {
+                    alpha[a + x] = (byte) row[x];
                 }
             }
-            return new Pixels(width, height, rgb, alpha);
         }
+        return new Pixels(width, height, rgb, alpha);
+    }
+
+    /**
+     * Copies the image to the heap averaged over {@code factor x factor} blocks (a box filter with
+     * rounding, like DCT scaling; the last partial row and column of blocks are dropped), reading
+     * {@code factor} rows at a time, so the full-size image never reaches the heap.
+     *
+     * @param opaqueOnly the image has alpha: give up, returning {@code null}, at the first pixel
+     *                   that is not fully opaque
+     */
+    private static Pixels averaged(PIX pix, int factor, boolean opaqueOnly) {
+        int width = pix.w() / factor;
+        int height = pix.h() / factor;
+        int wpl = pix.wpl();
+        boolean gray = pix.d() == 8;
+        byte[] rgb = new byte[Math.multiplyExact(Math.multiplyExact(width, height), 3)];
+        int[] row = new int[wpl];
         int[] sums = new int[width * 3];
+        IntPointer data = pix.data();
         int shift = 2 * Integer.numberOfTrailingZeros(factor);
         int half = 1 << (shift - 1);
+        int o = 0;
         for (int y = 0; y < height; y++) {
             Arrays.fill(sums, 0);
             for (int k = 0; k < factor; k++) {
                 data.position((long) (y * factor + k) * wpl).get(row, 0, wpl);
                 if (gray) {
                     addGray(row, width, factor, sums);
-                } else {
-                    addRgb(row, width, factor, sums);
+                } else if ((addRgb(row, width, factor, sums) & 0xFF) != 0xFF && opaqueOnly) {
+                    return null;
                 }
             }
             for (int i = 0; i < sums.length; i++) {
@@ -232,13 +255,16 @@ public final class LeptonicaImageDecoder implements NativeImageDecoder {
         }
     }
 
-    private static void addRgb(int[] row, int width, int factor, int[] sums) {
+    /** As {@link #addGray}; returns the AND of the words read, whose low byte is 0xFF when all are opaque. */
+    private static int addRgb(int[] row, int width, int factor, int[] sums) {
+        int all = -1;
         for (int x = 0, p = 0; x < width; x++) {
             int r = 0;
             int g = 0;
             int b = 0;
             for (int j = 0; j < factor; j++, p++) {
                 int v = row[p];
+                all &= v;
                 r += v >>> 24;
                 g += (v >>> 16) & 0xFF;
                 b += (v >>> 8) & 0xFF;
@@ -247,5 +273,6 @@ public final class LeptonicaImageDecoder implements NativeImageDecoder {
             sums[3 * x + 1] += g;
             sums[3 * x + 2] += b;
         }
+        return all;
     }
 }

@@ -169,22 +169,27 @@ class LeptonicaImageDecoderTest {
 
     /**
      * Opaque PNG and WebP are reduced by averaging whole blocks, rounded: exactly the box means of
-     * the full decode (the last partial row and column of blocks dropped). Alpha images are not reduced.
+     * the full decode (the last partial row and column of blocks dropped). Images with transparent
+     * pixels are not reduced; RGBA images whose pixels are all opaque are, and lose their alpha.
      */
     @ParameterizedTest
     @ValueSource(strings = {"images/astronaut.png", "formats/png-gray.png", "formats/png-palette.png",
-        "formats/webp-lossless.webp", "formats/webp-lossy.webp", "formats/png-rgba.png"})
+        "formats/webp-lossless.webp", "formats/webp-lossy.webp", "formats/png-rgba.png",
+        "formats/png-gray-alpha.png", "formats/webp-lossless-alpha.webp", "opaque RGBA"})
     void pngAndWebPAreReducedByExactBoxAveraging(String name) throws Exception {
-        byte[] bytes = Files.readAllBytes(FIXTURES.resolve(name));
+        byte[] bytes = name.equals("opaque RGBA") ? opaqueRgbaPng() : Files.readAllBytes(FIXTURES.resolve(name));
         NativeImageDecoder.Header header = LEPTONICA.probe(bytes);
         NativeImageDecoder.Pixels full = LEPTONICA.decode(bytes, header, 1);
         for (int factor : new int[] {2, 4, 8}) {
             NativeImageDecoder.Pixels reduced = LEPTONICA.decode(bytes, header, factor);
-            if (full.alpha() != null) {
+            if (full.alpha() != null && !allOpaque(full.alpha())) {
                 assertThat(reduced.width()).as("%s with alpha", name).isEqualTo(full.width());
                 assertThat(reduced.rgb()).isEqualTo(full.rgb());
+                assertThat(reduced.alpha()).isEqualTo(full.alpha());
                 continue;
             }
+            assertThat(full.alpha() != null).as("%s has alpha", name).isEqualTo(name.equals("opaque RGBA"));
+            assertThat(reduced.alpha()).isNull();
             assertThat(reduced.width()).as(name).isEqualTo(full.width() / factor);
             assertThat(reduced.height()).as(name).isEqualTo(full.height() / factor);
             byte[] expected = new byte[reduced.rgb().length];
@@ -252,6 +257,28 @@ class LeptonicaImageDecoderTest {
                 System.out.println("native: IllegalStateException " + e.getMessage());
             }
         }
+    }
+
+    private static boolean allOpaque(byte[] alpha) {
+        for (byte a : alpha) {
+            if (a != (byte) 0xFF) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A photo written as an RGBA PNG (colour type 6) whose alpha is 255 everywhere, as many wallpapers are. */
+    private static byte[] opaqueRgbaPng() throws IOException {
+        java.awt.image.BufferedImage photo = javax.imageio.ImageIO.read(FIXTURES.resolve("images/astronaut.png").toFile());
+        java.awt.image.BufferedImage argb = new java.awt.image.BufferedImage(photo.getWidth(), photo.getHeight(),
+                java.awt.image.BufferedImage.TYPE_INT_ARGB);
+        argb.createGraphics().drawImage(photo, 0, 0, null);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(argb, "png", out);
+        byte[] png = out.toByteArray();
+        assertThat(png[25]).as("colour type").isEqualTo((byte) 6);
+        return png;
     }
 
     private static byte[] format(String name) throws IOException {
