@@ -91,7 +91,7 @@ public final class DecodeOptions {
     public enum Decoder {
         /**
          * The system property {@value #PROPERTY} ({@code auto}, {@code java} or {@code native})
-         * when set; otherwise the native decoder (keshikaran-opencv) when it is on the classpath
+         * when set; otherwise the native decoder (keshikaran-leptonica) when it is on the classpath
          * and loads on this platform, else ImageIO.
          */
         AUTO,

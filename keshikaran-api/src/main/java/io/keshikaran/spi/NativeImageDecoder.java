@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.Objects;
 
 /**
- * A decoder backed by native code (such as keshikaran-opencv's libjpeg-turbo, libwebp and libpng)
+ * A decoder backed by native code (such as keshikaran-leptonica's libjpeg-turbo, libwebp and libpng)
  * that keshikaran's image decoder uses, when one is found with
  * {@link java.util.ServiceLoader}, for the still images it can decode exactly as the Java path
  * would (or, for lossy WebP, as libwebp does). Everything else (CMYK/YCCK, ICC conversion, 16-bit,
@@ -20,7 +20,7 @@ public interface NativeImageDecoder {
     /**
      * A short name for logs.
      *
-     * @return the name, such as {@code "opencv"}
+     * @return the name, such as {@code "leptonica"}
      */
     String name();
 

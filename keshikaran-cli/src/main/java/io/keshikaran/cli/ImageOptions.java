@@ -60,7 +60,7 @@ final class ImageOptions {
     boolean fullResolution;
 
     @Option(names = "--decoder", paramLabel = "WHICH", defaultValue = "auto",
-            description = "Still JPEG, PNG and WebP decoder: native (OpenCV: libjpeg-turbo, libpng, libwebp; 3-10x faster "
+            description = "Still JPEG, PNG and WebP decoder: native (Leptonica: libjpeg-turbo, libpng, libwebp; 3-10x faster "
                     + "on large images), java (ImageIO only), or auto: native where it loads, else java (also set by "
                     + "-D" + DecodeOptions.Decoder.PROPERTY + "). Default: ${DEFAULT-VALUE}.")
     DecodeOptions.Decoder decoder;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.keshikaran.Classification;
 import io.keshikaran.Classifier;
 import io.keshikaran.image.DecodeOptions;
+import io.keshikaran.image.ImageLimits;
 import io.keshikaran.image.RgbImage;
 import io.keshikaran.internal.image.ImageDecoder;
 import org.junit.jupiter.api.AfterAll;
@@ -89,11 +90,15 @@ class NsfwjsFidelityTest {
     @MethodSource("images")
     void decodesTheSamePixelsAsTheReference(String image) throws Exception {
         JsonNode info = Fixtures.expected().path("images").path(image);
-        RgbImage decoded = ImageDecoder.withDefaults().decode(Fixtures.image(image));
-        assertThat(decoded.width()).isEqualTo(info.path("width").asInt());
-        assertThat(decoded.height()).isEqualTo(info.path("height").asInt());
-        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(decoded.toByteArray()));
-        assertThat(sha).as("RGB hash of %s", image).isEqualTo(info.path("rgbSha256").asText());
+        // Both paths: the native decoder (keshikaran-leptonica, which AUTO picks here) and ImageIO.
+        for (DecodeOptions.Decoder which : List.of(DecodeOptions.Decoder.NATIVE, DecodeOptions.Decoder.JAVA)) {
+            RgbImage decoded = new ImageDecoder(ImageLimits.defaults(),
+                    DecodeOptions.builder().optDecoder(which).build()).decode(Fixtures.image(image));
+            assertThat(decoded.width()).isEqualTo(info.path("width").asInt());
+            assertThat(decoded.height()).isEqualTo(info.path("height").asInt());
+            String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(decoded.toByteArray()));
+            assertThat(sha).as("RGB hash of %s decoded by %s", image, which).isEqualTo(info.path("rgbSha256").asText());
+        }
     }
 
     static Stream<String> images() {

@@ -50,9 +50,9 @@ import javax.imageio.spi.ImageReaderSpi;
  * whatever ImageIO plugins are on the classpath (keshikaran-djl brings TwelveMonkeys' JPEG, WebP
  * and BMP readers, which add CMYK/YCCK JPEG, WebP and more BMP variants). Thread-safe.
  *
- * <p><b>Native decoding:</b> when a {@link NativeImageDecoder} is on the classpath (keshikaran-opencv,
- * which keshikaran-djl brings) and loads, still JPEG, PNG and WebP images it accepts are decoded by
- * it (JPEG at reduced resolution by DCT scaling), and everything else by ImageIO; see
+ * <p><b>Native decoding:</b> when a {@link NativeImageDecoder} is on the classpath
+ * (keshikaran-leptonica, which keshikaran-djl brings) and loads, still JPEG, PNG and WebP images it
+ * accepts are decoded by it (JPEG at reduced resolution by DCT scaling), and everything else by ImageIO; see
  * {@link DecodeOptions.Decoder}. Limits, orientation and transparency are applied here either way.
  *
  * <p><b>Detection:</b> the format comes from the content, never from the file name. Formats other

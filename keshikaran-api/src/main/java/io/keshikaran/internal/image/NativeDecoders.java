@@ -74,7 +74,7 @@ final class NativeDecoders {
         } catch (java.util.ServiceConfigurationError | LinkageError e) {
             reasons.add(e.toString());
         }
-        String why = reasons.isEmpty() ? "none is on the classpath (add keshikaran-opencv)" : String.join("; ", reasons);
+        String why = reasons.isEmpty() ? "none is on the classpath (add keshikaran-leptonica)" : String.join("; ", reasons);
         LOG.log(System.Logger.Level.DEBUG, "decoding with ImageIO only: no native decoder, {0}", why);
         return new Found(null, why);
     }

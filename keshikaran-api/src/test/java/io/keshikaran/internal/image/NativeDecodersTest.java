@@ -26,7 +26,7 @@ class NativeDecodersTest {
                 DecodeOptions.builder().optDecoder(DecodeOptions.Decoder.NATIVE).build());
         assertThatThrownBy(() -> forced.decode(jpeg, "horses.jpg"))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("keshikaran-opencv");
+                .hasMessageContaining("keshikaran-leptonica");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.keshikaran.opencv;
+package io.keshikaran.leptonica;
 
 import io.keshikaran.InvalidImageException;
 import io.keshikaran.image.DecodeOptions;
@@ -31,10 +31,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * decoder, whose chroma upsampling differs) by at most 32 per sample and 2.0 on average (1.64 and 1.67 measured); reduced decoding (DCT scaling or area averaging against ImageIO's point
  * sampling) is compared after both are averaged to 16x16 blocks, within 12 per sample.
  */
-class OpenCvImageDecoderTest {
+class LeptonicaImageDecoderTest {
     private static final Path FIXTURES = Path.of(System.getProperty("keshikaran.fixtures", "../fixtures"));
     private static final DecodeOptions FULL = DecodeOptions.builder().optResolution(DecodeOptions.Resolution.FULL).build();
-    private static final NativeImageDecoder OPENCV = new OpenCvImageDecoder();
+    private static final NativeImageDecoder LEPTONICA = new LeptonicaImageDecoder();
 
     static Stream<Path> stills() throws IOException {
         try (Stream<Path> images = Files.list(FIXTURES.resolve("images"));
@@ -51,14 +51,14 @@ class OpenCvImageDecoderTest {
 
     @Test
     void loadsFromTheJarWithNothingInstalled() {
-        assertThat(OPENCV.unavailableReason()).isNull();
+        assertThat(LEPTONICA.unavailableReason()).isNull();
     }
 
     @ParameterizedTest
     @MethodSource("stills")
     void fullResolutionJpegAndPngAreByteIdenticalToTheJavaPath(Path file) throws Exception {
         byte[] bytes = Files.readAllBytes(file);
-        NativeImageDecoder.Header header = OPENCV.probe(bytes);
+        NativeImageDecoder.Header header = LEPTONICA.probe(bytes);
         RgbImage java;
         try {
             java = decoder(FULL, DecodeOptions.Decoder.JAVA).decode(bytes, file.toString());
@@ -83,15 +83,39 @@ class OpenCvImageDecoderTest {
     void theFormatsItHandlesAndThoseItLeavesToImageIo() throws Exception {
         for (String handled : List.of("jpeg-baseline.jpg", "jpeg-progressive.jpg", "jpeg-gray.jpg", "jpeg-444.jpg",
                 "png-rgba.png", "png-palette-trns.png", "png-gray-alpha.png", "png-interlaced.png", "tiny-1x1.webp")) {
-            assertThat(OPENCV.probe(format(handled))).as(handled).isNotNull();
+            assertThat(LEPTONICA.probe(format(handled))).as(handled).isNotNull();
         }
         for (String declined : List.of("jpeg-cmyk.jpg", "jpeg-ycck.jpg", "png-16bit.png", "png-16bit-rgba.png",
                 "png-rgb-trns.png", "gif-static.gif", "bmp-24.bmp", "random.bin", "text.png", "truncated-animated.gif")) {
-            assertThat(OPENCV.probe(format(declined))).as(declined).isNull();
+            assertThat(LEPTONICA.probe(format(declined))).as(declined).isNull();
         }
         // Profiles are reported for ImageDecoder to judge (it keeps non-sRGB ones for ImageIO).
-        assertThat(OPENCV.probe(format("jpeg-adobergb.jpg")).iccProfile()).isNotNull();
-        assertThat(OPENCV.probe(format("png-adobergb.png"))).isNull();
+        assertThat(LEPTONICA.probe(format("jpeg-adobergb.jpg")).iccProfile()).isNotNull();
+        assertThat(LEPTONICA.probe(format("png-adobergb.png"))).isNull();
+    }
+
+    /**
+     * Photoshop's Adobe marker with transform 1 on a three-component JPEG means plain YCbCr: decoded
+     * natively, to the same bytes as ImageIO. Transform 0 (RGB coding) stays on ImageIO.
+     */
+    @Test
+    void adobeMarkedYCbCrJpegsAreDecodedNatively() throws Exception {
+        byte[] plain = Files.readAllBytes(FIXTURES.resolve("images/horses.jpg"));
+        for (int transform : new int[] {1, 0}) {
+            byte[] app14 = {(byte) 0xFF, (byte) 0xEE, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, (byte) transform};
+            byte[] marked = new byte[plain.length + app14.length];
+            System.arraycopy(plain, 0, marked, 0, 2);
+            System.arraycopy(app14, 0, marked, 2, app14.length);
+            System.arraycopy(plain, 2, marked, 2 + app14.length, plain.length - 2);
+            if (transform == 0) {
+                assertThat(LEPTONICA.probe(marked)).isNull();
+                continue;
+            }
+            assertThat(LEPTONICA.probe(marked)).isNotNull();
+            assertThat(sha256(decoder(FULL, DecodeOptions.Decoder.NATIVE).decode(marked, "adobe.jpg")))
+                    .isEqualTo(sha256(decoder(FULL, DecodeOptions.Decoder.JAVA).decode(marked, "adobe.jpg")))
+                    .isEqualTo(sha256(decoder(FULL, DecodeOptions.Decoder.JAVA).decode(plain, "horses.jpg")));
+        }
     }
 
     @ParameterizedTest
@@ -143,6 +167,49 @@ class OpenCvImageDecoderTest {
         assertThat(blockDifference(nat, full)).as(name).isLessThanOrEqualTo(6);
     }
 
+    /**
+     * Opaque PNG and WebP are reduced by averaging whole blocks, rounded: exactly the box means of
+     * the full decode (the last partial row and column of blocks dropped). Images with transparent
+     * pixels are not reduced; RGBA images whose pixels are all opaque are, and lose their alpha.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"images/astronaut.png", "formats/png-gray.png", "formats/png-palette.png",
+        "formats/webp-lossless.webp", "formats/webp-lossy.webp", "formats/png-rgba.png",
+        "formats/png-gray-alpha.png", "formats/webp-lossless-alpha.webp", "opaque RGBA"})
+    void pngAndWebPAreReducedByExactBoxAveraging(String name) throws Exception {
+        byte[] bytes = name.equals("opaque RGBA") ? opaqueRgbaPng() : Files.readAllBytes(FIXTURES.resolve(name));
+        NativeImageDecoder.Header header = LEPTONICA.probe(bytes);
+        NativeImageDecoder.Pixels full = LEPTONICA.decode(bytes, header, 1);
+        for (int factor : new int[] {2, 4, 8}) {
+            NativeImageDecoder.Pixels reduced = LEPTONICA.decode(bytes, header, factor);
+            if (full.alpha() != null && !allOpaque(full.alpha())) {
+                assertThat(reduced.width()).as("%s with alpha", name).isEqualTo(full.width());
+                assertThat(reduced.rgb()).isEqualTo(full.rgb());
+                assertThat(reduced.alpha()).isEqualTo(full.alpha());
+                continue;
+            }
+            assertThat(full.alpha() != null).as("%s has alpha", name).isEqualTo(name.equals("opaque RGBA"));
+            assertThat(reduced.alpha()).isNull();
+            assertThat(reduced.width()).as(name).isEqualTo(full.width() / factor);
+            assertThat(reduced.height()).as(name).isEqualTo(full.height() / factor);
+            byte[] expected = new byte[reduced.rgb().length];
+            for (int y = 0; y < reduced.height(); y++) {
+                for (int x = 0; x < reduced.width(); x++) {
+                    for (int c = 0; c < 3; c++) {
+                        int sum = 0;
+                        for (int dy = 0; dy < factor; dy++) {
+                            for (int dx = 0; dx < factor; dx++) {
+                                sum += full.rgb()[((y * factor + dy) * full.width() + x * factor + dx) * 3 + c] & 0xFF;
+                            }
+                        }
+                        expected[(y * reduced.width() + x) * 3 + c] = (byte) Math.round(sum / (double) (factor * factor));
+                    }
+                }
+            }
+            assertThat(reduced.rgb()).as("%s at 1/%d", name, factor).isEqualTo(expected);
+        }
+    }
+
     @Test
     void corruptAndTruncatedInputsAreRefusedAsOnTheJavaPath() throws Exception {
         byte[] jpeg = Files.readAllBytes(FIXTURES.resolve("images/horses.jpg"));
@@ -172,7 +239,7 @@ class OpenCvImageDecoderTest {
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes()).strip();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(out).startsWith("unavailable: no OpenCV library for")
+        assertThat(out).startsWith("unavailable: Leptonica's natives for")
                 .contains("auto: " + expected)
                 .contains("native: IllegalStateException");
     }
@@ -181,7 +248,7 @@ class OpenCvImageDecoderTest {
     public static final class FallbackMain {
         public static void main(String[] args) throws Exception {
             byte[] bytes = Files.readAllBytes(Path.of(args[0]));
-            System.out.println("unavailable: " + new OpenCvImageDecoder().unavailableReason());
+            System.out.println("unavailable: " + new LeptonicaImageDecoder().unavailableReason());
             System.out.println("auto: " + sha256(decoder(FULL, DecodeOptions.Decoder.AUTO).decode(bytes, "x")));
             try {
                 decoder(FULL, DecodeOptions.Decoder.NATIVE).decode(bytes, "x");
@@ -190,6 +257,28 @@ class OpenCvImageDecoderTest {
                 System.out.println("native: IllegalStateException " + e.getMessage());
             }
         }
+    }
+
+    private static boolean allOpaque(byte[] alpha) {
+        for (byte a : alpha) {
+            if (a != (byte) 0xFF) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A photo written as an RGBA PNG (colour type 6) whose alpha is 255 everywhere, as many wallpapers are. */
+    private static byte[] opaqueRgbaPng() throws IOException {
+        java.awt.image.BufferedImage photo = javax.imageio.ImageIO.read(FIXTURES.resolve("images/astronaut.png").toFile());
+        java.awt.image.BufferedImage argb = new java.awt.image.BufferedImage(photo.getWidth(), photo.getHeight(),
+                java.awt.image.BufferedImage.TYPE_INT_ARGB);
+        argb.createGraphics().drawImage(photo, 0, 0, null);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(argb, "png", out);
+        byte[] png = out.toByteArray();
+        assertThat(png[25]).as("colour type").isEqualTo((byte) 6);
+        return png;
     }
 
     private static byte[] format(String name) throws IOException {

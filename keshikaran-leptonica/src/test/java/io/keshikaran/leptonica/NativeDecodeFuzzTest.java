@@ -1,4 +1,4 @@
-package io.keshikaran.opencv;
+package io.keshikaran.leptonica;
 
 import io.keshikaran.InvalidImageException;
 import io.keshikaran.image.DecodeOptions;
@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * JVM of its own, so that a crash in native code (a segmentation fault ends the process) fails this
  * test, naming the seed and the case, instead of ending the build's test JVM. The damage keeps each
  * format's trailer (JPEG EOI, PNG IEND, WebP RIFF size), so the files pass the probe and reach
- * OpenCV rather than being handed to ImageIO untouched.
+ * Leptonica rather than being handed to ImageIO untouched.
  */
 class NativeDecodeFuzzTest {
     private static final Path FORMATS = Path.of(System.getProperty("keshikaran.fixtures", "../fixtures")).resolve("formats");

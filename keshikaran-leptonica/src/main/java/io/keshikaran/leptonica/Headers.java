@@ -1,4 +1,4 @@
-package io.keshikaran.opencv;
+package io.keshikaran.leptonica;
 
 import io.keshikaran.spi.NativeImageDecoder.Header;
 
@@ -6,8 +6,8 @@ import java.io.ByteArrayOutputStream;
 import java.util.TreeMap;
 
 /**
- * Reads JPEG, PNG and WebP headers to decide what OpenCV may decode (see
- * {@link OpenCvImageDecoder}); never throws on malformed data, it declines it.
+ * Reads JPEG, PNG and WebP headers to decide what Leptonica may decode (see
+ * {@link LeptonicaImageDecoder}); never throws on malformed data, it declines it.
  */
 final class Headers {
     /** ICC profiles larger than this are declined (ImageIO's path ignores them too). */
@@ -40,6 +40,7 @@ final class Headers {
             return null;
         }
         TreeMap<Integer, byte[]> icc = new TreeMap<>();
+        int adobeTransform = -1;
         int i = 2;
         while (i + 4 <= b.length) {
             if ((b[i] & 0xFF) != 0xFF) {
@@ -56,7 +57,10 @@ final class Headers {
                 return null;
             }
             if (marker == 0xEE && startsWith(b, data, "Adobe")) {
-                return null; // CMYK, YCCK or RGB coding: TwelveMonkeys knows the conventions.
+                if (length < 14) {
+                    return null;
+                }
+                adobeTransform = b[data + 11] & 0xFF;
             }
             if (marker == 0xE2 && startsWith(b, data, "ICC_PROFILE\0") && length > 16) {
                 byte[] chunk = new byte[length - 2 - 14];
@@ -71,6 +75,12 @@ final class Headers {
                 int width = u16(b, data + 3);
                 int components = b[data + 5] & 0xFF;
                 if (components != 1 && components != 3) {
+                    return null;
+                }
+                // An Adobe marker (Photoshop writes one) with transform 1 on three components is
+                // plain YCbCr, decoded alike by both paths; anything else it says (RGB coding,
+                // CMYK, YCCK) is left to TwelveMonkeys, which knows the conventions.
+                if (adobeTransform >= 0 && !(components == 3 && adobeTransform == 1)) {
                     return null;
                 }
                 return new Header("JPEG", width, height, join(icc));
