@@ -19,7 +19,7 @@ package io.keshikaran.image;
  * one decode may need 5.6 GB (an 11 GB heap); with {@code P} = 40 megapixels and {@code F} = 20 MB,
  * 2.2 GB (a 4.5 GB heap). These worst cases are lossy WebP (a 256 MB heap decodes lossy WebPs up
  * to about 3 megapixels); JPEG and PNG stills are decoded at reduced resolution when a classifier
- * sets the target size, and need far less. A native decoder (keshikaran-opencv) allocates outside
+ * sets the target size, and need far less. A native decoder (keshikaran-leptonica) allocates outside
  * the heap instead, about {@code F + 8 P} bytes for PNG and WebP (plus {@code 6 P} for a progressive
  * JPEG), reserved from a separate budget of 192 MiB (system property
  * {@code keshikaran.decoder.nativeMemory}): an image larger than that budget decodes alone.
