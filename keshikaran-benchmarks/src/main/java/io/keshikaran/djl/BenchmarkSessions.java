@@ -8,6 +8,7 @@ import io.keshikaran.spi.ClassifierOptions;
 import io.keshikaran.spi.InferenceSession;
 
 import java.io.InputStream;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -36,11 +37,14 @@ public final class BenchmarkSessions {
         ModelSource source = ModelSource.resolve(options, provider.formatKey(), BenchmarkSessions.class.getClassLoader())
                 .orElseThrow();
         Model m = Model.newInstance(model, Device.cpu(), provider.djlEngineName());
+        Map<String, Object> loadOptions = provider.loadOptions(m, intraOpThreads);
         try (InputStream in = source.open()) {
-            m.load(in, provider.loadOptions(intraOpThreads));
+            m.load(in, loadOptions);
         } catch (Exception e) {
             m.close();
             throw e;
+        } finally {
+            DjlClassifierProvider.closeAll(loadOptions.values());
         }
         return new Opened(new DjlInferenceSession(m, source.description(), provider.engineName(), poolSize),
                 source.description());

@@ -259,7 +259,7 @@ abstract class DjlClassifierProvider implements ClassifierProvider {
     private static final java.util.regex.Pattern TORCHSCRIPT_ERROR =
             java.util.regex.Pattern.compile("(?:builtins\\.)?\\w*(?:Error|Exception): (.+)");
 
-    private static void closeAll(java.util.Collection<Object> values) {
+    static void closeAll(java.util.Collection<Object> values) {
         for (Object value : values) {
             if (value instanceof AutoCloseable c) {
                 try {
