@@ -10,7 +10,7 @@ set -eu
 here=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd)
 repo=$(dirname "$(dirname "$here")")
 folder=${1:-$here/out/realworld}
-model=${2:-mobilenet_v2}
+model=${2:-mobilenet_v2_mid}   # the default model
 out=$here/out/stability
 mkdir -p "$out/full" "$out/half" "$out/quarter"
 for f in "$folder"/*-base.jpg; do

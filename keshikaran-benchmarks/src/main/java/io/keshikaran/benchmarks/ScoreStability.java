@@ -33,7 +33,7 @@ public final class ScoreStability {
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
-        String model = args.length > 1 ? args[1] : "mobilenet_v2";
+        String model = args.length > 1 ? args[1] : "mobilenet_v2_mid";
         DecodeOptions reduced = DecodeOptions.builder().optMaxFrames(1).build();
         DecodeOptions full = reduced.toBuilder().optResolution(DecodeOptions.Resolution.FULL).build();
         DecodeOptions javaReduced = reduced.toBuilder().optDecoder(DecodeOptions.Decoder.JAVA).build();

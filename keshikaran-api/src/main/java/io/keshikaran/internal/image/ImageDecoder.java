@@ -114,9 +114,13 @@ public final class ImageDecoder {
     /** A sampled frame kept until the decode returns, per canvas pixel. */
     static final int SAMPLED_FRAME_BYTES_PER_PIXEL = 3;
 
-    // Native decoding (outside the heap), upper bounds measured on the OpenCV decoder.
-    /** The decoded image (up to 4 channels) and its RGB and alpha copies, per decoded pixel. */
+    // Native decoding (outside the heap), upper bounds measured per image (peak RSS) on the decoders.
+    /** The decoded image (up to 4 channels) and its RGB and alpha copies, per decoded pixel; a PNG's rows and image (7-8). */
     static final int NATIVE_BYTES_PER_DECODED_PIXEL = 8;
+    /** A lossy WebP: Leptonica's 4-byte image, libwebp's alpha plane and row caches (4.2 measured at 4096x4096). */
+    static final int LOSSY_WEBP_BYTES_PER_NATIVE_PIXEL = 5;
+    /** A lossless WebP: libwebp's own ARGB image beside Leptonica's (8.9 measured at 4096x4096). */
+    static final int LOSSLESS_WEBP_BYTES_PER_NATIVE_PIXEL = 10;
     /** A progressive JPEG's DCT coefficients (2 bytes per sample, 3 samples without chroma subsampling), per pixel of the full image. */
     static final int PROGRESSIVE_JPEG_BYTES_PER_PIXEL = 6;
     /** The codec's own buffers (rows, Huffman tables, libwebp's caches), per decode. */
@@ -349,18 +353,44 @@ public final class ImageDecoder {
     }
 
     /**
-     * Memory outside the heap that a native decode holds at most (measured on the OpenCV decoder,
-     * docs/performance.md): a copy of the file, the decoded image (JPEG decodes straight to the
-     * reduced size by DCT scaling, the others in full) and its RGB and alpha copies,
-     * {@value #NATIVE_BYTES_PER_DECODED_PIXEL} bytes per decoded pixel together, for a
-     * progressive JPEG the coefficients of the whole image, and the codec's buffers.
+     * Memory outside the heap that a native decode holds at most (docs/performance.md, "Memory"):
+     * a copy of the file, the decoded image (JPEG decodes straight to the reduced size by DCT
+     * scaling, the others in full), {@value #NATIVE_BYTES_PER_DECODED_PIXEL} bytes per decoded pixel
+     * for JPEG and PNG, what libwebp needs for a WebP, for a progressive JPEG the coefficients of the
+     * whole image, and the codec's buffers. Estimating per format matters for speed: two large
+     * images decode at once only when their estimates fit the budget together.
      */
     static long nativeCost(byte[] encoded, NativeImageDecoder.Header header, int reduction) {
         long full = (long) header.width() * header.height();
-        boolean jpeg = "JPEG".equals(header.format());
-        long decoded = jpeg ? (long) ceilDiv(header.width(), reduction) * ceilDiv(header.height(), reduction) : full;
-        long coefficients = jpeg && RawMetadata.isProgressiveJpeg(encoded) ? full * PROGRESSIVE_JPEG_BYTES_PER_PIXEL : 0;
-        return encoded.length + NATIVE_CODEC_BYTES + decoded * NATIVE_BYTES_PER_DECODED_PIXEL + coefficients;
+        long image = switch (header.format()) {
+            case "JPEG" -> (long) ceilDiv(header.width(), reduction) * ceilDiv(header.height(), reduction)
+                    * NATIVE_BYTES_PER_DECODED_PIXEL
+                    + (RawMetadata.isProgressiveJpeg(encoded) ? full * PROGRESSIVE_JPEG_BYTES_PER_PIXEL : 0);
+            case "WEBP" -> full * (isLosslessWebP(encoded) ? LOSSLESS_WEBP_BYTES_PER_NATIVE_PIXEL
+                    : LOSSY_WEBP_BYTES_PER_NATIVE_PIXEL);
+            default -> full * NATIVE_BYTES_PER_DECODED_PIXEL;
+        };
+        return encoded.length + NATIVE_CODEC_BYTES + image;
+    }
+
+    /**
+     * Whether a WebP's image is lossless: its first image chunk is VP8L rather than VP8 (a VP8X
+     * header comes before either). True when the chunks cannot be followed: the dearer guess.
+     */
+    static boolean isLosslessWebP(byte[] d) {
+        int at = 12;
+        for (int chunks = 0; chunks < 64 && at + 8 <= d.length; chunks++) {
+            if (d[at] == 'V' && d[at + 1] == 'P' && d[at + 2] == '8' && (d[at + 3] == ' ' || d[at + 3] == 'L')) {
+                return d[at + 3] == 'L';
+            }
+            long size = (d[at + 4] & 0xFFL) | (d[at + 5] & 0xFFL) << 8 | (d[at + 6] & 0xFFL) << 16 | (d[at + 7] & 0xFFL) << 24;
+            long next = at + 8L + size + (size & 1);
+            if (next > d.length) {
+                return true;
+            }
+            at = (int) next;
+        }
+        return true;
     }
 
     private static int ceilDiv(int a, int b) {

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -140,6 +141,19 @@ class DecodeMemoryTest {
                         + 4000L * 3000 * ImageDecoder.PROGRESSIVE_JPEG_BYTES_PER_PIXEL);
         assertThat(ImageDecoder.nativeCost(baseline, png, 4))
                 .isEqualTo(baseline.length + overhead + 4000L * 3000 * ImageDecoder.NATIVE_BYTES_PER_DECODED_PIXEL);
+        // WebP by its coding: libwebp keeps an ARGB image of its own for lossless only.
+        NativeImageDecoder.Header webp = new NativeImageDecoder.Header("WEBP", 4000, 3000, null);
+        byte[] lossy = Files.readAllBytes(FIXTURES.resolve("formats/webp-lossy.webp"));
+        byte[] lossless = Files.readAllBytes(FIXTURES.resolve("formats/webp-lossless.webp"));
+        byte[] lossyWithAlpha = Files.readAllBytes(FIXTURES.resolve("formats/webp-lossy-alpha.webp"));
+        assertThat(ImageDecoder.isLosslessWebP(lossy)).isFalse();
+        assertThat(ImageDecoder.isLosslessWebP(lossyWithAlpha)).isFalse();
+        assertThat(ImageDecoder.isLosslessWebP(lossless)).isTrue();
+        assertThat(ImageDecoder.isLosslessWebP(Arrays.copyOf(lossy, 16))).as("cut before its first chunk").isTrue();
+        assertThat(ImageDecoder.nativeCost(lossy, webp, 4))
+                .isEqualTo(lossy.length + overhead + 4000L * 3000 * ImageDecoder.LOSSY_WEBP_BYTES_PER_NATIVE_PIXEL);
+        assertThat(ImageDecoder.nativeCost(lossless, webp, 4))
+                .isEqualTo(lossless.length + overhead + 4000L * 3000 * ImageDecoder.LOSSLESS_WEBP_BYTES_PER_NATIVE_PIXEL);
         // Sizes that do not divide: the decoder rounds up.
         assertThat(ImageDecoder.nativeCost(baseline, new NativeImageDecoder.Header("JPEG", 9, 9, null), 8))
                 .isEqualTo(baseline.length + overhead + 4L * ImageDecoder.NATIVE_BYTES_PER_DECODED_PIXEL);
