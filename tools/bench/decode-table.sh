@@ -5,7 +5,7 @@
 #   tools/bench/realworld-images.sh                      # once: tools/bench/out/realworld
 #   (cd tools/nsfwjs-bench && npm ci)                    # once: sharp
 #   mvn -B -q -o package -DskipTests -pl keshikaran-benchmarks -am
-#   tools/bench/decode-table.sh [FOLDER] [ROUNDS]
+#   tools/bench/decode-table.sh [FOLDER] [ROUNDS] [--native-only]   # --native-only: no ImageIO column (minutes faster)
 # Prints per file, then per format: files, megapixels, total ms per decoder and the worst
 # milliseconds per megapixel (what one image of that format may cost), and the load average.
 set -eu
@@ -13,11 +13,12 @@ here=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd)
 repo=$(dirname "$(dirname "$here")")
 folder=${1:-$here/out/realworld}
 rounds=${2:-3}
+only=${3:-}
 out=$here/out/decode-table-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out"
 echo "folder: $folder; $(nproc) cores; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 java -Xmx1g -cp "$repo/keshikaran-benchmarks/target/benchmarks.jar" io.keshikaran.benchmarks.DecodeTable \
-  "$folder" --rounds "$rounds" > "$out/keshikaran.tsv"
+  "$folder" --rounds "$rounds" $only > "$out/keshikaran.tsv"
 echo "load after keshikaran: $(cut -d' ' -f1-3 /proc/loadavg)"
 node "$here/decode-sharp.mjs" "$folder" "$rounds" > "$out/vips.tsv"
 echo "load after libvips: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -73,7 +73,15 @@ import java.util.concurrent.CountDownLatch;
  * <p>The classifier is borrowed: {@link #close()} stops the server and leaves it open.
  */
 public final class ModerationServer implements AutoCloseable {
-    /** The pixel limit {@link #main} gives its classifier: 40 megapixels. */
+    /**
+     * The pixel limit {@link #main} gives its classifier: 40 megapixels, set from the measured
+     * worst decoding cost per megapixel (docs/performance.md, "Per-format decode time"): the
+     * dearest format on the native path, progressive JPEG, took at most 28 ms per MP at full
+     * resolution and 25 ms per MP reduced (one core, quiet machine), so one upload at the limit
+     * costs about 1.0-1.1 s of a core; PNG and WebP stay under that. 40 MP still admits 8K
+     * wallpapers (33 MP) and 36 MP camera photos. Files that go to ImageIO (CMYK JPEG, 16-bit PNG,
+     * animations) cost several times more per MP; {@code maxConcurrent} bounds how many run at once.
+     */
     public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
 
     /**
