@@ -366,31 +366,12 @@ public final class ImageDecoder {
             case "JPEG" -> (long) ceilDiv(header.width(), reduction) * ceilDiv(header.height(), reduction)
                     * NATIVE_BYTES_PER_DECODED_PIXEL
                     + (RawMetadata.isProgressiveJpeg(encoded) ? full * PROGRESSIVE_JPEG_BYTES_PER_PIXEL : 0);
-            case "WEBP" -> full * (isLosslessWebP(encoded) ? LOSSLESS_WEBP_BYTES_PER_NATIVE_PIXEL
-                    : LOSSY_WEBP_BYTES_PER_NATIVE_PIXEL);
+            // A file whose structure is unsound counts as lossless: the dearer guess.
+            case "WEBP" -> full * (WebPStructure.check(encoded).lossy() ? LOSSY_WEBP_BYTES_PER_NATIVE_PIXEL
+                    : LOSSLESS_WEBP_BYTES_PER_NATIVE_PIXEL);
             default -> full * NATIVE_BYTES_PER_DECODED_PIXEL;
         };
         return encoded.length + NATIVE_CODEC_BYTES + image;
-    }
-
-    /**
-     * Whether a WebP's image is lossless: its first image chunk is VP8L rather than VP8 (a VP8X
-     * header comes before either). True when the chunks cannot be followed: the dearer guess.
-     */
-    static boolean isLosslessWebP(byte[] d) {
-        int at = 12;
-        for (int chunks = 0; chunks < 64 && at + 8 <= d.length; chunks++) {
-            if (d[at] == 'V' && d[at + 1] == 'P' && d[at + 2] == '8' && (d[at + 3] == ' ' || d[at + 3] == 'L')) {
-                return d[at + 3] == 'L';
-            }
-            long size = (d[at + 4] & 0xFFL) | (d[at + 5] & 0xFFL) << 8 | (d[at + 6] & 0xFFL) << 16 | (d[at + 7] & 0xFFL) << 24;
-            long next = at + 8L + size + (size & 1);
-            if (next > d.length) {
-                return true;
-            }
-            at = (int) next;
-        }
-        return true;
     }
 
     private static int ceilDiv(int a, int b) {
