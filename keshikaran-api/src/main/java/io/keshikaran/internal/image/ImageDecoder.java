@@ -268,6 +268,12 @@ public final class ImageDecoder {
         if (encoded.length > limits.maxFileBytes()) {
             throw tooLarge(name, encoded.length);
         }
+        if (NativeDecoders.resolve(options.decoder()) == DecodeOptions.Decoder.AUTO) {
+            DecodedImage png = decodePng(encoded, name);
+            if (png != null) {
+                return png;
+            }
+        }
         NativeImageDecoder fast = NativeDecoders.select(options.decoder());
         if (fast != null) {
             DecodedImage decoded = decodeNatively(fast, encoded, name);
@@ -324,20 +330,9 @@ public final class ImageDecoder {
                 || (header.iccProfile() != null && !isSrgb(header.iccProfile()))) {
             return null;
         }
-        int reduction = 1;
-        if (options.resolution() == DecodeOptions.Resolution.REDUCED) {
-            // DCT scaling and area averaging both come in powers of two, up to 1/8.
-            reduction = Integer.highestOneBit(Math.min(8, subsampling(header.width(), header.height(), targetWidth, targetHeight)));
-        }
+        int reduction = reduction(header.width(), header.height());
         DecodeMemory memory = DecodeMemory.nativeMemory();
-        long reserved;
-        try {
-            reserved = memory.acquireUpTo(nativeCost(encoded, header, reduction));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InvalidImageException(name, InvalidImageException.Kind.UNREADABLE,
-                    "interrupted while waiting for memory to decode", e);
-        }
+        long reserved = acquire(memory, nativeCost(encoded, header, reduction), name);
         NativeImageDecoder.Pixels decoded;
         try {
             decoded = fast.decode(encoded, header, reduction);
@@ -350,6 +345,77 @@ public final class ImageDecoder {
         RgbImage image = ImageAccess.bridge().oriented(
                 new Pixels(decoded.width(), decoded.height(), decoded.rgb(), decoded.alpha()).toRgb(options), orientation);
         return still(header.format(), image, header.width(), header.height(), orientation);
+    }
+
+    /**
+     * The PNG decoded by keshikaran's streaming decoder ({@link PngDecoder}), or {@code null} when
+     * the other decoders must do it: a PNG it declines, over a limit, with colours to convert
+     * from an ICC profile, larger than the heap budget, or that fails (they then report the error).
+     */
+    private DecodedImage decodePng(byte[] encoded, String name) throws InvalidImageException {
+        PngDecoder.Header header = PngDecoder.probe(encoded);
+        if (header == null || (long) header.width() * header.height() > limits.maxPixels()
+                || (header.hasIccProfile() && pngConversionProfile(encoded) != null)) {
+            return null;
+        }
+        int reduction = reduction(header.width(), header.height());
+        long bytes = PngDecoder.heapBytes(header, reduction);
+        if (!DecodeMemory.HEAP.fits(bytes)) {
+            return null;
+        }
+        long reserved = acquire(DecodeMemory.HEAP, bytes, name);
+        byte[] rgb;
+        try {
+            rgb = PngDecoder.decode(encoded, header, reduction, options);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        } finally {
+            DecodeMemory.HEAP.release(reserved);
+        }
+        int[] size = PngDecoder.outputSize(header, reduction);
+        int orientation = orientation(encoded);
+        RgbImage image = ImageAccess.bridge().oriented(ImageAccess.bridge().wrap(size[0], size[1], rgb), orientation);
+        return still("PNG", image, header.width(), header.height(), orientation);
+    }
+
+    /**
+     * How much a decoder that reduces by powers of two (DCT scaling, area averaging) may reduce
+     * an image of this stored size: 1 at full resolution, else up to 8.
+     */
+    private int reduction(int width, int height) {
+        if (options.resolution() != DecodeOptions.Resolution.REDUCED) {
+            return 1;
+        }
+        return Integer.highestOneBit(Math.min(8, subsampling(width, height, targetWidth, targetHeight)));
+    }
+
+    /** Waits for {@code bytes} of {@code memory} (at most its capacity) and reserves them. */
+    private static long acquire(DecodeMemory memory, long bytes, String name) throws InvalidImageException {
+        try {
+            return memory.acquireUpTo(bytes);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InvalidImageException(name, InvalidImageException.Kind.UNREADABLE,
+                    "interrupted while waiting for memory to decode", e);
+        }
+    }
+
+    /**
+     * The ICC profile a PNG's colours must be converted from to become sRGB, or {@code null} when
+     * they are used as stored: no iCCP chunk, a malformed or oversized one, a gray profile, or sRGB.
+     */
+    private static ICC_Profile pngConversionProfile(byte[] encoded) {
+        byte[] icc = RawMetadata.pngIccProfile(encoded, MAX_ICC_PROFILE_BYTES);
+        if (icc == null) {
+            return null;
+        }
+        try {
+            ICC_Profile profile = ICC_Profile.getInstance(icc);
+            return profile.getColorSpaceType() != ColorSpace.TYPE_RGB || isSrgb(profile) ? null : profile;
+        } catch (RuntimeException e) {
+            // A malformed profile is ignored: the stored colours are still the best guess.
+            return null;
+        }
     }
 
     /**
@@ -705,20 +771,8 @@ public final class ImageDecoder {
         }
 
         private Pixels applyPngProfile(Pixels pixels) {
-            byte[] icc = RawMetadata.pngIccProfile(encoded, MAX_ICC_PROFILE_BYTES);
-            if (icc == null) {
-                return pixels;
-            }
-            try {
-                ICC_Profile profile = ICC_Profile.getInstance(icc);
-                if (profile.getColorSpaceType() != ColorSpace.TYPE_RGB || isSrgb(profile)) {
-                    return pixels;
-                }
-                return pixels.convertFrom(profile);
-            } catch (RuntimeException e) {
-                // A malformed profile is ignored: the stored colours are still the best guess.
-                return pixels;
-            }
+            ICC_Profile profile = pngConversionProfile(encoded);
+            return profile == null ? pixels : pixels.convertFrom(profile);
         }
     }
 

@@ -33,9 +33,7 @@ final class NativeDecoders {
      *                               native decoder loads; or the system property has a bad value
      */
     static NativeImageDecoder select(DecodeOptions.Decoder choice) {
-        if (choice == DecodeOptions.Decoder.AUTO) {
-            choice = fromProperty();
-        }
+        choice = resolve(choice);
         if (choice == DecodeOptions.Decoder.JAVA) {
             return null;
         }
@@ -44,6 +42,15 @@ final class NativeDecoders {
             throw new IllegalStateException("the native image decoder was asked for but " + found.why);
         }
         return found.decoder;
+    }
+
+    /**
+     * The choice in force: {@code AUTO} is replaced by the system property's value when it is set.
+     *
+     * @throws IllegalStateException the system property has a bad value
+     */
+    static DecodeOptions.Decoder resolve(DecodeOptions.Decoder choice) {
+        return choice == DecodeOptions.Decoder.AUTO ? fromProperty() : choice;
     }
 
     private static DecodeOptions.Decoder fromProperty() {

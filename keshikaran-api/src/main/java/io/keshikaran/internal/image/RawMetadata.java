@@ -412,7 +412,7 @@ final class RawMetadata {
         return (d[at + 2] & 0xFF) << 16 | (d[at + 1] & 0xFF) << 8 | (d[at] & 0xFF);
     }
 
-    private static long u32be(byte[] d, int at) {
+    static long u32be(byte[] d, int at) {
         return ((long) u16be(d, at) << 16) | u16be(d, at + 2);
     }
 

@@ -1,0 +1,405 @@
+package io.keshikaran.internal.image;
+
+import io.keshikaran.InvalidImageException;
+import io.keshikaran.image.DecodeOptions;
+import io.keshikaran.image.ImageLimits;
+import io.keshikaran.image.RgbImage;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.awt.Color;
+import java.awt.GradientPaint;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+import javax.imageio.ImageIO;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@link PngDecoder}, keshikaran's streaming PNG decoder: the pixels ImageIO gives at full size for
+ * every colour type, filter and transparency option; the box average of those pixels when reduced;
+ * the PNGs it leaves to the other decoders; damaged data; and the memory it does not use.
+ */
+class PngDecoderTest {
+    private static final DecodeOptions FULL = DecodeOptions.builder().optResolution(DecodeOptions.Resolution.FULL).build();
+    /** A real photo (fixtures/images/horses.jpg, 1024x664) scaled to 3600x2400: reduced by 4 for a 224 input. */
+    private static BufferedImage photo;
+
+    @BeforeAll
+    static void makeLargePhoto() throws IOException {
+        String fixtures = System.getProperty("keshikaran.fixtures", "../fixtures");
+        BufferedImage source = ImageIO.read(Path.of(fixtures, "images", "horses.jpg").toFile());
+        photo = new BufferedImage(3600, 2400, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = photo.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.drawImage(source, 0, 0, 3600, 2400, null);
+        g.dispose();
+    }
+
+    private static ImageDecoder decoder(DecodeOptions options, DecodeOptions.Decoder which) {
+        return new ImageDecoder(ImageLimits.defaults(), options.toBuilder().optDecoder(which).build());
+    }
+
+    private static DecodeOptions withTransparency(DecodeOptions options, DecodeOptions.Transparency transparency) {
+        return options.toBuilder().optTransparency(transparency).optBackground(0x3366CC).build();
+    }
+
+    static Stream<Arguments> fixturesAndTransparency() {
+        String[] files = {"png-rgba.png", "png-gray.png", "png-gray-alpha.png", "png-palette.png", "png-palette-trns.png",
+            "png-exif-orientation-6.png", "tiny-1x1.png", "tiny-1x64.png"};
+        return Arrays.stream(files).flatMap(f -> Arrays.stream(DecodeOptions.Transparency.values()).map(t -> Arguments.of(f, t)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("fixturesAndTransparency")
+    void fullSizeIsWhatImageIoGives(String file, DecodeOptions.Transparency transparency) throws Exception {
+        byte[] encoded = Files.readAllBytes(TestImages.format(file));
+        assertThat(PngDecoder.probe(encoded)).as("handled by the streaming decoder").isNotNull();
+        DecodeOptions options = withTransparency(FULL, transparency);
+        RgbImage streamed = decoder(options, DecodeOptions.Decoder.AUTO).decode(encoded, file);
+        RgbImage imageIo = decoder(options, DecodeOptions.Decoder.JAVA).decode(encoded, file);
+        assertThat(streamed.width()).isEqualTo(imageIo.width());
+        assertThat(streamed.height()).isEqualTo(imageIo.height());
+        assertThat(streamed.toByteArray()).isEqualTo(imageIo.toByteArray());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"png-16bit.png", "png-16bit-rgba.png", "png-interlaced.png", "png-rgb-trns.png",
+        "jpeg-baseline.jpg", "text.png"})
+    void leavesOtherFilesToTheOtherDecoders(String file) throws Exception {
+        assertThat(PngDecoder.probe(Files.readAllBytes(TestImages.format(file)))).isNull();
+    }
+
+    @Test
+    void aProfileThatNeedsConvertingGoesToImageIo() throws Exception {
+        byte[] encoded = Files.readAllBytes(TestImages.format("png-adobergb.png"));
+        PngDecoder.Header header = PngDecoder.probe(encoded);
+        assertThat(header).isNotNull();
+        assertThat(header.hasIccProfile()).isTrue();
+        RgbImage auto = decoder(FULL, DecodeOptions.Decoder.AUTO).decode(encoded, "adobergb");
+        RgbImage imageIo = decoder(FULL, DecodeOptions.Decoder.JAVA).decode(encoded, "adobergb");
+        assertThat(auto.toByteArray()).isEqualTo(imageIo.toByteArray());
+        byte[] stored = PngDecoder.decode(encoded, header, 1, FULL);
+        assertThat(stored).as("the stored colours differ from the converted ones").isNotEqualTo(imageIo.toByteArray());
+    }
+
+    /** Every filter type, for every number of bytes per pixel, against pixels the test filtered itself. */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 2, 4, 6})
+    void everyFilterTypeIsUndone(int colorType) throws Exception {
+        int channels = switch (colorType) {
+            case 2 -> 3;
+            case 4 -> 2;
+            case 6 -> 4;
+            default -> 1;
+        };
+        int width = 37;
+        int height = 25;
+        Random random = new Random(colorType);
+        byte[][] rows = new byte[height][width * channels];
+        for (byte[] row : rows) {
+            random.nextBytes(row);
+            if (channels % 2 == 0) {
+                for (int x = channels - 1; x < row.length; x += channels) {
+                    row[x] = (byte) 0xFF; // opaque, so that the result is the stored colour
+                }
+            }
+        }
+        byte[] encoded = png(width, height, 8, colorType, filtered(rows, channels), new byte[0][]);
+        byte[] decoded = PngDecoder.decode(encoded, PngDecoder.probe(encoded), 1, FULL);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                for (int c = 0; c < 3; c++) {
+                    int stored = colorType == 0 || colorType == 4 ? rows[y][x * channels] : rows[y][x * channels + c];
+                    assertThat(decoded[(y * width + x) * 3 + c]).as("(%d,%d) channel %d, filter %d", x, y, c, y % 5)
+                            .isEqualTo((byte) stored);
+                }
+            }
+        }
+    }
+
+    /** Palettes of 1, 2 and 4 bits pack several pixels into a byte, the first in the high bits. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 4, 8})
+    void packedPaletteIndexesAreUnpacked(int bits) throws Exception {
+        int entries = 1 << bits;
+        byte[] plte = new byte[3 * entries];
+        for (int i = 0; i < entries; i++) {
+            plte[3 * i] = (byte) (i * 7);
+            plte[3 * i + 1] = (byte) (255 - i);
+            plte[3 * i + 2] = (byte) (i * 3);
+        }
+        int width = 13;
+        int height = 3;
+        int[][] indexes = new int[height][width];
+        byte[][] rows = new byte[height][(width * bits + 7) / 8];
+        Random random = new Random(bits);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int index = random.nextInt(entries);
+                indexes[y][x] = index;
+                int bit = x * bits;
+                rows[y][bit / 8] |= (byte) (index << (8 - bits - bit % 8));
+            }
+        }
+        byte[] encoded = png(width, height, bits, 3, filtered(rows, 1), chunk("PLTE", plte));
+        byte[] decoded = PngDecoder.decode(encoded, PngDecoder.probe(encoded), 1, FULL);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                for (int c = 0; c < 3; c++) {
+                    assertThat(decoded[(y * width + x) * 3 + c]).isEqualTo(plte[3 * indexes[y][x] + c]);
+                }
+            }
+        }
+    }
+
+    /**
+     * Reduced: each output pixel is the rounded mean of its block of the full decode, with the
+     * transparency option applied before averaging, and partial blocks at the edges dropped.
+     */
+    @ParameterizedTest
+    @MethodSource("largeImagesAndTransparency")
+    void reducedIsTheBlockMeanOfTheFullDecode(int imageType, DecodeOptions.Transparency transparency) throws Exception {
+        BufferedImage image = new BufferedImage(3601, 2403, imageType);
+        Graphics2D g = image.createGraphics();
+        g.drawImage(photo, 0, 0, null);
+        if (image.getColorModel().hasAlpha()) {
+            // Transparent on the left, opaque on the right, with every alpha in between.
+            g.setComposite(java.awt.AlphaComposite.DstIn);
+            g.setPaint(new GradientPaint(0, 0, new Color(0, 0, 0, 0), 3600, 0, new Color(0, 0, 0, 255)));
+            g.fillRect(0, 0, 3601, 2403);
+        }
+        g.dispose();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(ImageIO.write(image, "png", out)).isTrue();
+        byte[] encoded = out.toByteArray();
+        assertThat(PngDecoder.probe(encoded)).isNotNull();
+
+        DecodeOptions reducedOptions = withTransparency(DecodeOptions.defaults(), transparency);
+        RgbImage reduced = decoder(reducedOptions, DecodeOptions.Decoder.AUTO).withTargetSize(224, 224).decode(encoded, "big");
+        RgbImage full = decoder(withTransparency(FULL, transparency), DecodeOptions.Decoder.JAVA).decode(encoded, "big");
+        assertThat(reduced.width()).isEqualTo(900);   // 3601 / 4, the last column dropped
+        assertThat(reduced.height()).isEqualTo(600);  // 2403 / 4, the last 3 rows dropped
+        for (int y = 0; y < reduced.height(); y++) {
+            for (int x = 0; x < reduced.width(); x++) {
+                for (int c = 0; c < 3; c++) {
+                    int sum = 0;
+                    for (int dy = 0; dy < 4; dy++) {
+                        for (int dx = 0; dx < 4; dx++) {
+                            sum += full.sample(4 * x + dx, 4 * y + dy, c);
+                        }
+                    }
+                    if (reduced.sample(x, y, c) != (sum + 8) / 16) {
+                        assertThat(reduced.sample(x, y, c)).as("(%d,%d) channel %d", x, y, c).isEqualTo((sum + 8) / 16);
+                    }
+                }
+            }
+        }
+    }
+
+    static Stream<Arguments> largeImagesAndTransparency() {
+        return Stream.of(
+                Arguments.of(BufferedImage.TYPE_3BYTE_BGR, DecodeOptions.Transparency.COMPOSITE),
+                Arguments.of(BufferedImage.TYPE_BYTE_GRAY, DecodeOptions.Transparency.COMPOSITE),
+                Arguments.of(BufferedImage.TYPE_BYTE_INDEXED, DecodeOptions.Transparency.COMPOSITE),
+                Arguments.of(BufferedImage.TYPE_4BYTE_ABGR, DecodeOptions.Transparency.COMPOSITE),
+                Arguments.of(BufferedImage.TYPE_4BYTE_ABGR, DecodeOptions.Transparency.FILL_TRANSPARENT),
+                Arguments.of(BufferedImage.TYPE_4BYTE_ABGR, DecodeOptions.Transparency.KEEP_STORED_COLOR));
+    }
+
+    @Test
+    void reducingHoldsRowsNotTheImage() throws Exception {
+        BufferedImage image = new BufferedImage(3600, 2400, BufferedImage.TYPE_4BYTE_ABGR);
+        Graphics2D g = image.createGraphics();
+        g.drawImage(photo, 0, 0, null);
+        g.dispose();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", out);
+        byte[] encoded = out.toByteArray();
+        PngDecoder.Header header = PngDecoder.probe(encoded);
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        PngDecoder.decode(encoded, header, 4, DecodeOptions.defaults()); // loads the classes first
+        long before = threads.getCurrentThreadAllocatedBytes();
+        byte[] reduced = PngDecoder.decode(encoded, header, 4, DecodeOptions.defaults());
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(reduced).hasSize(900 * 600 * 3);
+        // The full image would be 3600 * 2400 * 4 = 34.6 MB; the result is 1.6 MB, the rows 29 KB.
+        assertThat(allocated).isLessThan(2_000_000L).isLessThanOrEqualTo(PngDecoder.heapBytes(header, 4) + 100_000);
+    }
+
+    @Test
+    void truncatedImageDataFailsAndImageIoReportsIt() throws Exception {
+        byte[] whole = Files.readAllBytes(TestImages.format("png-rgba.png"));
+        PngDecoder.Header header = PngDecoder.probe(whole);
+        int idatLength = (int) RawMetadata.u32be(whole, header.firstIdat());
+        byte[] idat = Arrays.copyOfRange(whole, header.firstIdat() + 8, header.firstIdat() + 8 + idatLength / 2);
+        byte[] cut = withImageData(whole, header, idat);
+        assertThat(PngDecoder.probe(cut)).as("a well-formed chunk list").isNotNull();
+        assertThatThrownBy(() -> PngDecoder.decode(cut, PngDecoder.probe(cut), 1, FULL))
+                .isInstanceOf(IOException.class).hasMessageContaining("ends after");
+        InvalidImageException auto = catchInvalid(() -> decoder(FULL, DecodeOptions.Decoder.AUTO).decode(cut, "cut.png"));
+        InvalidImageException imageIo = catchInvalid(() -> decoder(FULL, DecodeOptions.Decoder.JAVA).decode(cut, "cut.png"));
+        assertThat(auto.kind()).isEqualTo(imageIo.kind());
+        assertThat(auto.getMessage()).isEqualTo(imageIo.getMessage());
+    }
+
+    @Test
+    void anUnknownFilterTypeFails() throws Exception {
+        byte[] raw = {0, 1, 2, 3, 7, 4, 5, 6};
+        byte[] encoded = png(1, 2, 8, 2, raw, new byte[0][]);
+        assertThatThrownBy(() -> PngDecoder.decode(encoded, PngDecoder.probe(encoded), 1, FULL))
+                .isInstanceOf(IOException.class).hasMessageContaining("row 1 has the unknown filter type 7");
+    }
+
+    @Test
+    void aPaletteIndexWithoutAnEntryFails() throws Exception {
+        byte[] encoded = png(2, 1, 8, 3, new byte[] {0, 0, 5}, chunk("PLTE", new byte[] {1, 2, 3, 4, 5, 6}));
+        assertThatThrownBy(() -> PngDecoder.decode(encoded, PngDecoder.probe(encoded), 1, FULL))
+                .isInstanceOf(IOException.class).hasMessageContaining("palette index 5 but the palette has 2 entries");
+    }
+
+    @Test
+    void imageDataSplitByAnotherChunkIsLeftToTheOthers() throws Exception {
+        byte[] good = png(1, 1, 8, 2, new byte[] {0, 1, 2, 3}, new byte[0][]);
+        assertThat(PngDecoder.probe(good)).isNotNull();
+        byte[] compressed = deflate(new byte[] {0, 1, 2, 3});
+        byte[] split = concat(Arrays.copyOf(good, 33),
+                chunk("IDAT", Arrays.copyOf(compressed, 3)), chunk("tEXt", "a\0b".getBytes(StandardCharsets.ISO_8859_1)),
+                chunk("IDAT", Arrays.copyOfRange(compressed, 3, compressed.length)), chunk("IEND", new byte[0]));
+        assertThat(PngDecoder.probe(split)).isNull();
+    }
+
+    @Test
+    void manySmallImageDataChunksAreOneStream() throws Exception {
+        byte[] raw = new byte[] {0, 10, 20, 30, 2, 5, 5, 5};
+        byte[] compressed = deflate(raw);
+        byte[][] chunks = new byte[compressed.length + 2][];
+        chunks[0] = Arrays.copyOf(png(1, 2, 8, 2, raw, new byte[0][]), 33);
+        for (int i = 0; i < compressed.length; i++) {
+            chunks[i + 1] = chunk("IDAT", new byte[] {compressed[i]});
+        }
+        chunks[chunks.length - 1] = chunk("IEND", new byte[0]);
+        byte[] encoded = concat(chunks);
+        assertThat(PngDecoder.decode(encoded, PngDecoder.probe(encoded), 1, FULL)).containsExactly(10, 20, 30, 15, 25, 35);
+    }
+
+    // ---- building PNGs ---------------------------------------------------------------------------
+
+    /** Rows filtered with filter type {@code y % 5}, each preceded by its type byte. */
+    private static byte[] filtered(byte[][] rows, int bpp) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] above = new byte[rows[0].length];
+        for (int y = 0; y < rows.length; y++) {
+            byte[] row = rows[y];
+            int type = y % 5;
+            out.write(type);
+            for (int x = 0; x < row.length; x++) {
+                int left = x >= bpp ? row[x - bpp] & 0xFF : 0;
+                int up = above[x] & 0xFF;
+                int upLeft = x >= bpp ? above[x - bpp] & 0xFF : 0;
+                int predicted = switch (type) {
+                    case 1 -> left;
+                    case 2 -> up;
+                    case 3 -> (left + up) / 2;
+                    case 4 -> {
+                        int p = left + up - upLeft;
+                        int pa = Math.abs(p - left);
+                        int pb = Math.abs(p - up);
+                        int pc = Math.abs(p - upLeft);
+                        yield pa <= pb && pa <= pc ? left : pb <= pc ? up : upLeft;
+                    }
+                    default -> 0;
+                };
+                out.write((row[x] - predicted) & 0xFF);
+            }
+            above = row;
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] png(int width, int height, int bitDepth, int colorType, byte[] raw, byte[]... before) throws IOException {
+        byte[] ihdr = new byte[13];
+        putInt(ihdr, 0, width);
+        putInt(ihdr, 4, height);
+        ihdr[8] = (byte) bitDepth;
+        ihdr[9] = (byte) colorType;
+        byte[][] parts = new byte[before.length + 4][];
+        parts[0] = new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+        parts[1] = chunk("IHDR", ihdr);
+        System.arraycopy(before, 0, parts, 2, before.length);
+        parts[parts.length - 2] = chunk("IDAT", deflate(raw));
+        parts[parts.length - 1] = chunk("IEND", new byte[0]);
+        return concat(parts);
+    }
+
+    private static byte[] withImageData(byte[] png, PngDecoder.Header header, byte[] idat) {
+        return concat(Arrays.copyOf(png, header.firstIdat()), chunk("IDAT", idat), chunk("IEND", new byte[0]));
+    }
+
+    private static byte[] deflate(byte[] raw) {
+        Deflater deflater = new Deflater();
+        deflater.setInput(raw);
+        deflater.finish();
+        byte[] buffer = new byte[raw.length + 1024];
+        int n = deflater.deflate(buffer);
+        deflater.end();
+        return Arrays.copyOf(buffer, n);
+    }
+
+    private static byte[] chunk(String type, byte[] data) {
+        byte[] out = new byte[data.length + 12];
+        putInt(out, 0, data.length);
+        byte[] name = type.getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(name, 0, out, 4, 4);
+        System.arraycopy(data, 0, out, 8, data.length);
+        CRC32 crc = new CRC32();
+        crc.update(out, 4, data.length + 4);
+        putInt(out, data.length + 8, (int) crc.getValue());
+        return out;
+    }
+
+    private static void putInt(byte[] b, int at, int v) {
+        b[at] = (byte) (v >>> 24);
+        b[at + 1] = (byte) (v >>> 16);
+        b[at + 2] = (byte) (v >>> 8);
+        b[at + 3] = (byte) v;
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
+    private interface Decode {
+        void run() throws Exception;
+    }
+
+    private static InvalidImageException catchInvalid(Decode decode) throws Exception {
+        try {
+            decode.run();
+        } catch (InvalidImageException e) {
+            return e;
+        }
+        throw new AssertionError("no InvalidImageException");
+    }
+}
