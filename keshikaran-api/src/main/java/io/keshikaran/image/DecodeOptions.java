@@ -91,8 +91,10 @@ public final class DecodeOptions {
     public enum Decoder {
         /**
          * The system property {@value #PROPERTY} ({@code auto}, {@code java} or {@code native})
-         * when set; otherwise the native decoder (keshikaran-leptonica) when it is on the classpath
-         * and loads on this platform, else ImageIO.
+         * when set; otherwise keshikaran's own streaming PNG decoder (pure Java) for the usual
+         * PNGs (not interlaced, 8-bit or palette, no colour-key transparency), then the native
+         * decoder (keshikaran-leptonica) when it is on the classpath and loads on this platform,
+         * else ImageIO.
          */
         AUTO,
         /** ImageIO (with the TwelveMonkeys plugins keshikaran-djl brings) only: pure Java. */
