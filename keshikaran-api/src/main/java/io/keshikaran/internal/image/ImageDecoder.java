@@ -52,7 +52,8 @@ import javax.imageio.spi.ImageReaderSpi;
  *
  * <p><b>Native decoding:</b> when a {@link NativeImageDecoder} is on the classpath
  * (keshikaran-leptonica, which keshikaran-djl brings) and loads, still JPEG, PNG and WebP images it
- * accepts are decoded by it (JPEG at reduced resolution by DCT scaling), and everything else by ImageIO; see
+ * accepts are decoded by it (JPEG at reduced resolution by DCT scaling), and so is each frame of an
+ * animated WebP (handed over as a still WebP), and everything else by ImageIO; see
  * {@link DecodeOptions.Decoder}. Limits, orientation and transparency are applied here either way.
  *
  * <p><b>Detection:</b> the format comes from the content, never from the file name. Formats other
