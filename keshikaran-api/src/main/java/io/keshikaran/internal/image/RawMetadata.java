@@ -266,12 +266,19 @@ final class RawMetadata {
      * is cleared.
      */
     static byte[] withoutOversizedIccProfile(byte[] d, int maxBytes) {
-        if (isJpeg(d)) {
+        // SOI alone, as TwelveMonkeys' reader accepts it: a damaged first segment must not hide a profile.
+        if (d.length >= 4 && (d[0] & 0xFF) == 0xFF && (d[1] & 0xFF) == 0xD8) {
             List<Integer> segments = new ArrayList<>();
             long held = 0;
             long declared = -1;
             int i = 2;
-            while (i + 4 <= d.length && (d[i] & 0xFF) == 0xFF) {
+            while (i + 4 <= d.length) {
+                if ((d[i] & 0xFF) != 0xFF) {
+                    // Garbage between segments: readers skip to the next marker (libjpeg's
+                    // "extraneous bytes"), and TwelveMonkeys then reads an APP2 profile found there.
+                    i++;
+                    continue;
+                }
                 int marker = d[i + 1] & 0xFF;
                 if (marker == 0xFF || marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
                     i += marker == 0xFF ? 1 : 2;

@@ -284,4 +284,22 @@ class RawMetadataTest {
         assertThat(broken.imageLength()).isZero();
         assertThat(RawMetadata.webpFrameFile(renamed, broken)).isNull();
     }
+
+    /**
+     * A CLI scan's find (a mutant of jpeg-adobergb.jpg): its first segment's marker is garbage, which
+     * readers skip, and its ICC profile declares 2 GB, which TwelveMonkeys allocated: the profile
+     * is disabled all the same. An intact profile is left alone.
+     */
+    @Test
+    void oversizedJpegProfilesAreDisabledBehindGarbage() throws Exception {
+        byte[] jpeg = Files.readAllBytes(format("jpeg-adobergb.jpg"));
+        assertThat(RawMetadata.withoutOversizedIccProfile(jpeg, ImageDecoder.MAX_ICC_PROFILE_BYTES)).isSameAs(jpeg);
+        byte[] damaged = jpeg.clone();
+        damaged[2] = 0x60; // the APP0 marker, FF E0, no longer a marker
+        int body = new String(damaged, StandardCharsets.ISO_8859_1).indexOf("ICC_PROFILE\0");
+        byte[] size = {0x7a, (byte) 0xc4, 0x02, 0x44};
+        System.arraycopy(size, 0, damaged, body + 14, 4);
+        byte[] fixed = RawMetadata.withoutOversizedIccProfile(damaged, ImageDecoder.MAX_ICC_PROFILE_BYTES);
+        assertThat(new String(fixed, body, 12, StandardCharsets.ISO_8859_1)).isEqualTo("ICC_PROFILX\0");
+    }
 }
