@@ -121,6 +121,25 @@ convert "$TMP/drawing.png" "$TMP/patch.png" -geometry +96+64 -composite "${PNG_C
 # frames 1 and 2 as sub-rectangles where it can, so this also needs canvas compositing.
 img2webp -loop 0 -lossless -d 200 "$TMP/photo.png" "$TMP/drawing.png" "$TMP/drawing-patched.png" -o "$OUT/webp-animated.webp" >/dev/null
 img2webp -loop 0 -lossy -q 80 -d 200 "$TMP/photo.png" "$TMP/drawing.png" "$TMP/drawing-patched.png" -o "$OUT/webp-animated-lossy.webp" >/dev/null
+# Alpha, offsets, "do not blend" and disposal to background, which img2webp chooses by itself, set
+# frame by frame with webpmux: frame 0 is the RGBA photo (not blended); frame 1 the dog patch with a
+# soft edge at +96+64, blended, then disposed to background; frame 2 the cat patch, opaque, at
+# +16+16, blended: frame 2 shows a transparent hole where frame 1 was. Lossless (frame 0 with 32
+# colours, a VP8L palette, to keep the file small), and lossy (frames 0 and 1 ALPH + VP8, frame 2
+# plain VP8).
+convert "$TMP/rgba.png" -dither None -colors 32 "${PNG_CLEAN[@]}" "$TMP/rgba-32.png"
+convert -size 64x48 xc:black -fill white -draw "ellipse 32,24 28,20 0,360" -blur 0x3 "$TMP/patch-mask.png"
+convert "$TMP/patch.png" "$TMP/patch-mask.png" -alpha off -compose CopyOpacity -composite \
+  -background black -alpha background "${PNG_CLEAN[@]}" "$TMP/patch-rgba.png"
+for kind in lossless lossy; do
+  opts=(-lossless); first="$TMP/rgba-32.png"
+  [ "$kind" = lossy ] && opts=(-q 70 -alpha_q 100) && first="$TMP/rgba.png"
+  cwebp -quiet "${opts[@]}" "$first" -o "$TMP/f0.webp"
+  cwebp -quiet "${opts[@]}" "$TMP/patch-rgba.png" -o "$TMP/f1.webp"
+  cwebp -quiet "${opts[@]}" "$TMP/patch2.png" -o "$TMP/f2.webp"
+  webpmux -frame "$TMP/f0.webp" +200+0+0+0-b -frame "$TMP/f1.webp" +200+96+64+1+b \
+    -frame "$TMP/f2.webp" +200+16+16+0+b -loop 0 -bgcolor 0,0,0,0 -o "$OUT/webp-animated-alpha-$kind.webp"
+done
 convert "$TMP/photo.png" -rotate 270 "${PNG_CLEAN[@]}" "$TMP/rot.png"
 cwebp -quiet -q 90 "$TMP/rot.png" -o "$OUT/webp-exif-orientation-6.webp"
 exiftool -q -overwrite_original -Orientation#=6 "$OUT/webp-exif-orientation-6.webp"

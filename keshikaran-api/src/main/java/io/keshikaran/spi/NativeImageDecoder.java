@@ -8,7 +8,8 @@ import java.util.Objects;
  * that keshikaran's image decoder uses, when one is found with
  * {@link java.util.ServiceLoader}, for the still images it can decode exactly as the Java path
  * would (or, for lossy WebP, as libwebp does). Everything else (CMYK/YCCK, ICC conversion, 16-bit,
- * animations, other formats) and every input it declines or fails on goes to ImageIO.
+ * animations, other formats) and every input it declines or fails on goes to ImageIO; except that an
+ * animated WebP's frames are handed to it one by one, each as a still WebP file.
  *
  * <p>The caller, not the implementation, enforces {@link io.keshikaran.image.ImageLimits} (from
  * {@link #probe}'s header, before {@link #decode}), applies EXIF orientation and transparency, and

@@ -26,6 +26,7 @@ import static org.assertj.core.api.Assertions.within;
  * drawing with a photo patch (tools/make-format-fixtures.sh).
  */
 class AnimatedClassificationTest {
+    private static final double LOSSY_SCORE_TOLERANCE = 0.03;
     private static Classifier classifier;
 
     @BeforeAll
@@ -146,6 +147,35 @@ class AnimatedClassificationTest {
         assertThat(batch.get(1).classification().orElseThrow().frames()).isEmpty();
         assertThat(batch.get(2).classification().orElseThrow().frames()).hasSize(3);
         assertThat(batch.get(3).error().orElseThrow().reason()).startsWith("corrupt or truncated GIF data (frame 1)");
+    }
+
+    /**
+     * Animated WebP frames decoded by libwebp (the default, keshikaran-leptonica being on this
+     * classpath) score as those decoded by TwelveMonkeys: the same on lossless files, whose pixels
+     * are identical, and within {@value #LOSSY_SCORE_TOLERANCE} on lossy ones (0.013 measured, on the
+     * photo; libwebp's chroma upsampling differs from TwelveMonkeys').
+     */
+    @Test
+    void animatedWebPFramesScoreAlikeWithTheNativeAndTheJavaDecoder() throws Exception {
+        try (Classifier java = Classifier.builder().optModel("mobilenet_v2")
+                .optDecodeOptions(DecodeOptions.builder().optDecoder(DecodeOptions.Decoder.JAVA).build()).build()) {
+            for (String file : List.of("webp-animated.webp", "webp-animated-lossy.webp",
+                    "webp-animated-alpha-lossless.webp", "webp-animated-alpha-lossy.webp")) {
+                Classification nat = classifier.classify(format(file));
+                Classification ref = java.classify(format(file));
+                assertThat(nat.frames()).extracting(FrameScore::index).containsExactly(0, 1, 2);
+                assertThat(ref.frames()).extracting(FrameScore::index).containsExactly(0, 1, 2);
+                for (int i = 0; i < 3; i++) {
+                    double n = nat.frames().get(i).score();
+                    double j = ref.frames().get(i).score();
+                    if (file.contains("lossy")) {
+                        assertThat(n).as("%s frame %d", file, i).isCloseTo(j, within(LOSSY_SCORE_TOLERANCE));
+                    } else {
+                        assertThat(n).as("%s frame %d", file, i).isEqualTo(j);
+                    }
+                }
+            }
+        }
     }
 
     private static String top(FrameScore frame) {

@@ -34,7 +34,8 @@ import static org.bytedeco.leptonica.global.leptonica.pixReadMemWebP;
  *   <li>PNG: up to 8 bits per sample, any colour type, not animated, no {@code tRNS} colour key on
  *       gray or RGB images, no ICC profile ({@code iCCP}: libpng would print warnings about some on
  *       stderr), ending with {@code IEND};</li>
- *   <li>WebP: lossy and lossless stills, with or without alpha; not animations.</li>
+ *   <li>WebP: lossy and lossless stills, with or without alpha; not animations (ImageDecoder hands
+ *       it each frame of one as a still).</li>
  * </ul>
  * An embedded JPEG or WebP ICC profile is returned for the caller to judge (it decodes here only when sRGB).
  *

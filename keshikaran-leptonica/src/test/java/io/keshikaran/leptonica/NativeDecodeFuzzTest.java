@@ -23,13 +23,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * JVM of its own, so that a crash in native code (a segmentation fault ends the process) fails this
  * test, naming the seed and the case, instead of ending the build's test JVM. The damage keeps each
  * format's trailer (JPEG EOI, PNG IEND, WebP RIFF size), so the files pass the probe and reach
- * Leptonica rather than being handed to ImageIO untouched.
+ * Leptonica rather than being handed to ImageIO untouched; animated WebPs reach it frame by frame.
  */
 class NativeDecodeFuzzTest {
     private static final Path FORMATS = Path.of(System.getProperty("keshikaran.fixtures", "../fixtures")).resolve("formats");
     private static final int CASES = 300;
     private static final List<String> SEEDS = List.of("jpeg-baseline.jpg", "jpeg-progressive.jpg", "png-rgba.png",
-            "png-palette.png", "png-interlaced.png", "webp-lossy.webp", "webp-lossless-alpha.webp");
+            "png-palette.png", "png-interlaced.png", "webp-lossy.webp", "webp-lossless-alpha.webp",
+            "webp-animated-alpha-lossy.webp", "webp-animated-alpha-lossless.webp");
 
     @ParameterizedTest
     @ValueSource(longs = {11, 12, 13})
@@ -69,7 +70,8 @@ class NativeDecodeFuzzTest {
                 System.out.println("case " + round + " (" + file + ", " + flips + " bytes changed)");
                 System.out.flush();
                 try {
-                    if (decoder.decode(bytes, "fuzz-" + round).width() <= 0) {
+                    // Every frame: an animated WebP's frames are decoded natively one by one.
+                    if (decoder.decodeFrames(bytes, "fuzz-" + round).first().width() <= 0) {
                         throw new AssertionError("case " + round + ": an image without pixels");
                     }
                     decoded++;

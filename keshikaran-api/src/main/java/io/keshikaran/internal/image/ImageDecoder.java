@@ -52,7 +52,8 @@ import javax.imageio.spi.ImageReaderSpi;
  *
  * <p><b>Native decoding:</b> when a {@link NativeImageDecoder} is on the classpath
  * (keshikaran-leptonica, which keshikaran-djl brings) and loads, still JPEG, PNG and WebP images it
- * accepts are decoded by it (JPEG at reduced resolution by DCT scaling), and everything else by ImageIO; see
+ * accepts are decoded by it (JPEG at reduced resolution by DCT scaling), and so is each frame of an
+ * animated WebP (handed over as a still WebP), and everything else by ImageIO; see
  * {@link DecodeOptions.Decoder}. Limits, orientation and transparency are applied here either way.
  *
  * <p><b>Detection:</b> the format comes from the content, never from the file name. Formats other
@@ -331,20 +332,32 @@ public final class ImageDecoder {
             return null;
         }
         int reduction = reduction(header.width(), header.height());
+        Pixels decoded = decodeWithin(fast, encoded, header, reduction, name);
+        if (decoded == null) {
+            return null;
+        }
+        int orientation = orientation(encoded);
+        RgbImage image = ImageAccess.bridge().oriented(decoded.toRgb(options), orientation);
+        return still(header.format(), image, header.width(), header.height(), orientation);
+    }
+
+    /**
+     * Decodes a probed image with the native decoder once its estimate ({@link #nativeCost}) is
+     * reserved from the native memory budget; {@code null} when it fails (ImageIO then decodes the
+     * input and reports the error in its words).
+     */
+    private static Pixels decodeWithin(NativeImageDecoder fast, byte[] encoded, NativeImageDecoder.Header header,
+                                       int reduction, String name) throws InvalidImageException {
         DecodeMemory memory = DecodeMemory.nativeMemory();
         long reserved = acquire(memory, nativeCost(encoded, header, reduction), name);
-        NativeImageDecoder.Pixels decoded;
         try {
-            decoded = fast.decode(encoded, header, reduction);
+            NativeImageDecoder.Pixels decoded = fast.decode(encoded, header, reduction);
+            return new Pixels(decoded.width(), decoded.height(), decoded.rgb(), decoded.alpha());
         } catch (IOException | RuntimeException e) {
             return null;
         } finally {
             memory.release(reserved);
         }
-        int orientation = orientation(encoded);
-        RgbImage image = ImageAccess.bridge().oriented(
-                new Pixels(decoded.width(), decoded.height(), decoded.rgb(), decoded.alpha()).toRgb(options), orientation);
-        return still(header.format(), image, header.width(), header.height(), orientation);
     }
 
     /**
@@ -595,6 +608,8 @@ public final class ImageDecoder {
             }
             RawMetadata.WebPFrame firstFrame = animation.frames().get(0);
             reserve(animationCost(width, height, 1, firstFrame.width(), firstFrame.height()));
+            // Frames go to the native decoder as stills; a profile is left to TwelveMonkeys, which applies it.
+            NativeImageDecoder fast = animation.iccProfile() ? null : NativeDecoders.select(options.decoder());
             Canvas canvas = new Canvas(width, height);
             List<DecodedImage.Frame> frames = new ArrayList<>();
             long budget = 0;
@@ -616,7 +631,10 @@ public final class ImageDecoder {
                 if (!reserve(animationCost(width, height, frames.size() + 1, w, h))) {
                     break;
                 }
-                Pixels frame = Pixels.of(readFrame(index));
+                Pixels frame = fast != null ? nativeFrame(fast, placement) : null;
+                if (frame == null) {
+                    frame = Pixels.of(readFrame(index));
+                }
                 canvas.draw(frame, placement.x(), placement.y(), placement.blend());
                 if (sampled) {
                     frames.add(new DecodedImage.Frame(index, finish(canvas.snapshot())));
@@ -626,6 +644,21 @@ public final class ImageDecoder {
                 }
             }
             return new DecodedImage(format, animation.frames().size() > 1, frames);
+        }
+
+        /**
+         * An animated WebP's frame decoded by the native decoder from a still WebP made of its
+         * chunks, or {@code null} when it declines or fails: TwelveMonkeys then reads the frame
+         * and reports any error as before.
+         */
+        private Pixels nativeFrame(NativeImageDecoder fast, RawMetadata.WebPFrame placement) throws InvalidImageException {
+            byte[] still = RawMetadata.webpFrameFile(encoded, placement);
+            NativeImageDecoder.Header header = still == null ? null : fast.probe(still);
+            if (header == null || header.width() != placement.width() || header.height() != placement.height()) {
+                return null;
+            }
+            Pixels frame = decodeWithin(fast, still, header, 1, name);
+            return frame != null && frame.width == placement.width() && frame.height == placement.height() ? frame : null;
         }
 
         /**

@@ -10,7 +10,7 @@ import java.util.zip.Inflater;
 /**
  * Reads the few pieces of container metadata the decoder needs straight from the file's bytes:
  * the EXIF orientation (JPEG APP1, PNG eXIf, WebP EXIF), a PNG's iCCP profile, and a WebP
- * animation's canvas and frame placement.
+ * animation's canvas, frame placement and frame chunks (which {@link #webpFrameFile} turns into stills).
  *
  * <p>Every method is total: malformed, truncated or hostile input gives "absent" (orientation 1,
  * {@code null}), never an exception, and every loop advances through the array, so the work is
@@ -266,12 +266,19 @@ final class RawMetadata {
      * is cleared.
      */
     static byte[] withoutOversizedIccProfile(byte[] d, int maxBytes) {
-        if (isJpeg(d)) {
+        // SOI alone, as TwelveMonkeys' reader accepts it: a damaged first segment must not hide a profile.
+        if (d.length >= 4 && (d[0] & 0xFF) == 0xFF && (d[1] & 0xFF) == 0xD8) {
             List<Integer> segments = new ArrayList<>();
             long held = 0;
             long declared = -1;
             int i = 2;
-            while (i + 4 <= d.length && (d[i] & 0xFF) == 0xFF) {
+            while (i + 4 <= d.length) {
+                if ((d[i] & 0xFF) != 0xFF) {
+                    // Garbage between segments: readers skip to the next marker (libjpeg's
+                    // "extraneous bytes"), and TwelveMonkeys then reads an APP2 profile found there.
+                    i++;
+                    continue;
+                }
                 int marker = d[i + 1] & 0xFF;
                 if (marker == 0xFF || marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
                     i += marker == 0xFF ? 1 : 2;
@@ -333,12 +340,22 @@ final class RawMetadata {
 
     // ---- WebP animation ------------------------------------------------------------------------
 
-    /** Where an animated WebP puts one frame, and how it is blended and disposed. */
-    record WebPFrame(int x, int y, int width, int height, boolean blend, boolean disposeToBackground) {
+    /**
+     * Where an animated WebP puts one frame, and how it is blended and disposed.
+     *
+     * @param imageOffset where the frame's image chunks start in the file: ALPH (optional) and VP8, or VP8L
+     * @param imageLength their length, padding included; 0 when they are not laid out that way
+     */
+    record WebPFrame(int x, int y, int width, int height, boolean blend, boolean disposeToBackground,
+                     int imageOffset, int imageLength) {
     }
 
-    /** An animated WebP's canvas and frames. */
-    record WebPAnimation(int canvasWidth, int canvasHeight, List<WebPFrame> frames) {
+    /**
+     * An animated WebP's canvas and frames.
+     *
+     * @param iccProfile whether the VP8X header flags an ICC profile
+     */
+    record WebPAnimation(int canvasWidth, int canvasHeight, boolean iccProfile, List<WebPFrame> frames) {
     }
 
     /**
@@ -364,16 +381,77 @@ final class RawMetadata {
             int body = i + 8;
             if (fourCC(d, i, "ANMF") && length >= 16) {
                 int flags = d[body + 15] & 0xFF;
+                int end = body + (int) length;
+                int image = body + 16;
+                // The frame data is an ALPH chunk and a VP8 chunk, or a VP8L chunk (unknown chunks may follow).
+                int at = fourCC(d, image, "ALPH") ? chunkEnd(d, image, end) : image;
+                boolean bitstream = at >= 0 && (fourCC(d, at, "VP8 ") || (at == image && fourCC(d, at, "VP8L")));
+                int imageEnd = bitstream ? chunkEnd(d, at, end) : -1;
                 frames.add(new WebPFrame(2 * u24le(d, body), 2 * u24le(d, body + 3),
                         1 + u24le(d, body + 6), 1 + u24le(d, body + 9),
-                        (flags & 0x02) == 0, (flags & 0x01) != 0));
+                        (flags & 0x02) == 0, (flags & 0x01) != 0, image, Math.max(0, imageEnd - image)));
             }
             i = body + (int) length + (int) (length & 1);
         }
-        return new WebPAnimation(canvasWidth, canvasHeight, List.copyOf(frames));
+        return new WebPAnimation(canvasWidth, canvasHeight, (d[20] & 0x20) != 0, List.copyOf(frames));
+    }
+
+    /** Where the chunk at {@code at} ends, its padding included, or -1 when it does not fit before {@code end}. */
+    private static int chunkEnd(byte[] d, int at, int end) {
+        if (at + 8 > end) {
+            return -1;
+        }
+        long length = u32le(d, at + 4);
+        return length > end - at - 8 ? -1 : (int) Math.min(end, at + 8 + length + (length & 1));
+    }
+
+    /**
+     * One frame of an animated WebP as a still WebP file of its own, for a decoder of stills: its
+     * VP8L chunk after the RIFF header, or its ALPH and VP8 chunks after a VP8X header that
+     * declares the frame's size (and alpha when there is an ALPH chunk). {@code null} when the
+     * frame's chunks were not found ({@link WebPFrame#imageLength()} 0).
+     */
+    static byte[] webpFrameFile(byte[] d, WebPFrame frame) {
+        int n = frame.imageLength();
+        if (n == 0) {
+            return null;
+        }
+        boolean lossless = fourCC(d, frame.imageOffset(), "VP8L");
+        int header = lossless ? 12 : 12 + 18;
+        // An odd-sized last chunk whose padding byte lay outside the frame gets a zero one.
+        byte[] out = new byte[header + n + (n & 1)];
+        putFourCC(out, 0, "RIFF");
+        putU32le(out, 4, out.length - 8);
+        putFourCC(out, 8, "WEBP");
+        if (!lossless) {
+            putFourCC(out, 12, "VP8X");
+            putU32le(out, 16, 10);
+            out[20] = (byte) (fourCC(d, frame.imageOffset(), "ALPH") ? 0x10 : 0);
+            putU24le(out, 24, frame.width() - 1);
+            putU24le(out, 27, frame.height() - 1);
+        }
+        System.arraycopy(d, frame.imageOffset(), out, header, n);
+        return out;
     }
 
     // ---- Byte helpers ----------------------------------------------------------------------------
+
+    private static void putFourCC(byte[] d, int at, String code) {
+        for (int k = 0; k < 4; k++) {
+            d[at + k] = (byte) code.charAt(k);
+        }
+    }
+
+    private static void putU24le(byte[] d, int at, int v) {
+        d[at] = (byte) v;
+        d[at + 1] = (byte) (v >>> 8);
+        d[at + 2] = (byte) (v >>> 16);
+    }
+
+    private static void putU32le(byte[] d, int at, int v) {
+        putU24le(d, at, v);
+        d[at + 3] = (byte) (v >>> 24);
+    }
 
     static boolean fourCC(byte[] d, int at, String code) {
         return startsWith(d, at, code);

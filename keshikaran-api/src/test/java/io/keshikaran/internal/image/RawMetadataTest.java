@@ -212,11 +212,94 @@ class RawMetadataTest {
         assertThat(anim.canvasWidth()).isEqualTo(192);
         assertThat(anim.canvasHeight()).isEqualTo(128);
         // As `webpmux -info` reports them.
-        assertThat(anim.frames()).containsExactly(
-                new RawMetadata.WebPFrame(0, 0, 192, 128, false, false),
-                new RawMetadata.WebPFrame(0, 0, 192, 128, true, false),
-                new RawMetadata.WebPFrame(96, 64, 64, 48, true, false));
+        assertThat(anim.frames()).usingRecursiveFieldByFieldElementComparatorIgnoringFields("imageOffset", "imageLength")
+                .containsExactly(
+                        new RawMetadata.WebPFrame(0, 0, 192, 128, false, false, 0, 0),
+                        new RawMetadata.WebPFrame(0, 0, 192, 128, true, false, 0, 0),
+                        new RawMetadata.WebPFrame(96, 64, 64, 48, true, false, 0, 0));
+        assertThat(anim.iccProfile()).isFalse();
         assertThat(RawMetadata.webpAnimation(Files.readAllBytes(format("webp-lossy.webp")), 10)).isNull();
         assertThat(RawMetadata.webpAnimation(Files.readAllBytes(format("webp-animated.webp")), 2).frames()).hasSize(2);
+    }
+
+    /**
+     * Each frame made into a still WebP of its own decodes (through TwelveMonkeys' reader of
+     * stills) to exactly the pixels the animation's reader gives for that frame, and is a sound
+     * file: VP8L after the RIFF header, or a VP8X header with the frame's size (alpha flagged when
+     * the frame has an ALPH chunk) before ALPH and VP8.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"webp-animated.webp", "webp-animated-lossy.webp",
+        "webp-animated-alpha-lossless.webp", "webp-animated-alpha-lossy.webp"})
+    void framesBecomeStillsWithTheSamePixels(String name) throws Exception {
+        byte[] d = Files.readAllBytes(format(name));
+        RawMetadata.WebPAnimation anim = RawMetadata.webpAnimation(d, 10);
+        javax.imageio.ImageReader reader = javax.imageio.ImageIO.getImageReadersByFormatName("webp").next();
+        try (javax.imageio.stream.ImageInputStream in = javax.imageio.ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(d))) {
+            reader.setInput(in);
+            for (int i = 0; i < anim.frames().size(); i++) {
+                RawMetadata.WebPFrame frame = anim.frames().get(i);
+                byte[] still = RawMetadata.webpFrameFile(d, frame);
+                assertThat(WebPStructure.check(still).problem()).as("frame %d", i).isNull();
+                assertThat(RawMetadata.webpAnimation(still, 10)).isNull();
+                boolean lossless = RawMetadata.fourCC(still, 12, "VP8L");
+                assertThat(lossless).isEqualTo(!name.contains("lossy"));
+                if (!lossless) {
+                    assertThat(RawMetadata.fourCC(still, 12, "VP8X")).isTrue();
+                    assertThat((still[20] & 0x10) != 0).as("alpha flag").isEqualTo(RawMetadata.fourCC(still, 30, "ALPH"));
+                }
+                Pixels fromStill = Pixels.of(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(still)));
+                Pixels fromAnimation = Pixels.of(reader.read(i));
+                assertThat(fromStill.width).isEqualTo(frame.width());
+                assertThat(fromStill.height).isEqualTo(frame.height());
+                assertThat(fromStill.rgb).as("%s frame %d", name, i).isEqualTo(fromAnimation.rgb);
+                // No alpha plane and an opaque one are the same picture.
+                assertThat(opaqueIfNone(fromStill)).as("%s frame %d alpha", name, i).isEqualTo(opaqueIfNone(fromAnimation));
+            }
+        } finally {
+            reader.dispose();
+        }
+        // The lossy one's frames 0 and 1 carry alpha (ALPH + VP8), frame 2 does not.
+        if (name.equals("webp-animated-alpha-lossy.webp")) {
+            assertThat(anim.frames()).extracting(f -> RawMetadata.fourCC(d, f.imageOffset(), "ALPH")).containsExactly(true, true, false);
+        }
+    }
+
+    private static byte[] opaqueIfNone(Pixels p) {
+        if (p.alpha != null) {
+            return p.alpha;
+        }
+        byte[] opaque = new byte[p.width * p.height];
+        Arrays.fill(opaque, (byte) 0xFF);
+        return opaque;
+    }
+
+    @Test
+    void framesWhoseChunksAreMissingBecomeNoStill() throws Exception {
+        byte[] d = Files.readAllBytes(format("webp-animated.webp"));
+        RawMetadata.WebPFrame first = RawMetadata.webpAnimation(d, 10).frames().get(0);
+        byte[] renamed = d.clone();
+        renamed[first.imageOffset() + 3] = 'X'; // "VP8X" inside a frame: not image data
+        RawMetadata.WebPFrame broken = RawMetadata.webpAnimation(renamed, 10).frames().get(0);
+        assertThat(broken.imageLength()).isZero();
+        assertThat(RawMetadata.webpFrameFile(renamed, broken)).isNull();
+    }
+
+    /**
+     * A CLI scan's find (a mutant of jpeg-adobergb.jpg): its first segment's marker is garbage, which
+     * readers skip, and its ICC profile declares 2 GB, which TwelveMonkeys allocated: the profile
+     * is disabled all the same. An intact profile is left alone.
+     */
+    @Test
+    void oversizedJpegProfilesAreDisabledBehindGarbage() throws Exception {
+        byte[] jpeg = Files.readAllBytes(format("jpeg-adobergb.jpg"));
+        assertThat(RawMetadata.withoutOversizedIccProfile(jpeg, ImageDecoder.MAX_ICC_PROFILE_BYTES)).isSameAs(jpeg);
+        byte[] damaged = jpeg.clone();
+        damaged[2] = 0x60; // the APP0 marker, FF E0, no longer a marker
+        int body = new String(damaged, StandardCharsets.ISO_8859_1).indexOf("ICC_PROFILE\0");
+        byte[] size = {0x7a, (byte) 0xc4, 0x02, 0x44};
+        System.arraycopy(size, 0, damaged, body + 14, 4);
+        byte[] fixed = RawMetadata.withoutOversizedIccProfile(damaged, ImageDecoder.MAX_ICC_PROFILE_BYTES);
+        assertThat(new String(fixed, body, 12, StandardCharsets.ISO_8859_1)).isEqualTo("ICC_PROFILX\0");
     }
 }
