@@ -14,10 +14,11 @@ import java.util.Locale;
 
 /**
  * Decode time per image, one thread, for the three ways keshikaran can decode: ImageIO at full
- * resolution, the native decoder at full resolution, and the default (native, reduced to at least
- * twice a 224x224 model input). Best of {@code --rounds} (default 3) after one warm-up pass over
- * the folder; first frame only. Prints one tab-separated line per file:
- * {@code file format megapixels javaMs nativeMs reducedMs}; tools/bench/decode-table.sh joins
+ * resolution, the default decoders ({@code DecodeOptions.Decoder.AUTO}: keshikaran's PNG decoder,
+ * the native one for JPEG and WebP) at full resolution, as fidelity mode decodes, and the default
+ * (the same decoders, reduced to at least twice a 224x224 model input). Best of {@code --rounds}
+ * (default 3) after one warm-up pass over the folder; first frame only. Prints one tab-separated
+ * line per file: {@code file format megapixels javaMs fullMs reducedMs}; tools/bench/decode-table.sh joins
  * it with libvips' times (sharp) and aggregates per format.
  *
  * <pre>
@@ -36,7 +37,7 @@ public final class DecodeTable {
         DecodeOptions full = DecodeOptions.builder().optMaxFrames(1).optResolution(DecodeOptions.Resolution.FULL).build();
         ImageDecoder[] decoders = {
             new ImageDecoder(ImageLimits.defaults(), full.toBuilder().optDecoder(DecodeOptions.Decoder.JAVA).build()),
-            new ImageDecoder(ImageLimits.defaults(), full.toBuilder().optDecoder(DecodeOptions.Decoder.NATIVE).build()),
+            new ImageDecoder(ImageLimits.defaults(), full),
             new ImageDecoder(ImageLimits.defaults(), DecodeOptions.builder().optMaxFrames(1).build()).withTargetSize(224, 224),
         };
         List<Path> files = new ArrayList<>();
@@ -51,7 +52,7 @@ public final class DecodeTable {
                 }
             }
         }
-        System.out.println("file\tformat\tmegapixels\tjavaMs\tnativeMs\treducedMs");
+        System.out.println("file\tformat\tmegapixels\tjavaMs\tfullMs\treducedMs");
         for (Path f : files) {
             byte[] bytes = Files.readAllBytes(f);
             DecodedImage first = decode(decoders[1], bytes, f);
