@@ -3,6 +3,7 @@ package io.keshikaran.internal.image;
 import io.keshikaran.image.DecodeOptions;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -152,11 +153,11 @@ final class PngDecoder {
         return new int[] {header.width() / factor, header.height() / factor};
     }
 
-    /** Heap that {@link #decode} allocates: rows, averaging sums and the result. */
+    /** Heap that {@link #decode} allocates: rows, column sums and the result. */
     static long heapBytes(Header header, int reduction) {
         int[] size = outputSize(header, reduction);
         long row = header.stride() + 1L;
-        return 2 * row + 3L * header.width() + 12L * size[0] + 3L * size[0] * size[1];
+        return 3 * row + 3L * header.width() + 16L * header.width() + 3L * size[0] * size[1];
     }
 
     private static int effectiveFactor(Header header, int reduction) {
@@ -185,8 +186,12 @@ final class PngDecoder {
         byte[] current = new byte[stride + 1];
         byte[] previous = new byte[stride + 1];
         RowConverter converter = new RowConverter(header, options);
-        byte[] line = factor == 1 || header.colorType() == COLOR_RGB || header.colorType() == COLOR_RGBA ? null : new byte[3 * width];
-        int[] sums = factor == 1 ? null : new int[3 * outWidth];
+        boolean direct = header.colorType() == COLOR_RGB || header.colorType() == COLOR_RGBA;
+        byte[] line = factor == 1 || direct ? null : new byte[3 * width];
+        // Samples per pixel in the rows that are summed: RGB(A) as stored, the others converted to RGB.
+        int channels = direct ? header.channels() : 3;
+        int[] columns = factor == 1 ? null : new int[outWidth * factor * channels];
+        byte[] composited = factor > 1 && header.colorType() == COLOR_RGBA ? new byte[stride + 1] : null;
         Inflater inflater = new Inflater();
         try {
             int next = header.firstIdat();
@@ -218,21 +223,19 @@ final class PngDecoder {
                 if (factor == 1) {
                     converter.convert(current, out, y * width * 3);
                 } else if (y < rowsUsed) {
-                    if (header.colorType() == COLOR_RGB) {
-                        addBlocks(current, 1, outWidth, factor, sums);
-                    } else if (header.colorType() == COLOR_RGBA) {
-                        converter.addRgbaBlocks(current, outWidth, factor, sums);
+                    // Rows are summed column by column (a loop the JIT vectorizes), and the columns
+                    // of each block once per block of rows.
+                    if (header.colorType() == COLOR_RGBA) {
+                        // Not in place: the row is the next row's reference for unfiltering.
+                        addColumns(converter.composited(current, composited), 1, columns);
+                    } else if (header.colorType() == COLOR_RGB) {
+                        addColumns(current, 1, columns);
                     } else {
                         converter.convert(current, line, 0);
-                        addBlocks(line, 0, outWidth, factor, sums);
+                        addColumns(line, 0, columns);
                     }
                     if ((y + 1) % factor == 0) {
-                        int area = factor * factor;
-                        int o = (y / factor) * outWidth * 3;
-                        for (int k = 0; k < sums.length; k++) {
-                            out[o + k] = (byte) ((sums[k] + area / 2) / area);
-                            sums[k] = 0;
-                        }
+                        averageBlocks(columns, channels, factor, out, (y / factor) * outWidth * 3);
                     }
                 }
                 byte[] swap = previous;
@@ -292,21 +295,33 @@ final class PngDecoder {
         }
     }
 
-    /** Adds each block's {@code factor} pixels of one RGB row to its output pixel's sums. */
-    private static void addBlocks(byte[] rgb, int from, int outWidth, int factor, int[] sums) {
-        for (int x = 0, p = from; x < outWidth; x++) {
-            int r = 0;
-            int g = 0;
-            int b = 0;
-            for (int j = 0; j < factor; j++, p += 3) {
-                r += rgb[p] & 0xFF;
-                g += rgb[p + 1] & 0xFF;
-                b += rgb[p + 2] & 0xFF;
-            }
-            sums[3 * x] += r;
-            sums[3 * x + 1] += g;
-            sums[3 * x + 2] += b;
+    /** Adds one row's samples to the column sums. */
+    private static void addColumns(byte[] row, int from, int[] columns) {
+        for (int i = 0; i < columns.length; i++) {
+            columns[i] += row[from + i] & 0xFF;
         }
+    }
+
+    /**
+     * Writes one row of output pixels, each the rounded mean of its {@code factor x factor} block,
+     * from column sums of {@code channels} samples per pixel (the first three R, G, B), and clears them.
+     */
+    private static void averageBlocks(int[] columns, int channels, int factor, byte[] out, int o) {
+        int area = factor * factor;
+        for (int p = 0; p < columns.length; o += 3) {
+            int r = area / 2;
+            int g = area / 2;
+            int b = area / 2;
+            for (int j = 0; j < factor; j++, p += channels) {
+                r += columns[p];
+                g += columns[p + 1];
+                b += columns[p + 2];
+            }
+            out[o] = (byte) (r / area);
+            out[o + 1] = (byte) (g / area);
+            out[o + 2] = (byte) (b / area);
+        }
+        Arrays.fill(columns, 0);
     }
 
     /**
@@ -359,31 +374,24 @@ final class PngDecoder {
         }
 
         /**
-         * {@link #convert} and {@link #addBlocks} in one pass for RGBA rows, the usual PNG with
-         * alpha: the opaque pixels, nearly all of them, are summed as they are.
+         * An RGBA row with the transparency option applied: the row itself when every pixel is
+         * opaque (nearly always, in the usual PNG with alpha), else a copy in {@code scratch}.
          */
-        void addRgbaBlocks(byte[] row, int outWidth, int factor, int[] sums) {
-            boolean keep = transparency == DecodeOptions.Transparency.KEEP_STORED_COLOR;
-            for (int x = 0, p = 1; x < outWidth; x++) {
-                int r = 0;
-                int g = 0;
-                int b = 0;
-                for (int j = 0; j < factor; j++, p += 4) {
-                    if (row[p + 3] == (byte) 0xFF || keep) {
-                        r += row[p] & 0xFF;
-                        g += row[p + 1] & 0xFF;
-                        b += row[p + 2] & 0xFF;
-                    } else {
-                        put(one, 0, row[p] & 0xFF, row[p + 1] & 0xFF, row[p + 2] & 0xFF, row[p + 3] & 0xFF);
-                        r += one[0] & 0xFF;
-                        g += one[1] & 0xFF;
-                        b += one[2] & 0xFF;
-                    }
-                }
-                sums[3 * x] += r;
-                sums[3 * x + 1] += g;
-                sums[3 * x + 2] += b;
+        byte[] composited(byte[] row, byte[] scratch) {
+            if (transparency == DecodeOptions.Transparency.KEEP_STORED_COLOR) {
+                return row;
             }
+            byte[] out = row;
+            for (int p = 1; p < row.length; p += 4) {
+                if (row[p + 3] != (byte) 0xFF) {
+                    if (out == row) {
+                        System.arraycopy(row, 0, scratch, 0, row.length);
+                        out = scratch;
+                    }
+                    put(out, p, row[p] & 0xFF, row[p + 1] & 0xFF, row[p + 2] & 0xFF, row[p + 3] & 0xFF);
+                }
+            }
+            return out;
         }
 
         private void palette(byte[] row, byte[] rgb, int o) throws IOException {
