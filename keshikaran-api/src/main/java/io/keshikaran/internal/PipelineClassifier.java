@@ -53,8 +53,13 @@ public final class PipelineClassifier implements Classifier {
     /** Idle batch threads end after this long, so a classifier used once holds no threads. */
     private static final long IDLE_THREAD_SECONDS = 30;
     private static final AtomicInteger POOLS = new AtomicInteger();
-    /** An animation's frames go to the engine in calls of at most this many: the default batch size. */
-    static final int FRAMES_PER_CALL = 8;
+    /**
+     * An animation's frames go to the engine in calls of at most this many, half the default batch
+     * size: ONNX Runtime keeps the memory of its largest call, and in a folder scan of large images
+     * the image batches stay small (decoding is the bottleneck), so 8-frame calls set the CLI's peak
+     * RSS (495-536 MiB against 449-486 with 4 on the real-world folder, docs/performance.md).
+     */
+    static final int FRAMES_PER_CALL = 4;
 
     private final ModelDescription description;
     private final InferenceSession session;
