@@ -118,22 +118,26 @@ public final class Pixels {
             return ImageAccess.bridge().wrap(width, height, rgb);
         }
         int bg = options.background();
-        int[] background = {(bg >> 16) & 0xFF, (bg >> 8) & 0xFF, bg & 0xFF};
-        byte[] out = new byte[rgb.length];
-        if (options.transparency() == DecodeOptions.Transparency.FILL_TRANSPARENT) {
-            for (int p = 0, o = 0; p < alpha.length; p++, o += 3) {
-                boolean invisible = alpha[p] == 0;
-                for (int c = 0; c < 3; c++) {
-                    out[o + c] = invisible ? (byte) background[c] : rgb[o + c];
-                }
-            }
-            return ImageAccess.bridge().wrap(width, height, out);
-        }
-        for (int p = 0, o = 0; p < alpha.length; p++) {
+        int red = (bg >> 16) & 0xFF;
+        int green = (bg >> 8) & 0xFF;
+        int blue = bg & 0xFF;
+        // The stored colours, then only the pixels that are not opaque changed: most are opaque.
+        byte[] out = rgb.clone();
+        boolean fill = options.transparency() == DecodeOptions.Transparency.FILL_TRANSPARENT;
+        for (int p = 0, o = 0; p < alpha.length; p++, o += 3) {
             int a = alpha[p] & 0xFF;
-            for (int c = 0; c < 3; c++, o++) {
+            if (a == 0xFF || (fill && a != 0)) {
+                continue;
+            }
+            if (fill) {
+                out[o] = (byte) red;
+                out[o + 1] = (byte) green;
+                out[o + 2] = (byte) blue;
+            } else {
                 // Blending in sRGB space, as browsers and image viewers do.
-                out[o] = (byte) (((rgb[o] & 0xFF) * a + background[c] * (255 - a) + 127) / 255);
+                out[o] = (byte) (((rgb[o] & 0xFF) * a + red * (255 - a) + 127) / 255);
+                out[o + 1] = (byte) (((rgb[o + 1] & 0xFF) * a + green * (255 - a) + 127) / 255);
+                out[o + 2] = (byte) (((rgb[o + 2] & 0xFF) * a + blue * (255 - a) + 127) / 255);
             }
         }
         return ImageAccess.bridge().wrap(width, height, out);
@@ -256,8 +260,24 @@ public final class Pixels {
         boolean transparent = icm.getTransparency() != ColorModel.OPAQUE;
         byte[] alpha = transparent ? new byte[Math.multiplyExact(w, h)] : null;
         int[] row = new int[w];
+        // One byte per index, as GIF frames and 8-bit palette PNGs come: read it directly rather
+        // than through getSamples, which costs more than the lookup.
+        byte[] indexes = null;
+        int scanline = 0;
+        if (raster.getDataBuffer() instanceof DataBufferByte dbb && dbb.getNumBanks() == 1 && dbb.getOffset() == 0
+                && raster.getSampleModel() instanceof PixelInterleavedSampleModel sm && sm.getPixelStride() == 1
+                && sm.getNumBands() == 1 && sm.getBandOffsets()[0] == 0 && raster.getSampleModelTranslateX() == 0 && raster.getSampleModelTranslateY() == 0) {
+            indexes = dbb.getData();
+            scanline = sm.getScanlineStride();
+        }
         for (int y = 0; y < h; y++) {
-            raster.getSamples(0, y, w, 1, 0, row);
+            if (indexes != null) {
+                for (int x = 0, p = y * scanline; x < w; x++, p++) {
+                    row[x] = indexes[p] & 0xFF;
+                }
+            } else {
+                raster.getSamples(0, y, w, 1, 0, row);
+            }
             int o = y * w * 3;
             for (int x = 0; x < w; x++) {
                 // An index past the palette's end (a malformed file) takes the last entry.
