@@ -14,14 +14,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -44,13 +42,7 @@ class PngDecoderTest {
 
     @BeforeAll
     static void makeLargePhoto() throws IOException {
-        String fixtures = System.getProperty("keshikaran.fixtures", "../fixtures");
-        BufferedImage source = ImageIO.read(Path.of(fixtures, "images", "horses.jpg").toFile());
-        photo = new BufferedImage(3600, 2400, BufferedImage.TYPE_3BYTE_BGR);
-        Graphics2D g = photo.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.drawImage(source, 0, 0, 3600, 2400, null);
-        g.dispose();
+        photo = TestImages.largePhoto(3600, 2400);
     }
 
     private static ImageDecoder decoder(DecodeOptions options, DecodeOptions.Decoder which) {

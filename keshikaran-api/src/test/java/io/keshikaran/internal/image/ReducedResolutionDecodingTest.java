@@ -8,8 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -32,13 +30,7 @@ class ReducedResolutionDecodingTest {
 
     @BeforeAll
     static void makeLargePhoto() throws IOException {
-        String fixtures = System.getProperty("keshikaran.fixtures", "../fixtures");
-        BufferedImage photo = ImageIO.read(Path.of(fixtures, "images", "horses.jpg").toFile());
-        large = new BufferedImage(2000, 1200, BufferedImage.TYPE_3BYTE_BGR);
-        Graphics2D g = large.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.drawImage(photo, 0, 0, 2000, 1200, null);
-        g.dispose();
+        large = TestImages.largePhoto(2000, 1200);
     }
 
     private static byte[] encode(BufferedImage image, String format) throws IOException {

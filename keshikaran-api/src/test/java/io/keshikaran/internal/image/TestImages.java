@@ -2,8 +2,14 @@ package io.keshikaran.internal.image;
 
 import io.keshikaran.image.RgbImage;
 
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
+import javax.imageio.ImageIO;
 
 /** Helpers shared by the decoder tests: fixture paths and pixel comparisons. */
 final class TestImages {
@@ -24,6 +30,18 @@ final class TestImages {
     /** {@code fixtures/hostile}: files that made decoders allocate gigabytes (issue 17), kept as regressions. */
     static Path hostile() {
         return formats().resolveSibling("hostile");
+    }
+
+    /** A real photo ({@code fixtures/images/horses.jpg}, 1024x664) scaled to this size, bilinear. */
+    static BufferedImage largePhoto(int width, int height) throws IOException {
+        String fixtures = System.getProperty("keshikaran.fixtures", "../fixtures");
+        BufferedImage source = ImageIO.read(Path.of(fixtures, "images", "horses.jpg").toFile());
+        BufferedImage photo = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = photo.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.drawImage(source, 0, 0, width, height, null);
+        g.dispose();
+        return photo;
     }
 
     static Path format(String name) {
