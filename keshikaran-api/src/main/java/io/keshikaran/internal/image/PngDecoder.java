@@ -18,8 +18,8 @@ import java.util.zip.Inflater;
  *
  * <p>At full size the result is what libpng and ImageIO give, byte for byte (PNG is lossless);
  * reduced, it is the same box average (rounded, partial blocks dropped) as the native decoder's.
- * Time, on the benchmark folder's 35 PNGs (docs/performance.md): 7% less than libpng through
- * Leptonica at full size, 6-13% more reduced; the Paeth filter and zlib's inflate take three
+ * Time, on the benchmark folder's 35 PNGs (docs/performance.md): 5-10% less than libpng through
+ * Leptonica at full size, up to 13% more reduced; the Paeth filter and zlib's inflate take three
  * quarters of it, and inflate alone three quarters of what libvips (libspng, zlib-ng) takes for
  * the whole decode.
  *
