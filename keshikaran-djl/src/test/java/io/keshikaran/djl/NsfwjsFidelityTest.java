@@ -90,8 +90,10 @@ class NsfwjsFidelityTest {
     @MethodSource("images")
     void decodesTheSamePixelsAsTheReference(String image) throws Exception {
         JsonNode info = Fixtures.expected().path("images").path(image);
-        // Both paths: the native decoder (keshikaran-leptonica, which AUTO picks here) and ImageIO.
-        for (DecodeOptions.Decoder which : List.of(DecodeOptions.Decoder.NATIVE, DecodeOptions.Decoder.JAVA)) {
+        // Every path: the default (keshikaran's own PNG decoder for PNGs, the native one for the
+        // rest), the native decoder alone (keshikaran-leptonica) and ImageIO.
+        for (DecodeOptions.Decoder which : List.of(DecodeOptions.Decoder.AUTO, DecodeOptions.Decoder.NATIVE,
+                DecodeOptions.Decoder.JAVA)) {
             RgbImage decoded = new ImageDecoder(ImageLimits.defaults(),
                     DecodeOptions.builder().optDecoder(which).build()).decode(Fixtures.image(image));
             assertThat(decoded.width()).isEqualTo(info.path("width").asInt());
