@@ -269,13 +269,18 @@ public final class ImageDecoder {
         if (encoded.length > limits.maxFileBytes()) {
             throw tooLarge(name, encoded.length);
         }
-        if (NativeDecoders.resolve(options.decoder()) == DecodeOptions.Decoder.AUTO) {
-            DecodedImage png = decodePng(encoded, name);
-            if (png != null) {
-                return png;
+        PngDecoder.Header png = NativeDecoders.resolve(options.decoder()) == DecodeOptions.Decoder.AUTO
+                ? PngDecoder.probe(encoded) : null;
+        boolean damagedPng = false;
+        if (png != null && suitsPngDecoder(png, encoded)) {
+            DecodedImage decoded = decodePng(encoded, png, name);
+            if (decoded != null) {
+                return decoded;
             }
+            // ImageIO decides, as after a native failure; libpng would print its complaint on stderr first.
+            damagedPng = true;
         }
-        NativeImageDecoder fast = NativeDecoders.select(options.decoder());
+        NativeImageDecoder fast = damagedPng ? null : NativeDecoders.select(options.decoder());
         if (fast != null) {
             DecodedImage decoded = decodeNatively(fast, encoded, name);
             if (decoded != null) {
@@ -361,21 +366,20 @@ public final class ImageDecoder {
     }
 
     /**
-     * The PNG decoded by keshikaran's streaming decoder ({@link PngDecoder}), or {@code null} when
-     * the other decoders must do it: a PNG it declines, over a limit, with colours to convert
-     * from an ICC profile, larger than the heap budget, or that fails (they then report the error).
+     * Whether keshikaran's streaming decoder ({@link PngDecoder}) should decode this probed PNG:
+     * not when it is over a limit (ImageIO reports that), has colours to convert from an ICC
+     * profile, or needs more than the heap budget.
      */
-    private DecodedImage decodePng(byte[] encoded, String name) throws InvalidImageException {
-        PngDecoder.Header header = PngDecoder.probe(encoded);
-        if (header == null || (long) header.width() * header.height() > limits.maxPixels()
-                || (header.hasIccProfile() && pngConversionProfile(encoded) != null)) {
-            return null;
-        }
+    private boolean suitsPngDecoder(PngDecoder.Header header, byte[] encoded) {
+        return (long) header.width() * header.height() <= limits.maxPixels()
+                && !(header.hasIccProfile() && pngConversionProfile(encoded) != null)
+                && DecodeMemory.HEAP.fits(PngDecoder.heapBytes(header, reduction(header.width(), header.height())));
+    }
+
+    /** The PNG decoded by keshikaran's streaming decoder, or {@code null} when its data is damaged. */
+    private DecodedImage decodePng(byte[] encoded, PngDecoder.Header header, String name) throws InvalidImageException {
         int reduction = reduction(header.width(), header.height());
         long bytes = PngDecoder.heapBytes(header, reduction);
-        if (!DecodeMemory.HEAP.fits(bytes)) {
-            return null;
-        }
         long reserved = acquire(DecodeMemory.HEAP, bytes, name);
         byte[] rgb;
         try {

@@ -23,9 +23,9 @@ import java.util.zip.Inflater;
  * quarters of it, and inflate alone three quarters of what libvips (libspng, zlib-ng) takes for
  * the whole decode.
  *
- * <p>Everything else ({@link #probe} returns {@code null}) and every file it fails on
- * ({@link #decode} throws) goes on to the other decoders, which report errors in their words.
- * Chunk CRCs are not checked, as ImageIO does not.
+ * <p>Everything else ({@link #probe} returns {@code null}) goes on to the other decoders; a file it
+ * fails on ({@link #decode} throws) goes to ImageIO, which reports the error in its words. Chunk
+ * CRCs are not checked, as ImageIO does not.
  */
 final class PngDecoder {
     private static final int COLOR_GRAY = 0;
