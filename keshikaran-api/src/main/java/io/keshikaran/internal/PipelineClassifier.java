@@ -57,7 +57,7 @@ public final class PipelineClassifier implements Classifier {
      * An animation's frames go to the engine in calls of at most this many, half the default batch
      * size: ONNX Runtime keeps the memory of its largest call, and in a folder scan of large images
      * the image batches stay small (decoding is the bottleneck), so 8-frame calls set the CLI's peak
-     * RSS (495-536 MiB against 449-486 with 4 on the real-world folder, docs/performance.md).
+     * RSS (495-536 MiB against 430-486 with 4 on the real-world folder, docs/performance.md).
      */
     static final int FRAMES_PER_CALL = 4;
 
