@@ -228,6 +228,54 @@ class LeptonicaImageDecoderTest {
     }
 
     /**
+     * A PNG whose image data keshikaran's own decoder finds damaged goes straight to ImageIO, which
+     * refuses it, so libpng prints nothing on the process's stderr; forced through Leptonica, the
+     * same file makes libpng print its complaint (which is why this runs in a JVM of its own).
+     */
+    @Test
+    void aDamagedPngGoesToImageIoWithoutLibpngMessages() throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"),
+                DamagedPngMain.class.getName(), FIXTURES.resolve("images/coffee.png").toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        // Each decode's output, from the line announcing it (native messages come before the result).
+        String auto = out.substring(out.indexOf("== auto"), out.indexOf("== java"));
+        String imageIo = out.substring(out.indexOf("== java"), out.indexOf("== native"));
+        String forced = out.substring(out.indexOf("== native"));
+        assertThat(auto).contains("auto: InvalidImageException damaged.png: ").doesNotContain("libpng");
+        assertThat(auto.substring(auto.indexOf("auto: ") + 6).strip())
+                .as("the same refusal with the default decoders and with ImageIO alone")
+                .isEqualTo(imageIo.substring(imageIo.indexOf("java: ") + 6).strip());
+        assertThat(forced).contains("libpng");
+    }
+
+    /** Run by {@link #aDamagedPngGoesToImageIoWithoutLibpngMessages} in a JVM of its own. */
+    public static final class DamagedPngMain {
+        public static void main(String[] args) throws Exception {
+            byte[] damaged = Files.readAllBytes(Path.of(args[0]));
+            for (int i = damaged.length / 2; i < damaged.length / 2 + 64; i++) {
+                damaged[i] ^= 0x5A;
+            }
+            for (DecodeOptions.Decoder which : List.of(DecodeOptions.Decoder.AUTO, DecodeOptions.Decoder.JAVA,
+                    DecodeOptions.Decoder.NATIVE)) {
+                String result;
+                System.out.println("== " + which.name().toLowerCase(java.util.Locale.ROOT));
+                System.out.flush();
+                try {
+                    decoder(FULL, which).decode(damaged, "damaged.png");
+                    result = "decoded";
+                } catch (InvalidImageException e) {
+                    result = "InvalidImageException " + e.getMessage();
+                }
+                System.out.println(which.name().toLowerCase(java.util.Locale.ROOT) + ": " + result);
+                System.out.flush();
+            }
+        }
+    }
+
+    /**
      * A JVM where the natives cannot load (an architecture the jar has no library for) decodes
      * through ImageIO with the default options, and refuses when NATIVE is forced.
      */
