@@ -294,9 +294,13 @@ final class PngDecoder {
             int left = row[x - bpp] & 0xFF;
             int up = above[x] & 0xFF;
             int upLeft = above[x - bpp] & 0xFF;
-            int pa = Math.abs(up - upLeft);
-            int pb = Math.abs(left - upLeft);
-            int pc = Math.abs(left + up - 2 * upLeft);
+            int da = up - upLeft;
+            int db = left - upLeft;
+            int dc = da + db;
+            // Absolute values without branches too (Math.abs may branch in the quick JIT compiler).
+            int pa = (da ^ (da >> 31)) - (da >> 31);
+            int pb = (db ^ (db >> 31)) - (db >> 31);
+            int pc = (dc ^ (dc >> 31)) - (dc >> 31);
             int upOrUpLeft = up ^ ((up ^ upLeft) & ((pc - pb) >> 31));
             row[x] += (byte) (left ^ ((left ^ upOrUpLeft) & (((pb - pa) | (pc - pa)) >> 31)));
         }
