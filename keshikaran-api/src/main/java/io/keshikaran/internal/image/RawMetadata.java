@@ -122,23 +122,34 @@ final class RawMetadata {
     }
 
     private static int pngOrientation(byte[] d) {
+        int at = pngChunk(d, "eXIf", false);
+        if (at < 0) {
+            return 1;
+        }
+        int body = at + 8;
+        return tiffOrientation(d, startsWith(d, body, "Exif\0\0") ? body + 6 : body, body + (int) u32be(d, at));
+    }
+
+    /**
+     * The offset of a PNG's first chunk of this type, or -1 when there is none before IEND (or,
+     * with {@code beforeImageData}, before the first IDAT) or a chunk runs past the end of the data.
+     */
+    private static int pngChunk(byte[] d, String type, boolean beforeImageData) {
         int i = 8;
         while (i + 12 <= d.length) {
             long length = u32be(d, i);
             if (length > d.length - i - 12) {
-                return 1;
+                return -1;
             }
-            int body = i + 8;
-            int end = body + (int) length;
-            if (fourCC(d, i + 4, "eXIf")) {
-                return tiffOrientation(d, startsWith(d, body, "Exif\0\0") ? body + 6 : body, end);
+            if (fourCC(d, i + 4, type)) {
+                return i;
             }
-            if (fourCC(d, i + 4, "IEND")) {
-                return 1;
+            if (fourCC(d, i + 4, "IEND") || (beforeImageData && fourCC(d, i + 4, "IDAT"))) {
+                return -1;
             }
-            i = end + 4; // CRC
+            i += 12 + (int) length; // length, type, data, CRC
         }
-        return 1;
+        return -1;
     }
 
     private static int webpOrientation(byte[] d) {
@@ -199,33 +210,21 @@ final class RawMetadata {
      * malformed, or it inflates to more than {@code maxBytes}.
      */
     static byte[] pngIccProfile(byte[] d, int maxBytes) {
-        if (!isPng(d)) {
+        // iCCP must precede the image data.
+        int at = isPng(d) ? pngChunk(d, "iCCP", true) : -1;
+        if (at < 0) {
             return null;
         }
-        int i = 8;
-        while (i + 12 <= d.length) {
-            long length = u32be(d, i);
-            if (length > d.length - i - 12) {
-                return null;
-            }
-            int body = i + 8;
-            int end = body + (int) length;
-            if (fourCC(d, i + 4, "iCCP")) {
-                int nul = body;
-                while (nul < end && nul - body < 80 && d[nul] != 0) {
-                    nul++;
-                }
-                if (nul >= end - 1 || d[nul] != 0 || d[nul + 1] != 0) {
-                    return null; // no name terminator, or a compression method other than zlib
-                }
-                return inflate(d, nul + 2, end - nul - 2, maxBytes);
-            }
-            if (fourCC(d, i + 4, "IDAT") || fourCC(d, i + 4, "IEND")) {
-                return null; // iCCP must precede the image data
-            }
-            i = end + 4;
+        int body = at + 8;
+        int end = body + (int) u32be(d, at);
+        int nul = body;
+        while (nul < end && nul - body < 80 && d[nul] != 0) {
+            nul++;
         }
-        return null;
+        if (nul >= end - 1 || d[nul] != 0 || d[nul + 1] != 0) {
+            return null; // no name terminator, or a compression method other than zlib
+        }
+        return inflate(d, nul + 2, end - nul - 2, maxBytes);
     }
 
     private static byte[] inflate(byte[] d, int off, int len, int maxBytes) {
