@@ -23,7 +23,6 @@ import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
-import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import javax.imageio.ImageIO;
 
@@ -151,7 +150,7 @@ class PngDecoderTest {
                 rows[y][bit / 8] |= (byte) (index << (8 - bits - bit % 8));
             }
         }
-        byte[] encoded = png(width, height, bits, 3, filtered(rows, 1), chunk("PLTE", plte));
+        byte[] encoded = png(width, height, bits, 3, filtered(rows, 1), TestImages.pngChunk("PLTE", plte));
         byte[] decoded = PngDecoder.decode(encoded, PngDecoder.probe(encoded), 1, FULL);
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
@@ -262,7 +261,7 @@ class PngDecoderTest {
 
     @Test
     void aPaletteIndexWithoutAnEntryFails() throws Exception {
-        byte[] encoded = png(2, 1, 8, 3, new byte[] {0, 0, 5}, chunk("PLTE", new byte[] {1, 2, 3, 4, 5, 6}));
+        byte[] encoded = png(2, 1, 8, 3, new byte[] {0, 0, 5}, TestImages.pngChunk("PLTE", new byte[] {1, 2, 3, 4, 5, 6}));
         assertThatThrownBy(() -> PngDecoder.decode(encoded, PngDecoder.probe(encoded), 1, FULL))
                 .isInstanceOf(IOException.class).hasMessageContaining("palette index 5 but the palette has 2 entries");
     }
@@ -273,8 +272,8 @@ class PngDecoderTest {
         assertThat(PngDecoder.probe(good)).isNotNull();
         byte[] compressed = deflate(new byte[] {0, 1, 2, 3});
         byte[] split = concat(Arrays.copyOf(good, 33),
-                chunk("IDAT", Arrays.copyOf(compressed, 3)), chunk("tEXt", "a\0b".getBytes(StandardCharsets.ISO_8859_1)),
-                chunk("IDAT", Arrays.copyOfRange(compressed, 3, compressed.length)), chunk("IEND", new byte[0]));
+                TestImages.pngChunk("IDAT", Arrays.copyOf(compressed, 3)), TestImages.pngChunk("tEXt", "a\0b".getBytes(StandardCharsets.ISO_8859_1)),
+                TestImages.pngChunk("IDAT", Arrays.copyOfRange(compressed, 3, compressed.length)), TestImages.pngChunk("IEND", new byte[0]));
         assertThat(PngDecoder.probe(split)).isNull();
     }
 
@@ -285,9 +284,9 @@ class PngDecoderTest {
         byte[][] chunks = new byte[compressed.length + 2][];
         chunks[0] = Arrays.copyOf(png(1, 2, 8, 2, raw, new byte[0][]), 33);
         for (int i = 0; i < compressed.length; i++) {
-            chunks[i + 1] = chunk("IDAT", new byte[] {compressed[i]});
+            chunks[i + 1] = TestImages.pngChunk("IDAT", new byte[] {compressed[i]});
         }
-        chunks[chunks.length - 1] = chunk("IEND", new byte[0]);
+        chunks[chunks.length - 1] = TestImages.pngChunk("IEND", new byte[0]);
         byte[] encoded = concat(chunks);
         assertThat(PngDecoder.decode(encoded, PngDecoder.probe(encoded), 1, FULL)).containsExactly(10, 20, 30, 15, 25, 35);
     }
@@ -328,21 +327,21 @@ class PngDecoderTest {
 
     private static byte[] png(int width, int height, int bitDepth, int colorType, byte[] raw, byte[]... before) throws IOException {
         byte[] ihdr = new byte[13];
-        putInt(ihdr, 0, width);
-        putInt(ihdr, 4, height);
+        TestImages.putIntBigEndian(ihdr, 0, width);
+        TestImages.putIntBigEndian(ihdr, 4, height);
         ihdr[8] = (byte) bitDepth;
         ihdr[9] = (byte) colorType;
         byte[][] parts = new byte[before.length + 4][];
-        parts[0] = new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
-        parts[1] = chunk("IHDR", ihdr);
+        parts[0] = TestImages.pngSignature();
+        parts[1] = TestImages.pngChunk("IHDR", ihdr);
         System.arraycopy(before, 0, parts, 2, before.length);
-        parts[parts.length - 2] = chunk("IDAT", deflate(raw));
-        parts[parts.length - 1] = chunk("IEND", new byte[0]);
+        parts[parts.length - 2] = TestImages.pngChunk("IDAT", deflate(raw));
+        parts[parts.length - 1] = TestImages.pngChunk("IEND", new byte[0]);
         return concat(parts);
     }
 
     private static byte[] withImageData(byte[] png, PngDecoder.Header header, byte[] idat) {
-        return concat(Arrays.copyOf(png, header.firstIdat()), chunk("IDAT", idat), chunk("IEND", new byte[0]));
+        return concat(Arrays.copyOf(png, header.firstIdat()), TestImages.pngChunk("IDAT", idat), TestImages.pngChunk("IEND", new byte[0]));
     }
 
     private static byte[] deflate(byte[] raw) {
@@ -353,25 +352,6 @@ class PngDecoderTest {
         int n = deflater.deflate(buffer);
         deflater.end();
         return Arrays.copyOf(buffer, n);
-    }
-
-    private static byte[] chunk(String type, byte[] data) {
-        byte[] out = new byte[data.length + 12];
-        putInt(out, 0, data.length);
-        byte[] name = type.getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(name, 0, out, 4, 4);
-        System.arraycopy(data, 0, out, 8, data.length);
-        CRC32 crc = new CRC32();
-        crc.update(out, 4, data.length + 4);
-        putInt(out, data.length + 8, (int) crc.getValue());
-        return out;
-    }
-
-    private static void putInt(byte[] b, int at, int v) {
-        b[at] = (byte) (v >>> 24);
-        b[at + 1] = (byte) (v >>> 16);
-        b[at + 2] = (byte) (v >>> 8);
-        b[at + 3] = (byte) v;
     }
 
     private static byte[] concat(byte[]... parts) {

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.Random;
-import java.util.zip.CRC32;
 
 import static io.keshikaran.internal.image.TestImages.format;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,22 +69,11 @@ class RawMetadataTest {
 
     private static byte[] pngWithChunk(String type, byte[] data) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
-        chunk(out, "IHDR", new byte[13]);
-        chunk(out, type, data);
-        chunk(out, "IEND", new byte[0]);
+        out.writeBytes(TestImages.pngSignature());
+        out.writeBytes(TestImages.pngChunk("IHDR", new byte[13]));
+        out.writeBytes(TestImages.pngChunk(type, data));
+        out.writeBytes(TestImages.pngChunk("IEND", new byte[0]));
         return out.toByteArray();
-    }
-
-    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
-        write32(out, data.length, false);
-        byte[] t = type.getBytes(StandardCharsets.ISO_8859_1);
-        out.writeBytes(t);
-        out.writeBytes(data);
-        CRC32 crc = new CRC32();
-        crc.update(t);
-        crc.update(data);
-        write32(out, (int) crc.getValue(), false);
     }
 
     private static byte[] webpWithExif(byte[] exif) {

@@ -6,9 +6,11 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 
 /** Helpers shared by the decoder tests: fixture paths and pixel comparisons. */
@@ -42,6 +44,30 @@ final class TestImages {
         g.drawImage(source, 0, 0, width, height, null);
         g.dispose();
         return photo;
+    }
+
+    /** The 8 bytes every PNG starts with. */
+    static byte[] pngSignature() {
+        return new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+    }
+
+    /** One PNG chunk: big-endian length, type, data and the CRC-32 of type and data. */
+    static byte[] pngChunk(String type, byte[] data) {
+        byte[] out = new byte[data.length + 12];
+        putIntBigEndian(out, 0, data.length);
+        System.arraycopy(type.getBytes(StandardCharsets.US_ASCII), 0, out, 4, 4);
+        System.arraycopy(data, 0, out, 8, data.length);
+        CRC32 crc = new CRC32();
+        crc.update(out, 4, data.length + 4);
+        putIntBigEndian(out, data.length + 8, (int) crc.getValue());
+        return out;
+    }
+
+    static void putIntBigEndian(byte[] b, int at, int v) {
+        b[at] = (byte) (v >>> 24);
+        b[at + 1] = (byte) (v >>> 16);
+        b[at + 2] = (byte) (v >>> 8);
+        b[at + 3] = (byte) v;
     }
 
     static Path format(String name) {
