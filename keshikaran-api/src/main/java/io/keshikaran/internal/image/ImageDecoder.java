@@ -277,8 +277,9 @@ public final class ImageDecoder {
         PngDecoder.Header png = NativeDecoders.resolve(options.decoder()) == DecodeOptions.Decoder.AUTO
                 ? PngDecoder.probe(encoded) : null;
         boolean damagedPng = false;
-        if (png != null && suitsPngDecoder(png, encoded)) {
-            DecodedImage decoded = decodePng(encoded, png, name);
+        int pngReduction = png == null ? 1 : reduction(png.width(), png.height());
+        if (png != null && suitsPngDecoder(png, encoded, pngReduction)) {
+            DecodedImage decoded = decodePng(encoded, png, pngReduction, name);
             if (decoded != null) {
                 return decoded;
             }
@@ -375,17 +376,16 @@ public final class ImageDecoder {
      * not when it is over a limit (ImageIO reports that), has colours to convert from an ICC
      * profile, or needs more than the heap budget.
      */
-    private boolean suitsPngDecoder(PngDecoder.Header header, byte[] encoded) {
+    private boolean suitsPngDecoder(PngDecoder.Header header, byte[] encoded, int reduction) {
         return (long) header.width() * header.height() <= limits.maxPixels()
                 && !(header.hasIccProfile() && pngConversionProfile(encoded) != null)
-                && DecodeMemory.HEAP.fits(PngDecoder.heapBytes(header, reduction(header.width(), header.height())));
+                && DecodeMemory.HEAP.fits(PngDecoder.heapBytes(header, reduction));
     }
 
     /** The PNG decoded by keshikaran's streaming decoder, or {@code null} when its data is damaged. */
-    private DecodedImage decodePng(byte[] encoded, PngDecoder.Header header, String name) throws InvalidImageException {
-        int reduction = reduction(header.width(), header.height());
-        long bytes = PngDecoder.heapBytes(header, reduction);
-        long reserved = acquire(DecodeMemory.HEAP, bytes, name);
+    private DecodedImage decodePng(byte[] encoded, PngDecoder.Header header, int reduction, String name)
+            throws InvalidImageException {
+        long reserved = acquire(DecodeMemory.HEAP, PngDecoder.heapBytes(header, reduction), name);
         byte[] rgb;
         try {
             rgb = PngDecoder.decode(encoded, header, reduction, options);
