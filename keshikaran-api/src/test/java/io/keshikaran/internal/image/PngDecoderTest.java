@@ -21,6 +21,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import java.util.zip.Deflater;
@@ -249,6 +250,29 @@ class PngDecoderTest {
         InvalidImageException imageIo = catchInvalid(() -> decoder(FULL, DecodeOptions.Decoder.JAVA).decode(cut, "cut.png"));
         assertThat(auto.kind()).isEqualTo(imageIo.kind());
         assertThat(auto.getMessage()).isEqualTo(imageIo.getMessage());
+    }
+
+    @Test
+    void aWrongChecksumIsNotComputedButABadZlibHeaderFails() throws Exception {
+        byte[] raw = {0, 10, 20, 30, 2, 5, 5, 5};
+        byte[] compressed = deflate(raw);
+        byte[] wrongChecksum = compressed.clone();
+        wrongChecksum[wrongChecksum.length - 1] ^= 0x55;
+        byte[] encoded = withImageData(png(1, 2, 8, 2, raw, new byte[0][]), PngDecoder.probe(png(1, 2, 8, 2, raw, new byte[0][])), wrongChecksum);
+        assertThat(PngDecoder.decode(encoded, PngDecoder.probe(encoded), 1, FULL))
+                .as("as libvips and browsers: the Adler-32 trailer is not checked").containsExactly(10, 20, 30, 15, 25, 35);
+
+        byte[] presetDictionary = compressed.clone();
+        presetDictionary[1] = (byte) 0xBB; // FDICT set; 0x78BB is a multiple of 31
+        byte[] notDeflate = compressed.clone();
+        notDeflate[0] = 0x79; // compression method 9
+        byte[] badCheck = compressed.clone();
+        badCheck[1] ^= 1;
+        for (byte[] data : List.of(presetDictionary, notDeflate, badCheck)) {
+            byte[] bad = withImageData(encoded, PngDecoder.probe(encoded), data);
+            assertThatThrownBy(() -> PngDecoder.decode(bad, PngDecoder.probe(bad), 1, FULL))
+                    .isInstanceOf(IOException.class).hasMessageContaining("incorrect header check");
+        }
     }
 
     @Test
