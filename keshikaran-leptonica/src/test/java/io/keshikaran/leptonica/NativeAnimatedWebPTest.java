@@ -14,7 +14,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static io.keshikaran.leptonica.LeptonicaImageDecoderTest.maxDifference;
@@ -151,6 +153,42 @@ class NativeAnimatedWebPTest {
             return null;
         } catch (InvalidImageException e) {
             return e;
+        }
+    }
+
+    /**
+     * An animation whose frames libwebp decodes reserves the heap those frames need, not
+     * TwelveMonkeys' far larger working set: in a JVM with a 400 MB heap (200 MB for decoding), the
+     * 2000x2000 animation decodes natively (about 160 MB reserved) and is refused as too large
+     * through the Java path (about 230 MB), as before.
+     */
+    @Test
+    void nativelyDecodedFramesReserveTheirOwnHeap() throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx400m", "-cp", System.getProperty("java.class.path"),
+                LargeAnimationMain.class.getName(), FORMATS.resolve("webp-animated-2000x2000.webp").toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(out).contains("auto: 2 frames of 2000x2000")
+                .contains("java: TOO_LARGE big.webp: decoding this WEBP needs about");
+    }
+
+    /** Run by {@link #nativelyDecodedFramesReserveTheirOwnHeap} in a JVM of its own. */
+    public static final class LargeAnimationMain {
+        public static void main(String[] args) throws Exception {
+            byte[] bytes = Files.readAllBytes(Path.of(args[0]));
+            for (DecodeOptions.Decoder which : List.of(DecodeOptions.Decoder.AUTO, DecodeOptions.Decoder.JAVA)) {
+                String result;
+                try {
+                    DecodedImage image = decoder(ALL_FRAMES, which).decodeFrames(bytes, "big.webp");
+                    RgbImage first = image.frames().get(0).image();
+                    result = image.frames().size() + " frames of " + first.width() + "x" + first.height();
+                } catch (InvalidImageException e) {
+                    result = e.kind() + " " + e.getMessage();
+                }
+                System.out.println(which.name().toLowerCase(java.util.Locale.ROOT) + ": " + result);
+            }
         }
     }
 }

@@ -505,6 +505,8 @@ public final class ImageDecoder {
         private long reserved;
         /** For WebP: whether a frame is lossy, which makes TwelveMonkeys' decoder costlier. */
         private boolean lossyWebP;
+        /** For an animated WebP: frames go to the native decoder, so TwelveMonkeys' working set is not reserved. */
+        private boolean webpFramesNative;
 
         FrameDecoder(ImageReader reader, ByteArrayImageInputStream iis, byte[] encoded, String name,
                      String format, int maxFrames) {
@@ -616,9 +618,10 @@ public final class ImageDecoder {
                 throw new InvalidImageException(name, "corrupt WEBP data: an animation without frames");
             }
             RawMetadata.WebPFrame firstFrame = animation.frames().get(0);
-            reserve(animationCost(width, height, 1, firstFrame.width(), firstFrame.height()));
             // Frames go to the native decoder as stills; a profile is left to TwelveMonkeys, which applies it.
             NativeImageDecoder fast = animation.iccProfile() ? null : NativeDecoders.select(options.decoder());
+            webpFramesNative = fast != null;
+            reserve(animationCost(width, height, 1, firstFrame.width(), firstFrame.height()));
             Canvas canvas = new Canvas(width, height);
             List<DecodedImage.Frame> frames = new ArrayList<>();
             long budget = 0;
@@ -642,6 +645,9 @@ public final class ImageDecoder {
                 }
                 Pixels frame = fast != null ? nativeFrame(fast, placement) : null;
                 if (frame == null) {
+                    if (!reserveForTwelveMonkeys(width, height, frames.size() + 1, w, h, index == 0)) {
+                        break;
+                    }
                     frame = Pixels.of(readFrame(index));
                 }
                 canvas.draw(frame, placement.x(), placement.y(), placement.blend());
@@ -679,10 +685,29 @@ public final class ImageDecoder {
             long full = (long) w * h;
             long out = (long) ((w + step - 1) / step) * ((h + step - 1) / step);
             long converting = out * (RASTER_BYTES_PER_PIXEL + CONVERSION_BYTES_PER_PIXEL);
-            if ("WEBP".equals(format)) {
+            if ("WEBP".equals(format) && !webpFramesNative) {
                 return Math.max(converting, full * (lossyWebP ? LOSSY_WEBP_BYTES_PER_PIXEL : LOSSLESS_WEBP_BYTES_PER_PIXEL));
             }
             return converting;
+        }
+
+        /**
+         * Before an animated WebP's frame the native decoder declined goes to TwelveMonkeys: grows the
+         * reservation to its working set. At the first frame, when nothing is kept yet, it may wait
+         * for memory (releasing what it holds meanwhile); later, false means "stop sampling here".
+         */
+        private boolean reserveForTwelveMonkeys(int width, int height, int sampled, int w, int h, boolean first)
+                throws InvalidImageException {
+            webpFramesNative = false;
+            long bytes = animationCost(width, height, sampled, w, h);
+            if (reserve(bytes)) {
+                return true;
+            }
+            if (!first) {
+                return false;
+            }
+            releaseMemory();
+            return reserve(bytes);
         }
 
         /** Heap of an animation while it decodes a {@code w x h} frame with {@code sampled} frames kept. */
