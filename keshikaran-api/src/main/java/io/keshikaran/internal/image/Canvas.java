@@ -90,13 +90,16 @@ final class Canvas {
         }
         int x0 = Math.max(0, x);
         int x1 = (int) Math.min(width, (long) x + count);
-        for (int s = from + x0 - x, d = y * width + x0; d < y * width + x1; s++, d++) {
+        byte[] rgb = this.rgb;
+        byte[] alpha = this.alpha;
+        for (int s = from + x0 - x, d = y * width + x0, end = y * width + x1; d < end; s++, d++) {
             int i = indexes[s] & mask;
             if (i != transparent) {
                 int p = 3 * i;
-                rgb[3 * d] = palette[p];
-                rgb[3 * d + 1] = palette[p + 1];
-                rgb[3 * d + 2] = palette[p + 2];
+                int o = 3 * d;
+                rgb[o] = palette[p];
+                rgb[o + 1] = palette[p + 1];
+                rgb[o + 2] = palette[p + 2];
                 alpha[d] = (byte) 0xFF;
             }
         }

@@ -30,6 +30,8 @@ import java.util.List;
  */
 final class GifDecoder {
     private static final int MAX_CODES = 4096;
+    /** The previous code's place in the LZW loop right after a clear code (-1: before the first code). */
+    private static final int JUST_CLEARED = -2;
     private static final int[] INTERLACE_OFFSET = {0, 4, 2, 1};
     private static final int[] INTERLACE_STEP = {8, 8, 4, 2};
 
@@ -53,19 +55,14 @@ final class GifDecoder {
     private int cachedIndex = -1;
     private Frame cached;
 
-    // The LZW tables and the bit reader, ImageIO's, kept for the whole decode: a short first
-    // sub-block leaves earlier sub-blocks' bytes in the look-ahead, as in the JDK's reader.
-    private final int[] prefix = new int[MAX_CODES];
-    private final byte[] suffix = new byte[MAX_CODES];
-    private final byte[] initial = new byte[MAX_CODES];
+    // The LZW table, reused from frame to frame: where each entry's string stands in the output, and its length.
+    private final int[] start = new int[MAX_CODES];
     private final int[] length = new int[MAX_CODES];
-    private final byte[] block = new byte[255];
-    private int pos;
-    private int next32Bits;
-    private int bitPos;
-    private int nextByte;
-    private int blockLength;
-    private boolean lastBlockFound;
+    /** One frame's sub-blocks, joined. */
+    private byte[] stream = new byte[4096];
+    /** One frame's palette indexes in the order the data holds them. */
+    private byte[] indexes = new byte[0];
+    private int firstBlockLength;
 
     private GifDecoder(byte[] d, byte[] globalPalette, int firstFrame) {
         this.d = d;
@@ -145,10 +142,14 @@ final class GifDecoder {
         byte[] lut = Arrays.copyOf(palette, 3 * lutSize);
         int transparent = frame.transparent() ? Math.min(frame.transparentIndex(), lutSize - 1) : -1;
         int rows = streamRows(frame);
-        byte[] indexes = new byte[Math.multiplyExact(frame.width(), rows)];
-        int decoded = decodeLzw(frame.dataOffset(), indexes);
-        // ImageIO stores a row once it is complete: the pixels of a partly decoded one stay 0.
-        Arrays.fill(indexes, decoded - decoded % frame.width(), decoded, (byte) 0);
+        int total = Math.multiplyExact(frame.width(), rows);
+        if (indexes.length < total) {
+            indexes = new byte[total];
+        }
+        int decoded = decodeLzw(frame.dataOffset(), indexes, total);
+        // ImageIO stores a row once it is complete: the pixels of a partly decoded one, and the
+        // rows after it, stay 0.
+        Arrays.fill(indexes, decoded - decoded % frame.width(), total, (byte) 0);
         for (int s = 0; s < rows; s++) {
             int row = streamRow(frame, s);
             if (row < frame.height()) {
@@ -312,137 +313,141 @@ final class GifDecoder {
     }
 
     /**
-     * Decodes the LZW data at {@code at} into {@code out}, the JDK reader's algorithm and tables
-     * with its string copies and per-pixel bookkeeping left out: each code's string is written
-     * backwards straight into place. Pixels past {@code out} are dropped, as ImageIO drops rows
-     * past the frame.
+     * Decodes the LZW data at {@code at} into {@code out[0, total)}, giving the pixels the JDK's reader
+     * gives. Each table entry is kept as where its string already stands in the output (an
+     * entry is an earlier code's string plus the next pixel, which follow each other there), so
+     * a code's string is a forward copy rather than a walk along a prefix chain. Pixels past
+     * {@code total} are dropped, as ImageIO drops rows past the frame, but the codes are still read:
+     * an out-of-sequence code there still makes ImageIO fail.
      *
-     * @return how many pixels were decoded (at most {@code out.length})
+     * @return how many pixels were decoded (at most {@code total})
+     * @throws IOException where ImageIO would fail or warn, or where its result would depend on
+     *                     its state from earlier frames or on LZW table entries left over from
+     *                     before a clear code (a first code after a clear that is not a pixel)
      */
-    private int decodeLzw(int at, byte[] out) throws IOException {
+    private int decodeLzw(int at, byte[] out, int total) throws IOException {
         int initCodeSize = byteAt(at);
         if (initCodeSize < 1 || initCodeSize > 8) {
             throw new IOException("bad code size " + initCodeSize);
         }
-        pos = at + 1;
-        blockLength = byteAt(pos++);
-        readBlock();
-        bitPos = 0;
-        lastBlockFound = false;
-        next32Bits = (block[0] & 0xFF) | (block[1] & 0xFF) << 8 | (block[2] & 0xFF) << 16 | block[3] << 24;
-        nextByte = 4;
-
+        int bytes = readSubBlocks(at + 1);
+        byte[] s = stream;
+        int totalBits = 8 * bytes;
+        // A first sub-block under 4 bytes: ImageIO's look-ahead holds bytes of earlier frames' sub-blocks there.
+        int unknownFrom = 8 * firstBlockLength;
+        int unknownTo = firstBlockLength < 4 ? 32 : 0;
         int clearCode = 1 << initCodeSize;
         int eofCode = clearCode + 1;
-        // Fresh tables, as ImageIO allocates them for each frame: stale entries then read as 0.
-        Arrays.fill(suffix, (byte) 0);
-        Arrays.fill(initial, (byte) 0);
-        resetTable(clearCode);
         int tableIndex = clearCode + 2;
         int codeSize = initCodeSize + 1;
         int codeMask = (1 << codeSize) - 1;
-        int oldCode = -1;
+        int[] start = this.start;
+        int[] length = this.length;
         int n = 0;
-        int total = out.length;
+        int bit = 0;
+        int oldCode = -1;
+        int oldStart = 0;
+        int oldLength = 0;
         while (true) {
-            int code = code(codeSize, codeMask, eofCode);
+            if (bit + codeSize > totalBits) {
+                return n;
+            }
+            if (bit < unknownTo && bit + codeSize > unknownFrom) {
+                throw new IOException("the first sub-block is shorter than ImageIO's look-ahead");
+            }
+            int p = bit >>> 3;
+            int code = (((s[p] & 0xFF) | (s[p + 1] & 0xFF) << 8 | (s[p + 2] & 0xFF) << 16) >>> (bit & 7)) & codeMask;
+            bit += codeSize;
+            if (code == eofCode) {
+                return n;
+            }
             if (code == clearCode) {
-                resetTable(clearCode);
+                if (oldCode == JUST_CLEARED) {
+                    throw new IOException("two clear codes in a row (ImageIO outputs a pixel for the second)");
+                }
                 tableIndex = clearCode + 2;
                 codeSize = initCodeSize + 1;
                 codeMask = (1 << codeSize) - 1;
-                code = code(codeSize, codeMask, eofCode);
-                oldCode = -1;
-                if (code == eofCode) {
-                    return n;
+                oldCode = JUST_CLEARED;
+                continue;
+            }
+            int stringLength;
+            if (oldCode < 0) {
+                // ImageIO outputs what a table entry held before, or warns.
+                if (code > eofCode) {
+                    throw new IOException("a first code that is not a pixel");
                 }
-            } else if (code == eofCode) {
-                return n;
+                stringLength = 1;
             } else {
-                int newSuffixIndex = code;
-                if (code >= tableIndex) {
-                    if (code != tableIndex) {
-                        throw new IOException("out-of-sequence code (ImageIO warns)");
-                    }
-                    newSuffixIndex = oldCode;
+                if (code > tableIndex) {
+                    throw new IOException("out-of-sequence code (ImageIO warns)");
                 }
-                if (oldCode != -1 && tableIndex < MAX_CODES) {
-                    prefix[tableIndex] = oldCode;
-                    suffix[tableIndex] = initial[newSuffixIndex];
-                    initial[tableIndex] = initial[oldCode];
-                    length[tableIndex] = length[oldCode] + 1;
+                if (tableIndex < MAX_CODES) {
+                    start[tableIndex] = oldStart;
+                    length[tableIndex] = oldLength + 1;
                     ++tableIndex;
                     if (tableIndex == (1 << codeSize) && tableIndex < MAX_CODES) {
                         ++codeSize;
                         codeMask = (1 << codeSize) - 1;
                     }
                 }
+                stringLength = code < clearCode ? 1 : length[code];
+            }
+            if (n < total) {
+                if (code < clearCode) {
+                    out[n] = (byte) code;
+                } else {
+                    // Forward, byte by byte: for a code just added, the last byte copied is the first one written.
+                    for (int from = start[code], to = n, end = Math.min(total, n + stringLength); to < end; from++, to++) {
+                        out[to] = out[from];
+                    }
+                }
             }
             oldCode = code;
-            if (n < total) {
-                n = writeString(code, out, n, total);
-            }
+            oldStart = n;
+            oldLength = stringLength;
+            // Past the frame nothing is copied any more, so positions there need not grow.
+            n = (int) Math.min(total, (long) n + stringLength);
         }
-    }
-
-    /** Writes code's string at {@code out[n]}, backwards from its end, keeping what fits before {@code total}. */
-    private int writeString(int code, byte[] out, int n, int total) {
-        int len = length[code];
-        int c = code;
-        for (int skip = n + len - total; skip > 0; skip--) {
-            c = prefix[c];
-        }
-        int end = Math.min(total, n + len);
-        for (int i = end - 1; i >= n; i--) {
-            out[i] = suffix[c];
-            c = prefix[c];
-        }
-        return end;
-    }
-
-    private void resetTable(int clearCode) {
-        for (int i = 0; i < clearCode; i++) {
-            prefix[i] = -1;
-            suffix[i] = (byte) i;
-            initial[i] = (byte) i;
-            length[i] = 1;
-        }
-        Arrays.fill(prefix, clearCode, MAX_CODES, -1);
-        Arrays.fill(length, clearCode, MAX_CODES, 1);
     }
 
     /**
-     * The next code, from ImageIO's 32-bit look-ahead: sub-blocks are read as soon as a byte of
-     * the look-ahead is free, and once the terminator is found the codes still in it are used,
-     * then the end code is returned.
+     * Copies the sub-blocks at {@code at} into {@link #stream} as ImageIO's look-ahead reads them:
+     * the first one whatever its length (a 0 is not the terminator there), then up to the
+     * terminator, then one zero byte, which ImageIO's look-ahead also holds at the end.
+     *
+     * @return the bytes in the stream, the zero byte included
+     * @throws IOException the data ends before the terminator (ImageIO fails there, or nearly
+     *                     always: it is left to decide)
      */
-    private int code(int codeSize, int codeMask, int eofCode) throws IOException {
-        if (bitPos + codeSize > 32) {
-            return eofCode;
+    private int readSubBlocks(int at) throws IOException {
+        int size = byteAt(at++);
+        firstBlockLength = size;
+        // The look-ahead's first 4 bytes: those a short first block lacks are never decoded (see decodeLzw).
+        int n = append(at, size, 0);
+        Arrays.fill(stream, size, Math.max(size, 4), (byte) 0);
+        n = Math.max(n, 4);
+        at += size;
+        while ((size = byteAt(at++)) != 0) {
+            n = append(at, size, n);
+            at += size;
         }
-        int code = (next32Bits >> bitPos) & codeMask;
-        bitPos += codeSize;
-        while (bitPos >= 8 && !lastBlockFound) {
-            next32Bits >>>= 8;
-            bitPos -= 8;
-            if (nextByte >= blockLength) {
-                blockLength = byteAt(pos++);
-                if (blockLength == 0) {
-                    lastBlockFound = true;
-                    return code;
-                }
-                readBlock();
-                nextByte = 0;
-            }
-            next32Bits |= block[nextByte++] << 24;
-        }
-        return code;
+        // The zero byte, and zeros for reading 3 bytes at any code's position.
+        Arrays.fill(stream, n, n + 4, (byte) 0);
+        return n + 1;
     }
 
-    private void readBlock() throws IOException {
-        need(d, pos, blockLength);
-        System.arraycopy(d, pos, block, 0, blockLength);
-        pos += blockLength;
+    /** Appends {@code size} bytes at {@code at} to {@link #stream} at {@code n}, keeping 4 bytes spare. */
+    private int append(int at, int size, int n) throws IOException {
+        need(d, at, size);
+        if (n > Integer.MAX_VALUE / 8 - 512) {
+            throw new IOException("more LZW data than its bit positions can count");
+        }
+        if (stream.length < n + size + 8) {
+            stream = Arrays.copyOf(stream, Math.max(2 * stream.length, n + size + 8));
+        }
+        System.arraycopy(d, at, stream, n, size);
+        return n + size;
     }
 
     private int byteAt(int at) throws IOException {
