@@ -12,21 +12,22 @@ import java.util.List;
  * memory) is the same as for ImageIO's reader; only where frames come from changes.
  *
  * <p>The reference is the JDK's {@code GIFImageReader}, and every result must equal it byte for
- * byte, so its behaviour is reproduced where it differs from other decoders: the 32-bit look-ahead
- * that reads sub-blocks ahead of the codes (a file cut there fails even after the end code), the
- * bytes of earlier sub-blocks that a first sub-block under 4 bytes leaves in the look-ahead, an end
- * of data without an end code (the codes left in the look-ahead are used, the rest of the frame
- * stays index 0, a partly decoded row too), an interlace pass that has no row in a short frame
- * (it still consumes a row of pixels), LZW table entries left from earlier in the frame, palettes
- * padded to 2, 4, 16 or 256 entries with indexes masked to that size, a transparent index past
- * the palette meaning its last entry, the last local palette standing in for a missing global one,
- * and fixed-size reads of graphic-control and plain-text extensions whatever their declared length.
+ * byte, so its behaviour is reproduced where it differs from other decoders: data that ends
+ * without an end code (ImageIO's 32-bit look-ahead still yields the codes it holds, with one zero
+ * byte after the data; the rest of the frame stays index 0, a partly decoded row too), an
+ * interlace pass without rows in a short frame (it still consumes a row of pixels), palettes
+ * padded to 2, 4, 16 or 256 entries with indexes masked to that size, a transparent index past the
+ * palette meaning its last entry, the last local palette standing in for a missing global one,
+ * and graphic-control and plain-text extensions read at their fixed size whatever their length
+ * byte says.
  *
- * <p>Whatever would make that reader fail or warn (a truncated file, an unknown block, a bad code
- * size, an out-of-sequence code, no palette at all) throws an {@link IOException} here: the
- * caller then decodes the file with ImageIO, which reports the error in its words. Every loop
- * advances through the input or the frame, so the work is bounded by the input's and the frames'
- * sizes. Not thread-safe; one per decode.
+ * <p>Whatever would make that reader fail or warn (a truncated file or frame, an unknown block, a
+ * bad code size, an out-of-sequence code, no palette at all) throws an {@link IOException} here,
+ * and so does LZW data whose result in that reader depends on its leftovers (table entries from
+ * before a clear code, look-ahead bytes from an earlier frame): the caller then decodes the file
+ * with ImageIO, which gives its result or reports the error in its words. Every loop advances
+ * through the input or the frame, so the work is bounded by the input's and the frames' sizes.
+ * Not thread-safe; one per decode.
  */
 final class GifDecoder {
     private static final int MAX_CODES = 4096;
@@ -126,6 +127,10 @@ final class GifDecoder {
      */
     void draw(int index, Canvas canvas) throws IOException {
         Frame frame = frame(index);
+        if (frame.width() == 0 || frame.height() == 0) {
+            // ImageDecoder's size check refuses these before any frame is drawn.
+            throw new IOException("an empty frame");
+        }
         byte[] palette = frame.palette();
         if (palette != null) {
             fallbackPalette = palette;
@@ -169,9 +174,14 @@ final class GifDecoder {
         }
         int rows = 0;
         for (int pass = 0; pass < 4; pass++) {
-            rows += Math.max(1, (frame.height() - INTERLACE_OFFSET[pass] + INTERLACE_STEP[pass] - 1) / INTERLACE_STEP[pass]);
+            rows += passRows(frame, pass);
         }
         return rows;
+    }
+
+    /** Rows of data an interlace pass holds: its rows of the frame, or 1 when it has none. */
+    private static int passRows(Frame frame, int pass) {
+        return Math.max(1, (frame.height() - INTERLACE_OFFSET[pass] + INTERLACE_STEP[pass] - 1) / INTERLACE_STEP[pass]);
     }
 
     /** The frame row that the data's {@code s}-th row is; the height or more for a pass without rows. */
@@ -180,7 +190,7 @@ final class GifDecoder {
             return s;
         }
         for (int pass = 0; pass < 4; pass++) {
-            int inPass = Math.max(1, (frame.height() - INTERLACE_OFFSET[pass] + INTERLACE_STEP[pass] - 1) / INTERLACE_STEP[pass]);
+            int inPass = passRows(frame, pass);
             if (s < inPass) {
                 return INTERLACE_OFFSET[pass] + s * INTERLACE_STEP[pass];
             }

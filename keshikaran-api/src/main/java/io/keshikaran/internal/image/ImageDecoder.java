@@ -61,6 +61,12 @@ import javax.imageio.spi.ImageReaderSpi;
  * averaged as they arrive, before any native decoder is asked; one whose data it finds damaged goes
  * to ImageIO, which reports the error.
  *
+ * <p><b>GIF:</b> with {@code Decoder.AUTO}, GIFs are decoded by {@link GifDecoder} through the same
+ * frame loop as ImageIO's frames (placement, disposal, sampling, limits, memory), to the JDK
+ * reader's pixels; whatever it declines (what would make the JDK's reader fail or warn, and the
+ * few LZW oddities whose result depends on that reader's leftovers) is decoded by ImageIO from the
+ * start, which reports any error.
+ *
  * <p><b>Detection:</b> the format comes from the content, never from the file name. Formats other
  * than the five above are refused, even when an ImageIO reader for them is installed.
  *
