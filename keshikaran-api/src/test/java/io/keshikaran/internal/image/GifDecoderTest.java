@@ -398,6 +398,7 @@ class GifDecoderTest {
                 .gce(3, false, 0).image(3, 2, 6, 5, palette(2, 9), true, 2, lzw(pattern(6, 5, 4, 16), 2, 0, false, true))
                 .end());
         int accepted = 0;
+        int declinedDecodable = 0;
         for (int c = 0; c < cases; c++) {
             Random random = new Random(seed * 1_000_003L + c);
             byte[] original = seeds.get(random.nextInt(seeds.size()));
@@ -409,8 +410,12 @@ class GifDecoderTest {
             assertThat(decode(mutant, options)).as("seed %d case %d", seed, c).isEqualTo(expected);
             if (accepted(mutant)) {
                 accepted++;
+            } else if (!expected.description().startsWith("error")) {
+                declinedDecodable++;
             }
         }
+        System.out.printf("GifDecoderTest: %d mutated GIFs (seed %d), %d decoded by GifDecoder in full; of the others, "
+                + "%d decoded by ImageIO (all frames or the sampled ones)%n", cases, seed, accepted, declinedDecodable);
         // Most mutants of GIFs stay decodable: the comparison must have exercised GifDecoder.
         assertThat(accepted).isGreaterThan(cases / 10);
     }
