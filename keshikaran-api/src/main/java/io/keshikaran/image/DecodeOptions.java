@@ -85,14 +85,16 @@ public final class DecodeOptions {
     }
 
     /**
-     * Which decoder turns a still JPEG, PNG or WebP into pixels. Whatever the choice, CMYK/YCCK
-     * JPEGs, non-sRGB ICC profiles, 16-bit PNGs, animations, GIF and BMP are decoded by ImageIO.
+     * Which decoder turns a still JPEG, PNG or WebP, or a GIF, into pixels. Whatever the choice,
+     * CMYK/YCCK JPEGs, non-sRGB ICC profiles, 16-bit PNGs and BMP are decoded by ImageIO, and so
+     * are GIFs except with {@link #AUTO}.
      */
     public enum Decoder {
         /**
          * The system property {@value #PROPERTY} ({@code auto}, {@code java} or {@code native})
          * when set; otherwise keshikaran's own streaming PNG decoder (pure Java) for the usual
-         * PNGs (not interlaced, 8-bit or palette, no colour-key transparency), then the native
+         * PNGs (not interlaced, 8-bit or palette, no colour-key transparency) and its own GIF
+         * decoder (pure Java, ImageIO's pixels; ImageIO for the files it declines), then the native
          * decoder (keshikaran-leptonica) when it is on the classpath and loads on this platform,
          * else ImageIO.
          */

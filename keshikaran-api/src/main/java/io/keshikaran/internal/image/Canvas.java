@@ -75,6 +75,36 @@ final class Canvas {
         }
     }
 
+    /**
+     * Draws one row of palette indexes with its first pixel at (x, y), clipped like {@link #draw}:
+     * what a GIF frame decoded to indexes gives through {@link #draw} with blending, without the
+     * frame's RGB and alpha planes in between.
+     *
+     * @param palette     RGB triplets, {@code mask + 1} of them
+     * @param mask        the bits of each index that count (ImageIO's raster keeps only those)
+     * @param transparent the index that leaves the canvas as it is, or -1
+     */
+    void drawIndexed(byte[] indexes, int from, int count, int x, int y, byte[] palette, int mask, int transparent) {
+        if (y < 0 || y >= height) {
+            return;
+        }
+        int x0 = Math.max(0, x);
+        int x1 = (int) Math.min(width, (long) x + count);
+        byte[] rgb = this.rgb;
+        byte[] alpha = this.alpha;
+        for (int s = from + x0 - x, d = y * width + x0, end = y * width + x1; d < end; s++, d++) {
+            int i = indexes[s] & mask;
+            if (i != transparent) {
+                int p = 3 * i;
+                int o = 3 * d;
+                rgb[o] = palette[p];
+                rgb[o + 1] = palette[p + 1];
+                rgb[o + 2] = palette[p + 2];
+                alpha[d] = (byte) 0xFF;
+            }
+        }
+    }
+
     /** Makes a rectangle fully transparent again (disposal to background). */
     void clear(int x, int y, int w, int h) {
         int x0 = Math.max(0, x);

@@ -61,6 +61,12 @@ import javax.imageio.spi.ImageReaderSpi;
  * averaged as they arrive, before any native decoder is asked; one whose data it finds damaged goes
  * to ImageIO, which reports the error.
  *
+ * <p><b>GIF:</b> with {@code Decoder.AUTO}, GIFs are decoded by {@link GifDecoder} through the same
+ * frame loop as ImageIO's frames (placement, disposal, sampling, limits, memory), to the JDK
+ * reader's pixels; whatever it declines (what would make the JDK's reader fail or warn, and the
+ * few LZW oddities whose result depends on that reader's leftovers) is decoded by ImageIO from the
+ * start, which reports any error.
+ *
  * <p><b>Detection:</b> the format comes from the content, never from the file name. Formats other
  * than the five above are refused, even when an ImageIO reader for them is installed.
  *
@@ -274,8 +280,8 @@ public final class ImageDecoder {
         if (encoded.length > limits.maxFileBytes()) {
             throw tooLarge(name, encoded.length);
         }
-        PngDecoder.Header png = NativeDecoders.resolve(options.decoder()) == DecodeOptions.Decoder.AUTO
-                ? PngDecoder.probe(encoded) : null;
+        boolean auto = NativeDecoders.resolve(options.decoder()) == DecodeOptions.Decoder.AUTO;
+        PngDecoder.Header png = auto ? PngDecoder.probe(encoded) : null;
         boolean damagedPng = false;
         int pngReduction = png == null ? 1 : reduction(png.width(), png.height());
         if (png != null && suitsPngDecoder(png, encoded, pngReduction)) {
@@ -285,6 +291,12 @@ public final class ImageDecoder {
             }
             // ImageIO decides, as after a native failure; libpng would print its complaint on stderr first.
             damagedPng = true;
+        }
+        if (auto && RawMetadata.isGif(encoded)) {
+            DecodedImage decoded = decodeGif(encoded, name, maxFrames);
+            if (decoded != null) {
+                return decoded;
+            }
         }
         NativeImageDecoder fast = damagedPng ? null : NativeDecoders.select(options.decoder());
         if (fast != null) {
@@ -401,6 +413,27 @@ public final class ImageDecoder {
     }
 
     /**
+     * The GIF decoded by {@link GifDecoder} through the same frame loop as ImageIO's frames, or
+     * {@code null} when ImageIO must decode it: whatever GifDecoder finds that would make ImageIO
+     * fail or warn, and any error of this path (a limit, memory), which ImageIO then reports in
+     * its words.
+     */
+    private DecodedImage decodeGif(byte[] encoded, String name, int maxFrames) {
+        FrameDecoder decoder = null;
+        try {
+            GifDecoder gif = GifDecoder.open(encoded);
+            decoder = new FrameDecoder(gif, encoded, name, maxFrames);
+            return decoder.decodeGif();
+        } catch (IOException | InvalidImageException | RuntimeException e) {
+            return null;
+        } finally {
+            if (decoder != null) {
+                decoder.releaseMemory();
+            }
+        }
+    }
+
+    /**
      * How much a decoder that reduces by powers of two (DCT scaling, area averaging) may reduce
      * an image of this stored size: 1 at full resolution, else up to 8.
      */
@@ -490,9 +523,13 @@ public final class ImageDecoder {
         }
     }
 
-    /** Decodes the frames of one input; one instance per decode. */
+    /**
+     * Decodes the frames of one input; one instance per decode. Frames come from ImageIO's
+     * reader, or for a GIF from {@link GifDecoder} ({@link #gif} set, no reader).
+     */
     private final class FrameDecoder {
         private final ImageReader reader;
+        private final GifDecoder gif;
         private final ByteArrayImageInputStream iis;
         private final byte[] encoded;
         private final String name;
@@ -510,8 +547,18 @@ public final class ImageDecoder {
 
         FrameDecoder(ImageReader reader, ByteArrayImageInputStream iis, byte[] encoded, String name,
                      String format, int maxFrames) {
+            this(reader, iis, null, encoded, name, format, maxFrames);
+        }
+
+        FrameDecoder(GifDecoder gif, byte[] encoded, String name, int maxFrames) {
+            this(null, null, gif, encoded, name, "GIF", maxFrames);
+        }
+
+        private FrameDecoder(ImageReader reader, ByteArrayImageInputStream iis, GifDecoder gif, byte[] encoded,
+                             String name, String format, int maxFrames) {
             this.reader = reader;
             this.iis = iis;
+            this.gif = gif;
             this.encoded = encoded;
             this.name = name;
             this.format = format;
@@ -564,8 +611,8 @@ public final class ImageDecoder {
 
         private DecodedImage decodeGif() throws IOException, InvalidImageException {
             int[] screen = RawMetadata.gifScreen(encoded);
-            int frameWidth = reader.getWidth(0);
-            int frameHeight = reader.getHeight(0);
+            int frameWidth = gifFrameWidth(0);
+            int frameHeight = gifFrameHeight(0);
             checkSize(frameWidth, frameHeight, 0, "");
             GifPlacement first = gifPlacement(0);
             // A logical screen smaller than the first frame (0x0 is common) grows to hold it.
@@ -581,8 +628,8 @@ public final class ImageDecoder {
                 if (index > 0 && !hasFrame(index)) {
                     break;
                 }
-                int w = reader.getWidth(index);
-                int h = reader.getHeight(index);
+                int w = gifFrameWidth(index);
+                int h = gifFrameHeight(index);
                 checkSize(w, h, index, "");
                 boolean sampled = index % options.frameStep() == 0;
                 budget += (long) w * h + (sampled ? (long) width * height : 0);
@@ -594,8 +641,7 @@ public final class ImageDecoder {
                 }
                 GifPlacement placement = index == 0 ? first : gifPlacement(index);
                 Pixels before = placement.disposal == GifDisposal.PREVIOUS ? canvas.snapshot() : null;
-                Pixels frame = Pixels.of(readFrame(index));
-                canvas.draw(frame, placement.x, placement.y, true);
+                drawGifFrame(index, placement, canvas);
                 if (sampled) {
                     frames.add(new DecodedImage.Frame(index, finish(canvas.snapshot())));
                 }
@@ -761,6 +807,9 @@ public final class ImageDecoder {
         }
 
         private boolean hasFrame(int index) throws IOException {
+            if (gif != null) {
+                return gif.hasFrame(index);
+            }
             try {
                 reader.getWidth(index);
                 return true;
@@ -813,7 +862,27 @@ public final class ImageDecoder {
             }
         }
 
+        private int gifFrameWidth(int index) throws IOException {
+            return gif != null ? gif.frame(index).width() : reader.getWidth(index);
+        }
+
+        private int gifFrameHeight(int index) throws IOException {
+            return gif != null ? gif.frame(index).height() : reader.getHeight(index);
+        }
+
+        private void drawGifFrame(int index, GifPlacement placement, Canvas canvas) throws IOException, InvalidImageException {
+            if (gif != null) {
+                gif.draw(index, canvas);
+            } else {
+                canvas.draw(Pixels.of(readFrame(index)), placement.x, placement.y, true);
+            }
+        }
+
         private GifPlacement gifPlacement(int index) throws IOException {
+            if (gif != null) {
+                GifDecoder.Frame frame = gif.frame(index);
+                return new GifPlacement(frame.x(), frame.y(), GIF_DISPOSALS[frame.disposal()]);
+            }
             IIOMetadata metadata = reader.getImageMetadata(index);
             int x = 0;
             int y = 0;
@@ -844,6 +913,9 @@ public final class ImageDecoder {
     }
 
     private enum GifDisposal { NONE, BACKGROUND, PREVIOUS }
+
+    /** GIF's disposal methods 0-3 (none, do not dispose, restore to background, to previous) as the canvas applies them. */
+    private static final GifDisposal[] GIF_DISPOSALS = {GifDisposal.NONE, GifDisposal.NONE, GifDisposal.BACKGROUND, GifDisposal.PREVIOUS};
 
     private record GifPlacement(int x, int y, GifDisposal disposal) {
     }
