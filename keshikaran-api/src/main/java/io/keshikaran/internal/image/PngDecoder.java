@@ -329,7 +329,6 @@ final class PngDecoder {
         int width = header.width();
         int height = header.height();
         int outWidth = width / factor;
-        int columnsUsed = outWidth * factor;
         int rowsUsed = height / factor * factor;
         int distance = header.filterDistance();
         byte[] current = new byte[header.stride() + 1];
@@ -357,17 +356,9 @@ final class PngDecoder {
                 converter.convert(wide == null ? current : widen(header, current, passWidth, wide), passWidth, line, 0);
                 int y = pass[1] + r * pass[3];
                 if (factor == 1) {
-                    for (int i = 0, x = pass[0]; i < 3 * passWidth; i += 3, x += pass[2]) {
-                        System.arraycopy(line, i, out, (y * width + x) * 3, 3);
-                    }
+                    placePassRow(line, passWidth, pass, (y * width + pass[0]) * 3, out);
                 } else if (y < rowsUsed) {
-                    int blockRow = y / factor * outWidth;
-                    for (int i = 0, x = pass[0]; x < columnsUsed; i += 3, x += pass[2]) {
-                        int s = (blockRow + x / factor) * 3;
-                        sums[s] += (char) (line[i] & 0xFF);
-                        sums[s + 1] += (char) (line[i + 1] & 0xFF);
-                        sums[s + 2] += (char) (line[i + 2] & 0xFF);
-                    }
+                    addPassRow(line, pass, y / factor * outWidth, factor, outWidth * factor, sums);
                 }
                 byte[] swap = previous;
                 previous = current;
@@ -380,6 +371,28 @@ final class PngDecoder {
             for (int i = 0; i < sums.length; i++) {
                 out[i] = (byte) ((sums[i] + half) >> areaShift);
             }
+        }
+    }
+
+    /** Puts a pass row's RGB pixels in their columns of the result, the first at {@code o}. */
+    private static void placePassRow(byte[] line, int passWidth, int[] pass, int o, byte[] out) {
+        for (int i = 0; i < 3 * passWidth; i += 3, o += 3 * pass[2]) {
+            out[o] = line[i];
+            out[o + 1] = line[i + 1];
+            out[o + 2] = line[i + 2];
+        }
+    }
+
+    /**
+     * Adds a pass row's RGB pixels into their blocks' sums; {@code firstBlock} is the row's first
+     * block, and pixels from column {@code columnsUsed} on belong to no whole block.
+     */
+    private static void addPassRow(byte[] line, int[] pass, int firstBlock, int factor, int columnsUsed, char[] sums) {
+        for (int i = 0, x = pass[0]; x < columnsUsed; i += 3, x += pass[2]) {
+            int s = (firstBlock + x / factor) * 3;
+            sums[s] += (char) (line[i] & 0xFF);
+            sums[s + 1] += (char) (line[i + 1] & 0xFF);
+            sums[s + 2] += (char) (line[i + 2] & 0xFF);
         }
     }
 
