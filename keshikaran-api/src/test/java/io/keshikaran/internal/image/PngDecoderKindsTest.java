@@ -66,8 +66,8 @@ class PngDecoderKindsTest {
         }
     }
 
-    /** A test image: its samples ({@code [y][x * channels + c]}), colour key or palette, and the PNG. */
-    record Image(Kind kind, int width, int height, int[][] samples, int[] key, int[] palette, byte[] png) {
+    /** A test image: its samples ({@code [y][x * channels + c]}), colour key or palette, filtered rows, and the PNG. */
+    record Image(Kind kind, int width, int height, int[][] samples, int[] key, int[] palette, byte[] raw, byte[] png) {
     }
 
     static List<Kind> kinds() {
@@ -223,6 +223,55 @@ class PngDecoderKindsTest {
     @Test
     void interlacedDataCutInAnEarlyPassFailsAndImageIoReportsIt() throws Exception {
         assertTruncationIsReportedAsByImageIo(image(new Kind(2, 8, true, false), 300, 200).png(), 50);
+    }
+
+    /**
+     * Damaged image data, well compressed (ImageIO verifies the zlib checksum, this decoder does
+     * not): a byte changed, often a filter type, or the data cut short or running on. Whatever
+     * both decoders accept they must decode alike, and the default path either decodes as ImageIO
+     * does or reports ImageIO's error.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kinds")
+    void damagedImageDataDecodesAsImageIoOrFails(Kind kind) throws Exception {
+        Image image = image(kind, 29, 17);
+        PngDecoder.Header header = PngDecoder.probe(image.png());
+        Random random = new Random(kind.seed());
+        int bothDecoded = 0;
+        int bothFailed = 0;
+        for (int n = 0; n < 40; n++) {
+            byte[] raw = image.raw().clone();
+            switch (n % 4) {
+                case 0 -> raw[random.nextInt(raw.length)] = (byte) random.nextInt(8);
+                case 1 -> raw[random.nextInt(raw.length)] ^= (byte) (1 + random.nextInt(255));
+                case 2 -> raw = Arrays.copyOf(raw, random.nextInt(raw.length));
+                default -> raw = Arrays.copyOf(raw, raw.length + 1 + random.nextInt(50));
+            }
+            byte[] damaged = TestPngs.withImageData(image.png(), header, TestPngs.deflate(raw));
+            byte[] ours;
+            try {
+                ours = PngDecoder.decode(damaged, header, 1, FULL);
+            } catch (IOException e) {
+                ours = null;
+            }
+            byte[] imageIo;
+            try {
+                imageIo = decoder(FULL, DecodeOptions.Decoder.JAVA).decode(damaged, "damaged").toByteArray();
+            } catch (InvalidImageException e) {
+                InvalidImageException auto = catchInvalid(() -> decoder(FULL, DecodeOptions.Decoder.AUTO).decode(damaged, "damaged"));
+                assertThat(ours).as("%s, damage %d: decoded where ImageIO says %s", kind, n, e.getMessage()).isNull();
+                assertThat(auto.getMessage()).isEqualTo(e.getMessage());
+                bothFailed++;
+                continue;
+            }
+            if (ours != null) {
+                assertThat(ours).as("%s, damage %d", kind, n).isEqualTo(imageIo);
+                bothDecoded++;
+            }
+            assertThat(decoder(FULL, DecodeOptions.Decoder.AUTO).decode(damaged, "damaged").toByteArray()).isEqualTo(imageIo);
+        }
+        assertThat(bothDecoded).as("damaged files both decoders accepted").isPositive();
+        assertThat(bothFailed).as("damaged files both refused").isPositive();
     }
 
     @Test
@@ -418,7 +467,7 @@ class PngDecoderKindsTest {
         }
         byte[] data = TestPngs.imageData(samples, width, height, channels, bits, kind.interlaced());
         byte[] png = TestPngs.png(width, height, bits, kind.colorType(), kind.interlaced(), data, chunks.toArray(new byte[0][]));
-        return new Image(kind, width, height, samples, key, palette, png);
+        return new Image(kind, width, height, samples, key, palette, data, png);
     }
 
     private static ImageDecoder decoder(DecodeOptions options, DecodeOptions.Decoder which) {
