@@ -2,7 +2,6 @@ package io.keshikaran.internal.image;
 
 import io.keshikaran.InvalidImageException;
 import io.keshikaran.image.DecodeOptions;
-import io.keshikaran.image.ImageLimits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -13,7 +12,6 @@ import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,6 +21,8 @@ import java.util.stream.Stream;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 
+import static io.keshikaran.internal.image.TestPngs.catchInvalid;
+import static io.keshikaran.internal.image.TestPngs.decoder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -174,13 +174,10 @@ class PngDecoderKindsTest {
         byte[] encoded = TestPngs.withImageData(TestPngs.png(width, height, 16, 2, new byte[] {0}),
                 PngDecoder.probe(TestPngs.png(width, height, 16, 2, new byte[] {0})), compressed.toByteArray());
         PngDecoder.Header header = PngDecoder.probe(encoded);
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        PngDecoder.decode(encoded, header, 4, DecodeOptions.defaults()); // loads the classes first
-        long before = threads.getCurrentThreadAllocatedBytes();
-        byte[] reduced = PngDecoder.decode(encoded, header, 4, DecodeOptions.defaults());
-        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        long allocated = TestPngs.allocatedDecoding(encoded, 4);
         // The result is 1.6 MB, the rows 43 KB.
         assertThat(allocated).isLessThan(2_000_000L).isLessThanOrEqualTo(PngDecoder.heapBytes(header, 4) + 100_000);
+        byte[] reduced = PngDecoder.decode(encoded, header, 4, DecodeOptions.defaults());
         assertThat(reduced).hasSize(900 * 600 * 3);
         for (int y = 0; y < 600; y++) {
             for (int x = 0; x < 900; x++) {
@@ -203,17 +200,13 @@ class PngDecoderKindsTest {
     void anInterlacedImageIsReducedInHeapForTheReducedImageOnly() throws Exception {
         Image image = image(new Kind(6, 16, true, false), 1600, 1200);
         PngDecoder.Header header = PngDecoder.probe(image.png());
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        PngDecoder.decode(image.png(), header, 4, DecodeOptions.defaults());
-        long before = threads.getCurrentThreadAllocatedBytes();
-        PngDecoder.decode(image.png(), header, 4, DecodeOptions.defaults());
-        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        long allocated = TestPngs.allocatedDecoding(image.png(), 4);
         // The full image as 16-bit RGBA would be 15 MB; the result and its sums are 1.1 MB, the rows 36 KB.
         assertThat(allocated).isLessThan(1_400_000L).isLessThanOrEqualTo(PngDecoder.heapBytes(header, 4) + 100_000);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"png-interlaced.png", "png-16bit.png", "png-16bit-rgba.png", "png-rgb-trns.png"})
+    @ValueSource(strings = {"png-rgba.png", "png-interlaced.png", "png-16bit.png", "png-16bit-rgba.png", "png-rgb-trns.png"})
     void truncatedDataFailsAndImageIoReportsIt(String file) throws Exception {
         byte[] whole = Files.readAllBytes(TestImages.format(file));
         assertTruncationIsReportedAsByImageIo(whole, 2);
@@ -470,24 +463,8 @@ class PngDecoderKindsTest {
         return new Image(kind, width, height, samples, key, palette, data, png);
     }
 
-    private static ImageDecoder decoder(DecodeOptions options, DecodeOptions.Decoder which) {
-        return new ImageDecoder(ImageLimits.defaults(), options.toBuilder().optDecoder(which).build());
-    }
-
     private static DecodeOptions withTransparency(DecodeOptions options, DecodeOptions.Transparency transparency) {
         return options.toBuilder().optTransparency(transparency).optBackground(BACKGROUND).build();
     }
 
-    private interface Decode {
-        void run() throws Exception;
-    }
-
-    private static InvalidImageException catchInvalid(Decode decode) throws Exception {
-        try {
-            decode.run();
-        } catch (InvalidImageException e) {
-            return e;
-        }
-        throw new AssertionError("no InvalidImageException");
-    }
 }

@@ -1,8 +1,6 @@
 package io.keshikaran.internal.image;
 
-import io.keshikaran.InvalidImageException;
 import io.keshikaran.image.DecodeOptions;
-import io.keshikaran.image.ImageLimits;
 import io.keshikaran.image.RgbImage;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,7 +15,6 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Arrays;
@@ -27,6 +24,7 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
 import static io.keshikaran.internal.image.TestPngs.concat;
+import static io.keshikaran.internal.image.TestPngs.decoder;
 import static io.keshikaran.internal.image.TestPngs.deflate;
 import static io.keshikaran.internal.image.TestPngs.filtered;
 import static io.keshikaran.internal.image.TestPngs.png;
@@ -47,10 +45,6 @@ class PngDecoderTest {
     @BeforeAll
     static void makeLargePhoto() throws IOException {
         photo = TestImages.largePhoto(3600, 2400);
-    }
-
-    private static ImageDecoder decoder(DecodeOptions options, DecodeOptions.Decoder which) {
-        return new ImageDecoder(ImageLimits.defaults(), options.toBuilder().optDecoder(which).build());
     }
 
     private static DecodeOptions withTransparency(DecodeOptions options, DecodeOptions.Transparency transparency) {
@@ -234,30 +228,10 @@ class PngDecoderTest {
         ImageIO.write(image, "png", out);
         byte[] encoded = out.toByteArray();
         PngDecoder.Header header = PngDecoder.probe(encoded);
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        PngDecoder.decode(encoded, header, 4, DecodeOptions.defaults()); // loads the classes first
-        long before = threads.getCurrentThreadAllocatedBytes();
-        byte[] reduced = PngDecoder.decode(encoded, header, 4, DecodeOptions.defaults());
-        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-        assertThat(reduced).hasSize(900 * 600 * 3);
+        long allocated = TestPngs.allocatedDecoding(encoded, 4);
+        assertThat(PngDecoder.outputSize(header, 4)).containsExactly(900, 600);
         // The full image would be 3600 * 2400 * 4 = 34.6 MB; the result is 1.6 MB, the rows 29 KB.
         assertThat(allocated).isLessThan(2_000_000L).isLessThanOrEqualTo(PngDecoder.heapBytes(header, 4) + 100_000);
-    }
-
-    @Test
-    void truncatedImageDataFailsAndImageIoReportsIt() throws Exception {
-        byte[] whole = Files.readAllBytes(TestImages.format("png-rgba.png"));
-        PngDecoder.Header header = PngDecoder.probe(whole);
-        int idatLength = (int) RawMetadata.u32be(whole, header.firstIdat());
-        byte[] idat = Arrays.copyOfRange(whole, header.firstIdat() + 8, header.firstIdat() + 8 + idatLength / 2);
-        byte[] cut = withImageData(whole, header, idat);
-        assertThat(PngDecoder.probe(cut)).as("a well-formed chunk list").isNotNull();
-        assertThatThrownBy(() -> PngDecoder.decode(cut, PngDecoder.probe(cut), 1, FULL))
-                .isInstanceOf(IOException.class).hasMessageContaining("ends after");
-        InvalidImageException auto = catchInvalid(() -> decoder(FULL, DecodeOptions.Decoder.AUTO).decode(cut, "cut.png"));
-        InvalidImageException imageIo = catchInvalid(() -> decoder(FULL, DecodeOptions.Decoder.JAVA).decode(cut, "cut.png"));
-        assertThat(auto.kind()).isEqualTo(imageIo.kind());
-        assertThat(auto.getMessage()).isEqualTo(imageIo.getMessage());
     }
 
     @Test
@@ -323,16 +297,4 @@ class PngDecoderTest {
         assertThat(PngDecoder.decode(encoded, PngDecoder.probe(encoded), 1, FULL)).containsExactly(10, 20, 30, 15, 25, 35);
     }
 
-    private interface Decode {
-        void run() throws Exception;
-    }
-
-    private static InvalidImageException catchInvalid(Decode decode) throws Exception {
-        try {
-            decode.run();
-        } catch (InvalidImageException e) {
-            return e;
-        }
-        throw new AssertionError("no InvalidImageException");
-    }
 }

@@ -1,6 +1,12 @@
 package io.keshikaran.internal.image;
 
+import io.keshikaran.InvalidImageException;
+import io.keshikaran.image.DecodeOptions;
+import io.keshikaran.image.ImageLimits;
+
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.zip.Deflater;
 
@@ -141,5 +147,34 @@ final class TestPngs {
             out.writeBytes(p);
         }
         return out.toByteArray();
+    }
+
+    /** An image decoder with default limits, these options and this choice of decoder. */
+    static ImageDecoder decoder(DecodeOptions options, DecodeOptions.Decoder which) {
+        return new ImageDecoder(ImageLimits.defaults(), options.toBuilder().optDecoder(which).build());
+    }
+
+    interface Decode {
+        void run() throws Exception;
+    }
+
+    /** The {@link InvalidImageException} a decode throws; an assertion error when it throws none. */
+    static InvalidImageException catchInvalid(Decode decode) throws Exception {
+        try {
+            decode.run();
+        } catch (InvalidImageException e) {
+            return e;
+        }
+        throw new AssertionError("no InvalidImageException");
+    }
+
+    /** Heap this thread allocates for one reduced decode by {@link PngDecoder}, after one that loads the classes. */
+    static long allocatedDecoding(byte[] encoded, int reduction) throws IOException {
+        PngDecoder.Header header = PngDecoder.probe(encoded);
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        PngDecoder.decode(encoded, header, reduction, DecodeOptions.defaults());
+        long before = threads.getCurrentThreadAllocatedBytes();
+        PngDecoder.decode(encoded, header, reduction, DecodeOptions.defaults());
+        return threads.getCurrentThreadAllocatedBytes() - before;
     }
 }
