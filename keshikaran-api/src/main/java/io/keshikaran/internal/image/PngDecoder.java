@@ -422,16 +422,21 @@ final class PngDecoder {
         int channels = header.channels();
         int bytes = bits / 8;
         int[] key = header.transparentKey();
+        if (key == null) {
+            // 16 bits without a key, the usual case: only the high bytes matter, no sample is compared.
+            for (int p = 1, o = 1, end = 1 + 2 * width * channels; p < end; p += 2, o++) {
+                wide[o] = row[p];
+            }
+            return wide;
+        }
         for (int p = 1, o = 1, end = 1 + width * channels * bytes; p < end; ) {
-            boolean keyed = key != null;
+            boolean keyed = true;
             for (int c = 0; c < channels; c++, p += bytes) {
                 int v = bytes == 2 ? (row[p] & 0xFF) << 8 | row[p + 1] & 0xFF : row[p] & 0xFF;
-                keyed &= key != null && v == key[c];
+                keyed &= v == key[c];
                 wide[o++] = row[p];
             }
-            if (key != null) {
-                wide[o++] = keyed ? 0 : (byte) 0xFF;
-            }
+            wide[o++] = keyed ? 0 : (byte) 0xFF;
         }
         return wide;
     }
