@@ -155,6 +155,33 @@ class LeptonicaImageDecoderTest {
         }
     }
 
+    /**
+     * PNGs that went to Leptonica until keshikaran's own decoder took them (gray below 8 bits, Adam7
+     * interlacing): the default path ({@code Decoder.AUTO}, now keshikaran's decoder) gives the
+     * pixels Leptonica gives, under every transparency option, and reduced the same box average.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"png-gray.png 1", "png-gray.png 2", "png-gray.png 4", "png-gray.png 1 interlaced",
+        "png-gray.png 4 interlaced", "png-rgba.png interlaced", "png-gray-alpha.png interlaced",
+        "png-palette-trns.png interlaced", "png-exif-orientation-6.png interlaced", "tiny-1x64.png interlaced"})
+    void pngsKeshikaransDecoderTookOverGiveLeptonicasPixels(String recipe) throws Exception {
+        String[] parts = recipe.split(" ");
+        byte[] png = rewritten(format(parts[0]), parts.length > 1 && !parts[1].equals("interlaced") ? Integer.parseInt(parts[1]) : 8,
+                recipe.endsWith("interlaced"));
+        assertThat(LEPTONICA.probe(png)).as("Leptonica's before").isNotNull();
+        for (DecodeOptions.Transparency t : DecodeOptions.Transparency.values()) {
+            DecodeOptions options = FULL.toBuilder().optTransparency(t).build();
+            assertThat(sha256(decoder(options, DecodeOptions.Decoder.AUTO).decode(png, recipe))).as("%s %s", recipe, t)
+                    .isEqualTo(sha256(decoder(options, DecodeOptions.Decoder.NATIVE).decode(png, recipe)));
+        }
+        RgbImage reduced = decoder(DecodeOptions.defaults(), DecodeOptions.Decoder.AUTO).withTargetSize(16, 16).decode(png, recipe);
+        RgbImage nat = decoder(DecodeOptions.defaults(), DecodeOptions.Decoder.NATIVE).withTargetSize(16, 16).decode(png, recipe);
+        if (nat.width() < decoder(FULL, DecodeOptions.Decoder.NATIVE).decode(png, recipe).width()) {
+            // Leptonica reduces only opaque images (the others come back whole).
+            assertThat(sha256(reduced)).as("%s reduced", recipe).isEqualTo(sha256(nat));
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"wallpaper-spacefun.jpg", "china-summer-palace.jpg", "astronaut.png"})
     void reducedDecodingKeepsTwiceTheTargetAndAgreesWithTheJavaPath(String name) throws Exception {
@@ -329,6 +356,43 @@ class LeptonicaImageDecoderTest {
         byte[] png = out.toByteArray();
         assertThat(png[25]).as("colour type").isEqualTo((byte) 6);
         return png;
+    }
+
+    /**
+     * A fixture written again by ImageIO: as gray of {@code bits} bits (its top bits; ImageIO writes a
+     * gray-ramp palette as gray), and Adam7-interlaced or not. Metadata such as eXIf is dropped.
+     */
+    private static byte[] rewritten(byte[] png, int bits, boolean interlaced) throws IOException {
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
+        if (bits < 8) {
+            int n = 1 << bits;
+            byte[] ramp = new byte[n];
+            for (int i = 0; i < n; i++) {
+                ramp[i] = (byte) (i * 255 / (n - 1));
+            }
+            java.awt.image.BufferedImage gray = new java.awt.image.BufferedImage(image.getWidth(), image.getHeight(),
+                    java.awt.image.BufferedImage.TYPE_BYTE_BINARY, new java.awt.image.IndexColorModel(bits, n, ramp, ramp, ramp));
+            for (int y = 0; y < image.getHeight(); y++) {
+                for (int x = 0; x < image.getWidth(); x++) {
+                    gray.getRaster().setSample(x, y, 0, image.getRaster().getSample(x, y, 0) >> (8 - bits));
+                }
+            }
+            image = gray;
+        }
+        javax.imageio.ImageWriter writer = javax.imageio.ImageIO.getImageWritersByFormatName("png").next();
+        javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+        param.setProgressiveMode(interlaced ? javax.imageio.ImageWriteParam.MODE_DEFAULT : javax.imageio.ImageWriteParam.MODE_DISABLED);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (javax.imageio.stream.ImageOutputStream stream = javax.imageio.ImageIO.createImageOutputStream(out)) {
+            writer.setOutput(stream);
+            writer.write(null, new javax.imageio.IIOImage(image, null, null), param);
+        } finally {
+            writer.dispose();
+        }
+        byte[] written = out.toByteArray();
+        assertThat(written[24]).as("bit depth").isEqualTo((byte) bits);
+        assertThat(written[28]).as("interlace method").isEqualTo((byte) (interlaced ? 1 : 0));
+        return written;
     }
 
     private static byte[] format(String name) throws IOException {

@@ -56,10 +56,10 @@ import javax.imageio.spi.ImageReaderSpi;
  * animated WebP (handed over as a still WebP), and everything else by ImageIO; see
  * {@link DecodeOptions.Decoder}. Limits, orientation and transparency are applied here either way.
  *
- * <p><b>PNG:</b> with {@code Decoder.AUTO}, the PNGs {@link PngDecoder} handles (not interlaced, 8-bit
- * or palette, no colour key, no ICC profile to convert from) are decoded by it, row by row and
- * averaged as they arrive, before any native decoder is asked; one whose data it finds damaged goes
- * to ImageIO, which reports the error.
+ * <p><b>PNG:</b> with {@code Decoder.AUTO}, the PNGs {@link PngDecoder} handles (any bit depth,
+ * interlaced or not; not APNG, no colour key on gray below 8 bits, no ICC profile to convert from)
+ * are decoded by it, row by row and averaged as they arrive, before any native decoder is asked;
+ * one whose data it finds damaged goes to ImageIO, which reports the error.
  *
  * <p><b>GIF:</b> with {@code Decoder.AUTO}, GIFs are decoded by {@link GifDecoder} through the same
  * frame loop as ImageIO's frames (placement, disposal, sampling, limits, memory), to the JDK

@@ -3,20 +3,23 @@ package io.keshikaran.internal.image;
 import io.keshikaran.image.DecodeOptions;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
 /**
- * keshikaran's own decoder for the PNGs most files are: not interlaced, 8 bits per sample (or a
- * palette of 1 to 8 bits), not animated, no colour-key transparency. It inflates with
- * {@link Inflater} (the JDK's zlib), unfilters one row at a time, applies the transparency option
- * to each pixel and box-averages the rows into the reduced image as they arrive. So a 5120x2880
- * RGBA PNG costs two rows and the reduced image, where libpng inside Leptonica holds the whole
- * image twice off the heap (7-8 bytes per pixel), and an image with transparent pixels can be
- * reduced too (the transparency option is applied before averaging, pixel by pixel).
+ * keshikaran's own decoder for still PNGs: every colour type and bit depth, interlaced (Adam7) or
+ * not, with palette or colour-key transparency; not APNG, nor a colour key on gray below 8 bits
+ * (see {@link #probe}). It inflates with {@link Inflater} (the JDK's zlib), unfilters one row at a
+ * time, applies the transparency option to each pixel and box-averages the pixels into the
+ * reduced image as they arrive. So a 5120x2880 RGBA PNG costs two rows and the reduced image,
+ * where libpng inside Leptonica holds the whole image twice off the heap (7-8 bytes per pixel) and
+ * ImageIO holds a 16-bit one as a 16-bit raster on the heap, and an image with transparent pixels
+ * can be reduced too (the transparency option is applied before averaging, pixel by pixel).
  *
- * <p>At full size the result is what libpng and ImageIO give, byte for byte (PNG is lossless);
- * reduced, it is the same box average (rounded, partial blocks dropped) as the native decoder's.
+ * <p>At full size the result is what libpng and ImageIO give, byte for byte (PNG is lossless;
+ * 16-bit samples, low-bit gray and colour keys by their rules, see {@link #widen}); reduced, it is
+ * the same box average (rounded, partial blocks dropped) as the native decoder's.
  * Time, on the benchmark folder's 35 PNGs (docs/performance.md): 5-10% less than libpng through
  * Leptonica at full size, up to 13% more reduced; the Paeth filter and zlib's inflate take three
  * quarters of it, and inflate alone three quarters of what libvips (libspng, zlib-ng) takes for
@@ -34,6 +37,9 @@ final class PngDecoder {
     private static final int COLOR_PALETTE = 3;
     private static final int COLOR_GRAY_ALPHA = 4;
     private static final int COLOR_RGBA = 6;
+    /** Adam7's seven passes: first column, first row, column step, row step. */
+    private static final int[][] ADAM7 = {
+        {0, 0, 8, 8}, {4, 0, 8, 8}, {0, 4, 4, 8}, {2, 0, 4, 4}, {0, 2, 2, 4}, {1, 0, 2, 2}, {0, 1, 1, 2}};
 
     private PngDecoder() {
     }
@@ -41,34 +47,67 @@ final class PngDecoder {
     /**
      * What {@link #probe} learns from the chunks before the image data.
      *
-     * @param palette      RGBA, 4 bytes per entry, for palette images (entries without a tRNS
-     *                     value are opaque); {@code null} otherwise
-     * @param firstIdat    offset of the first IDAT chunk
-     * @param hasIccProfile whether an iCCP chunk is present (the caller decides whether its colours need converting)
+     * @param palette        RGBA, 4 bytes per entry, for palette images (entries without a tRNS
+     *                       value are opaque); {@code null} otherwise
+     * @param firstIdat      offset of the first IDAT chunk
+     * @param hasIccProfile  whether an iCCP chunk is present (the caller decides whether its colours need converting)
+     * @param interlaced     whether the rows come in Adam7's seven passes
+     * @param transparentKey the tRNS colour key of a gray (one sample) or RGB (three) image, at the
+     *                       image's bit depth; {@code null} when there is none
      */
     record Header(int width, int height, int bitDepth, int colorType, byte[] palette, int firstIdat,
-                  boolean hasIccProfile) {
+                  boolean hasIccProfile, boolean interlaced, int[] transparentKey) {
         int channels() {
-            return switch (colorType) {
-                case COLOR_RGB -> 3;
-                case COLOR_GRAY_ALPHA -> 2;
-                case COLOR_RGBA -> 4;
-                default -> 1;
-            };
+            return channelsOf(colorType);
         }
 
-        /** Bytes of one unfiltered row, without its filter byte. */
-        int stride() {
-            return (int) (((long) width * channels() * bitDepth + 7) / 8);
+        /** Bytes of one unfiltered row of {@code pixels} pixels, without its filter byte. */
+        int stride(int pixels) {
+            return (int) (((long) pixels * channels() * bitDepth + 7) / 8);
         }
+
+        int stride() {
+            return stride(width);
+        }
+
+        /** How far back the filters look: the bytes of one pixel, at least 1. */
+        int filterDistance() {
+            return Math.max(1, channels() * bitDepth / 8);
+        }
+
+        /** The colour type of the 8-bit rows {@link RowConverter} reads: a colour key becomes alpha. */
+        int pixelType() {
+            if (transparentKey == null) {
+                return colorType;
+            }
+            return colorType == COLOR_RGB ? COLOR_RGBA : COLOR_GRAY_ALPHA;
+        }
+
+        /**
+         * Whether rows must be rewritten as 8-bit samples of {@link #pixelType} before they are
+         * converted: 16-bit samples, gray of 1, 2 or 4 bits, or a colour key.
+         */
+        boolean widened() {
+            return colorType != COLOR_PALETTE && (bitDepth != 8 || transparentKey != null);
+        }
+    }
+
+    private static int channelsOf(int colorType) {
+        return switch (colorType) {
+            case COLOR_RGB -> 3;
+            case COLOR_GRAY_ALPHA -> 2;
+            case COLOR_RGBA -> 4;
+            default -> 1;
+        };
     }
 
     /**
      * Reads the chunks of a PNG this decoder handles.
      *
      * @return the header, or {@code null} for another format or a PNG it leaves to the other
-     *         decoders: interlaced, 16-bit, gray below 8 bits, animated (APNG), a tRNS colour key,
-     *         a missing palette, a chunk running past the end, or no IEND (a truncated-looking file)
+     *         decoders: animated (APNG), a colour key on gray of fewer than 8 bits, a tRNS chunk
+     *         that does not fit the colour type, a missing palette, a chunk running past the end,
+     *         or no IEND (a truncated-looking file)
      */
     static Header probe(byte[] d) {
         if (!RawMetadata.isPng(d) || d.length < 33 || !RawMetadata.fourCC(d, 12, "IHDR") || RawMetadata.u32be(d, 8) != 13) {
@@ -78,16 +117,19 @@ final class PngDecoder {
         long height = RawMetadata.u32be(d, 20);
         int bitDepth = d[24] & 0xFF;
         int colorType = d[25] & 0xFF;
+        boolean powerOfTwo = Integer.bitCount(bitDepth) == 1;
         boolean supported = switch (colorType) {
-            case COLOR_GRAY, COLOR_RGB, COLOR_GRAY_ALPHA, COLOR_RGBA -> bitDepth == 8;
-            case COLOR_PALETTE -> bitDepth == 1 || bitDepth == 2 || bitDepth == 4 || bitDepth == 8;
+            case COLOR_GRAY -> powerOfTwo && bitDepth <= 16;
+            case COLOR_RGB, COLOR_GRAY_ALPHA, COLOR_RGBA -> bitDepth == 8 || bitDepth == 16;
+            case COLOR_PALETTE -> powerOfTwo && bitDepth <= 8;
             default -> false;
         };
         if (!supported || width <= 0 || height <= 0 || width > Integer.MAX_VALUE || height > Integer.MAX_VALUE
-                || d[26] != 0 || d[27] != 0 || d[28] != 0) {
-            return null; // compression, filter method, interlacing
+                || d[26] != 0 || d[27] != 0 || (d[28] != 0 && d[28] != 1)) {
+            return null; // compression, filter and interlace methods
         }
         byte[] palette = null;
+        int[] key = null;
         int firstIdat = -1;
         boolean icc = false;
         boolean idatEnded = false;
@@ -130,11 +172,24 @@ final class PngDecoder {
                         }
                     }
                 } else if (RawMetadata.fourCC(d, i + 4, "tRNS")) {
-                    if (colorType != COLOR_PALETTE || palette == null || length > palette.length / 4) {
-                        return null;
-                    }
-                    for (int e = 0; e < length; e++) {
-                        palette[4 * e + 3] = d[body + e];
+                    if (colorType == COLOR_PALETTE) {
+                        if (palette == null || length > palette.length / 4) {
+                            return null;
+                        }
+                        for (int e = 0; e < length; e++) {
+                            palette[4 * e + 3] = d[body + e];
+                        }
+                    } else {
+                        // ImageIO compares a gray key below 8 bits with the sample already scaled
+                        // to 8 bits (a 1-bit key of 1 never matches, since 1 became 255): such
+                        // files are left to it rather than decoded differently from before.
+                        if (key != null || firstIdat >= 0 || bitDepth < 8) {
+                            return null;
+                        }
+                        key = colorKey(d, body, (int) length, colorType);
+                        if (key == null) {
+                            return null;
+                        }
                     }
                 }
             }
@@ -143,7 +198,20 @@ final class PngDecoder {
         if (firstIdat < 0 || (colorType == COLOR_PALETTE && palette == null)) {
             return null;
         }
-        return new Header((int) width, (int) height, bitDepth, colorType, palette, firstIdat, icc);
+        return new Header((int) width, (int) height, bitDepth, colorType, palette, firstIdat, icc, d[28] == 1, key);
+    }
+
+    /** A gray or RGB image's tRNS colour key (16-bit values), or {@code null} when the chunk does not fit the colour type. */
+    private static int[] colorKey(byte[] d, int body, int length, int colorType) {
+        int samples = colorType == COLOR_GRAY ? 1 : colorType == COLOR_RGB ? 3 : 0;
+        if (samples == 0 || length != 2 * samples) {
+            return null;
+        }
+        int[] key = new int[samples];
+        for (int c = 0; c < samples; c++) {
+            key[c] = RawMetadata.u16be(d, body + 2 * c);
+        }
+        return key;
     }
 
     /**
@@ -156,11 +224,19 @@ final class PngDecoder {
         return new int[] {header.width() / factor, header.height() / factor};
     }
 
-    /** Heap that {@link #decode} allocates: rows, the block sums and the result. */
+    /**
+     * Heap that {@link #decode} allocates: two rows as stored, two as 8-bit samples (the widened
+     * row and the composited copy), one RGB row, the block sums (one row of them, or for an
+     * interlaced image the whole reduced image's, since its pixels arrive in any order) and the result.
+     */
     static long heapBytes(Header header, int reduction) {
         int[] size = outputSize(header, reduction);
-        long row = header.stride() + 1L;
-        return 3 * row + 3L * header.width() + 12L * size[0] + 3L * size[0] * size[1];
+        long outPixels = (long) size[0] * size[1];
+        long width = header.width();
+        long stored = 2L * (header.stride() + 1);
+        long eightBit = (header.widened() ? 2 : 1) * (channelsOf(header.pixelType()) * width + 1);
+        long sums = effectiveFactor(header, reduction) == 1 ? 0 : header.interlaced() ? 6 * outPixels : 12L * size[0];
+        return stored + eightBit + 3 * width + sums + 3 * outPixels;
     }
 
     private static int effectiveFactor(Header header, int reduction) {
@@ -179,91 +255,257 @@ final class PngDecoder {
      */
     static byte[] decode(byte[] d, Header header, int reduction, DecodeOptions options) throws IOException {
         int factor = effectiveFactor(header, reduction);
+        int[] size = outputSize(header, reduction);
+        byte[] out = new byte[Math.multiplyExact(Math.multiplyExact(size[0], size[1]), 3)];
+        ImageData data = new ImageData(d, header.firstIdat());
+        try {
+            if (header.interlaced()) {
+                decodeInterlaced(data, header, factor, new RowConverter(header, options), out);
+            } else {
+                decodeSequential(data, header, factor, new RowConverter(header, options), out);
+            }
+        } catch (DataFormatException e) {
+            throw new IOException("corrupt compressed image data: " + e.getMessage(), e);
+        } finally {
+            data.end();
+        }
+        return out;
+    }
+
+    /** Rows in order: each converted into the result, or added into its row of block sums. */
+    private static void decodeSequential(ImageData data, Header header, int factor, RowConverter converter, byte[] out)
+            throws IOException, DataFormatException {
         int width = header.width();
         int height = header.height();
         int outWidth = width / factor;
         int rowsUsed = height / factor * factor;
         int stride = header.stride();
-        int bytesPerPixel = Math.max(1, header.channels() * header.bitDepth() / 8);
-        byte[] out = new byte[Math.multiplyExact(Math.multiplyExact(outWidth, height / factor), 3)];
+        int distance = header.filterDistance();
+        int pixelType = header.pixelType();
         byte[] current = new byte[stride + 1];
         byte[] previous = new byte[stride + 1];
-        RowConverter converter = new RowConverter(header, options);
-        boolean direct = header.colorType() == COLOR_RGB || header.colorType() == COLOR_RGBA;
+        byte[] wide = header.widened() ? new byte[channelsOf(pixelType) * width + 1] : null;
+        boolean direct = pixelType == COLOR_RGB || pixelType == COLOR_RGBA;
         byte[] line = factor == 1 || direct ? null : new byte[3 * width];
         // Samples per pixel in the rows that are summed: RGB(A) as stored, the others converted to RGB.
-        int channels = direct ? header.channels() : 3;
+        int channels = direct ? channelsOf(pixelType) : 3;
         int[] sums = factor == 1 ? null : new int[outWidth * 3];
         int areaShift = Integer.numberOfTrailingZeros(factor * factor);
-        byte[] composited = factor > 1 && header.colorType() == COLOR_RGBA ? new byte[stride + 1] : null;
-        // Raw deflate: the zlib header is checked here and the Adler-32 trailer is not computed, as
-        // libvips (sharp's default) and browsers do; the checksum took 4% of the PNG decoding time.
-        Inflater inflater = new Inflater(true);
-        try {
-            int next = header.firstIdat();
-            int zlibHeader = 0;
-            int zlibHeaderBytes = 0;
+        byte[] composited = factor > 1 && pixelType == COLOR_RGBA ? new byte[4 * width + 1] : null;
+        for (int y = 0; y < height; y++) {
+            data.read(current, stride + 1, y, height);
+            unfilter(current, previous, stride, distance, y);
+            byte[] row = wide == null ? current : widen(header, current, width, wide);
+            if (factor == 1) {
+                converter.convert(row, width, out, y * width * 3);
+            } else if (y < rowsUsed) {
+                if (pixelType == COLOR_RGBA) {
+                    // Not in place: the row is the next row's reference for unfiltering.
+                    addBlocks(converter.composited(row, composited), 1, channels, factor, sums);
+                } else if (pixelType == COLOR_RGB) {
+                    addBlocks(row, 1, channels, factor, sums);
+                } else {
+                    converter.convert(row, width, line, 0);
+                    addBlocks(line, 0, channels, factor, sums);
+                }
+                if ((y + 1) % factor == 0) {
+                    averageBlocks(sums, areaShift, out, (y / factor) * outWidth * 3);
+                }
+            }
+            byte[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+    }
+
+    /**
+     * Adam7's seven passes, each a smaller image of its own (filtered on its own, a pass without
+     * columns or rows has no data at all): each pass row is converted to RGB and its pixels put in
+     * their place in the result, or added into their blocks' sums, which needs sums for the whole
+     * reduced image but never the full one.
+     */
+    private static void decodeInterlaced(ImageData data, Header header, int factor, RowConverter converter, byte[] out)
+            throws IOException, DataFormatException {
+        int width = header.width();
+        int height = header.height();
+        int outWidth = width / factor;
+        int rowsUsed = height / factor * factor;
+        int distance = header.filterDistance();
+        byte[] current = new byte[header.stride() + 1];
+        byte[] previous = new byte[header.stride() + 1];
+        byte[] wide = header.widened() ? new byte[channelsOf(header.pixelType()) * width + 1] : null;
+        byte[] line = new byte[3 * width];
+        // At most 64 samples of 255 in a block: 16320 fits in a char.
+        char[] sums = factor == 1 ? null : new char[out.length];
+        int rows = 0;
+        int totalRows = 0;
+        for (int[] pass : ADAM7) {
+            totalRows += passSize(width, pass[0], pass[2]) == 0 ? 0 : passSize(height, pass[1], pass[3]);
+        }
+        for (int[] pass : ADAM7) {
+            int passWidth = passSize(width, pass[0], pass[2]);
+            int passHeight = passSize(height, pass[1], pass[3]);
+            if (passWidth == 0 || passHeight == 0) {
+                continue;
+            }
+            int stride = header.stride(passWidth);
+            Arrays.fill(previous, (byte) 0);
+            for (int r = 0; r < passHeight; r++, rows++) {
+                data.read(current, stride + 1, rows, totalRows);
+                unfilter(current, previous, stride, distance, rows);
+                converter.convert(wide == null ? current : widen(header, current, passWidth, wide), passWidth, line, 0);
+                int y = pass[1] + r * pass[3];
+                if (factor == 1) {
+                    placePassRow(line, passWidth, pass, (y * width + pass[0]) * 3, out);
+                } else if (y < rowsUsed) {
+                    addPassRow(line, pass, y / factor * outWidth, factor, outWidth * factor, sums);
+                }
+                byte[] swap = previous;
+                previous = current;
+                current = swap;
+            }
+        }
+        if (sums != null) {
+            int areaShift = Integer.numberOfTrailingZeros(factor * factor);
+            int half = 1 << areaShift >> 1;
+            for (int i = 0; i < sums.length; i++) {
+                out[i] = (byte) ((sums[i] + half) >> areaShift);
+            }
+        }
+    }
+
+    /** Puts a pass row's RGB pixels in their columns of the result, the first at {@code o}. */
+    private static void placePassRow(byte[] line, int passWidth, int[] pass, int o, byte[] out) {
+        for (int i = 0; i < 3 * passWidth; i += 3, o += 3 * pass[2]) {
+            out[o] = line[i];
+            out[o + 1] = line[i + 1];
+            out[o + 2] = line[i + 2];
+        }
+    }
+
+    /**
+     * Adds a pass row's RGB pixels into their blocks' sums; {@code firstBlock} is the row's first
+     * block, and pixels from column {@code columnsUsed} on belong to no whole block.
+     */
+    private static void addPassRow(byte[] line, int[] pass, int firstBlock, int factor, int columnsUsed, char[] sums) {
+        for (int i = 0, x = pass[0]; x < columnsUsed; i += 3, x += pass[2]) {
+            int s = (firstBlock + x / factor) * 3;
+            sums[s] += (char) (line[i] & 0xFF);
+            sums[s + 1] += (char) (line[i + 1] & 0xFF);
+            sums[s + 2] += (char) (line[i + 2] & 0xFF);
+        }
+    }
+
+    /** Pixels of a pass along one side: those at {@code first}, {@code first + step}, ... below {@code size}. */
+    private static int passSize(int size, int first, int step) {
+        return size <= first ? 0 : (size - first + step - 1) / step;
+    }
+
+    /**
+     * A row of 16-bit samples, gray below 8 bits, or with a colour key, as 8-bit samples of
+     * {@link Header#pixelType} in {@code wide} (after a filter byte left 0), by the rules the other
+     * decoders follow (docs/images.md): a 16-bit sample keeps its high byte, as {@link Pixels} does
+     * with ImageIO's raster, alpha included, so the transparency option then sees 8-bit alpha; gray
+     * of {@code b} bits is scaled to 0..255 exactly ({@code v * 255 / (2^b - 1)}, as ImageIO's and
+     * Leptonica's gray tables); a pixel whose samples all equal the key, compared at full
+     * precision, gets alpha 0 and the others 255.
+     */
+    private static byte[] widen(Header header, byte[] row, int width, byte[] wide) {
+        int bits = header.bitDepth();
+        if (bits < 8) {
+            int scale = 255 / ((1 << bits) - 1);
+            for (int x = 0; x < width; x++) {
+                wide[1 + x] = (byte) (packedSample(row, x, bits) * scale);
+            }
+            return wide;
+        }
+        int channels = header.channels();
+        int bytes = bits / 8;
+        int[] key = header.transparentKey();
+        if (key == null) {
+            // 16 bits without a key, the usual case: only the high bytes matter, no sample is compared.
+            for (int p = 1, o = 1, end = 1 + 2 * width * channels; p < end; p += 2, o++) {
+                wide[o] = row[p];
+            }
+            return wide;
+        }
+        for (int p = 1, o = 1, end = 1 + width * channels * bytes; p < end; ) {
+            boolean keyed = true;
+            for (int c = 0; c < channels; c++, p += bytes) {
+                int v = bytes == 2 ? (row[p] & 0xFF) << 8 | row[p + 1] & 0xFF : row[p] & 0xFF;
+                keyed &= v == key[c];
+                wide[o++] = row[p];
+            }
+            wide[o++] = keyed ? 0 : (byte) 0xFF;
+        }
+        return wide;
+    }
+
+    /** Pixel {@code x}'s sample in a row (after its filter byte) of {@code bits}-bit samples packed high bits first. */
+    private static int packedSample(byte[] row, int x, int bits) {
+        int perByte = 8 / bits;
+        int shift = 8 - bits * (x % perByte + 1);
+        return ((row[1 + x / perByte] & 0xFF) >> shift) & ((1 << bits) - 1);
+    }
+
+    /**
+     * The concatenated IDAT chunks' zlib stream, inflated on demand. Raw deflate: the zlib header
+     * is checked here and the Adler-32 trailer is not computed, as libvips (sharp's default) and
+     * browsers do; the checksum took 4% of the PNG decoding time.
+     */
+    private static final class ImageData {
+        private final byte[] d;
+        private final Inflater inflater = new Inflater(true);
+        private int next;
+        private int zlibHeader;
+        private int zlibHeaderBytes;
+
+        ImageData(byte[] d, int firstIdat) {
+            this.d = d;
+            this.next = firstIdat;
+        }
+
+        /** Fills {@code row[0..length)}; {@code done} of {@code total} rows were read before, for the message. */
+        void read(byte[] row, int length, int done, int total) throws IOException, DataFormatException {
             int filled = 0;
             int idle = 0;
-            for (int y = 0; y < height; ) {
+            while (filled < length) {
                 if (inflater.needsInput()) {
-                    if (!RawMetadata.fourCC(d, next + 4, "IDAT")) {
-                        throw new IOException("the image data ends after " + y + " of " + height + " rows");
-                    }
-                    int length = (int) RawMetadata.u32be(d, next);
-                    int start = next + 8;
-                    next += 12 + length;
-                    // The two header bytes may lie in different (tiny) IDAT chunks.
-                    for (; zlibHeaderBytes < 2 && length > 0; zlibHeaderBytes++, start++, length--) {
-                        zlibHeader = zlibHeader << 8 | d[start] & 0xFF;
-                        if (zlibHeaderBytes == 1) {
-                            checkZlibHeader(zlibHeader);
-                        }
-                    }
-                    inflater.setInput(d, start, length);
+                    feed(done, total);
                     idle = 0;
                     continue;
                 }
-                int n = inflater.inflate(current, filled, current.length - filled);
+                int n = inflater.inflate(row, filled, length - filled);
                 if (n == 0 && (inflater.finished() || inflater.needsDictionary() || ++idle > 2)) {
-                    throw new IOException("the compressed image data ends after " + y + " of " + height + " rows");
+                    throw new IOException("the compressed image data ends after " + done + " of " + total + " rows");
                 }
                 if (n > 0) {
                     idle = 0;
                 }
                 filled += n;
-                if (filled < current.length) {
-                    continue;
-                }
-                unfilter(current, previous, stride, bytesPerPixel, y);
-                if (factor == 1) {
-                    converter.convert(current, out, y * width * 3);
-                } else if (y < rowsUsed) {
-                    if (header.colorType() == COLOR_RGBA) {
-                        // Not in place: the row is the next row's reference for unfiltering.
-                        addBlocks(converter.composited(current, composited), 1, channels, factor, sums);
-                    } else if (header.colorType() == COLOR_RGB) {
-                        addBlocks(current, 1, channels, factor, sums);
-                    } else {
-                        converter.convert(current, line, 0);
-                        addBlocks(line, 0, channels, factor, sums);
-                    }
-                    if ((y + 1) % factor == 0) {
-                        averageBlocks(sums, areaShift, out, (y / factor) * outWidth * 3);
-                    }
-                }
-                byte[] swap = previous;
-                previous = current;
-                current = swap;
-                filled = 0;
-                y++;
             }
-        } catch (DataFormatException e) {
-            throw new IOException("corrupt compressed image data: " + e.getMessage(), e);
-        } finally {
+        }
+
+        private void feed(int done, int total) throws IOException {
+            if (!RawMetadata.fourCC(d, next + 4, "IDAT")) {
+                throw new IOException("the image data ends after " + done + " of " + total + " rows");
+            }
+            int length = (int) RawMetadata.u32be(d, next);
+            int start = next + 8;
+            next += 12 + length;
+            // The two header bytes may lie in different (tiny) IDAT chunks.
+            for (; zlibHeaderBytes < 2 && length > 0; zlibHeaderBytes++, start++, length--) {
+                zlibHeader = zlibHeader << 8 | d[start] & 0xFF;
+                if (zlibHeaderBytes == 1) {
+                    checkZlibHeader(zlibHeader);
+                }
+            }
+            inflater.setInput(d, start, length);
+        }
+
+        void end() {
             inflater.end();
         }
-        return out;
     }
 
     /**
@@ -368,16 +610,18 @@ final class PngDecoder {
      * onto the background in sRGB.
      */
     private static final class RowConverter {
-        private final Header header;
+        private final byte[] palette;
+        private final int bitDepth;
+        private final int pixelType;
         private final DecodeOptions.Transparency transparency;
         private final int backgroundRed;
         private final int backgroundGreen;
         private final int backgroundBlue;
-        /** One composited pixel. */
-        private final byte[] one = new byte[3];
 
         RowConverter(Header header, DecodeOptions options) {
-            this.header = header;
+            this.palette = header.palette();
+            this.bitDepth = header.bitDepth();
+            this.pixelType = header.pixelType();
             this.transparency = options.transparency();
             int background = options.background();
             this.backgroundRed = (background >> 16) & 0xFF;
@@ -385,9 +629,9 @@ final class PngDecoder {
             this.backgroundBlue = background & 0xFF;
         }
 
-        void convert(byte[] row, byte[] rgb, int o) throws IOException {
-            int width = header.width();
-            switch (header.colorType()) {
+        /** Converts the first {@code width} pixels of a row of 8-bit samples (or palette indexes) of the pixel type. */
+        void convert(byte[] row, int width, byte[] rgb, int o) throws IOException {
+            switch (pixelType) {
                 case COLOR_RGB -> System.arraycopy(row, 1, rgb, o, 3 * width);
                 case COLOR_GRAY -> {
                     for (int x = 1; x <= width; x++, o += 3) {
@@ -407,7 +651,7 @@ final class PngDecoder {
                         put(rgb, o, g, g, g, row[p + 1] & 0xFF);
                     }
                 }
-                default -> palette(row, rgb, o);
+                default -> palette(row, width, rgb, o);
             }
         }
 
@@ -432,15 +676,10 @@ final class PngDecoder {
             return out;
         }
 
-        private void palette(byte[] row, byte[] rgb, int o) throws IOException {
-            byte[] palette = header.palette();
+        private void palette(byte[] row, int width, byte[] rgb, int o) throws IOException {
             int entries = palette.length / 4;
-            int bits = header.bitDepth();
-            int perByte = 8 / bits;
-            int mask = (1 << bits) - 1;
-            for (int x = 0; x < header.width(); x++, o += 3) {
-                int shift = 8 - bits * (x % perByte + 1);
-                int index = ((row[1 + x / perByte] & 0xFF) >> shift) & mask;
+            for (int x = 0; x < width; x++, o += 3) {
+                int index = packedSample(row, x, bitDepth);
                 if (index >= entries) {
                     throw new IOException("palette index " + index + " but the palette has " + entries + " entries");
                 }

@@ -477,7 +477,7 @@ final class RawMetadata {
         return little ? u32le(d, at) : u32be(d, at);
     }
 
-    private static int u16be(byte[] d, int at) {
+    static int u16be(byte[] d, int at) {
         return (d[at] & 0xFF) << 8 | (d[at + 1] & 0xFF);
     }
 
