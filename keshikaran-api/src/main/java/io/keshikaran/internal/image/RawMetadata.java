@@ -291,7 +291,9 @@ final class RawMetadata {
                     break;
                 }
                 int body = i + 4;
-                if (marker == 0xE2 && end - body >= 14 && startsWith(d, body, "ICC_PROFILE\0")) {
+                // TwelveMonkeys takes the segment for a profile whatever the byte after the name
+                // (it skips it as the terminator), so a damaged terminator must not hide one here.
+                if (marker == 0xE2 && end - body >= 14 && startsWith(d, body, "ICC_PROFILE")) {
                     segments.add(body);
                     held += end - body - 14;
                     if (declared < 0 && end - body >= 18) {
