@@ -105,6 +105,7 @@ import javax.imageio.spi.ImageReaderSpi;
  * the limits should make impossible) are reported the same way, with the original as the cause.
  */
 public final class ImageDecoder {
+    private static final System.Logger LOG = System.getLogger(ImageDecoder.class.getName());
     /** The formats keshikaran accepts, as ImageIO names them (lower case). */
     private static final Set<String> ACCEPTED_FORMATS = Set.of("jpeg", "png", "gif", "webp", "bmp");
     /** ICC profiles larger than this (inflated) are ignored; real ones are well under 1 MB. */
@@ -365,6 +366,17 @@ public final class ImageDecoder {
     }
 
     /**
+     * Logs at debug level why a faster decoder left an input to ImageIO, which then decodes it or
+     * reports the error in its words, and returns {@code null}. Damaged data is expected there; a
+     * {@link RuntimeException} is a bug of that decoder, so its stack trace is logged too.
+     */
+    private static <T> T handedToImageIo(String decoder, String name, Exception e) {
+        LOG.log(System.Logger.Level.DEBUG, () -> decoder + " left " + name + " to ImageIO: " + e,
+                e instanceof RuntimeException ? e : null);
+        return null;
+    }
+
+    /**
      * Decodes a probed image with the native decoder once its estimate ({@link #nativeCost}) is
      * reserved from the native memory budget; {@code null} when it fails (ImageIO then decodes the
      * input and reports the error in its words).
@@ -377,7 +389,7 @@ public final class ImageDecoder {
             NativeImageDecoder.Pixels decoded = fast.decode(encoded, header, reduction);
             return new Pixels(decoded.width(), decoded.height(), decoded.rgb(), decoded.alpha());
         } catch (IOException | RuntimeException e) {
-            return null;
+            return handedToImageIo("the native decoder " + fast.name(), name, e);
         } finally {
             memory.release(reserved);
         }
@@ -402,7 +414,7 @@ public final class ImageDecoder {
         try {
             rgb = PngDecoder.decode(encoded, header, reduction, options);
         } catch (IOException | RuntimeException e) {
-            return null;
+            return handedToImageIo("keshikaran's PNG decoder", name, e);
         } finally {
             DecodeMemory.HEAP.release(reserved);
         }
@@ -425,7 +437,7 @@ public final class ImageDecoder {
             decoder = new FrameDecoder(gif, encoded, name, maxFrames);
             return decoder.decodeGif();
         } catch (IOException | InvalidImageException | RuntimeException e) {
-            return null;
+            return handedToImageIo("keshikaran's GIF decoder", name, e);
         } finally {
             if (decoder != null) {
                 decoder.releaseMemory();
