@@ -118,6 +118,8 @@ public final class ImageDecoder {
     static final int LOSSY_WEBP_BYTES_PER_PIXEL = 40;
     /** TwelveMonkeys' VP8L decoder: its ARGB buffers and raster, per pixel of the full frame. */
     static final int LOSSLESS_WEBP_BYTES_PER_PIXEL = 24;
+    /** keshikaran's GIF decoder: one palette index per pixel of the frame. */
+    static final int GIF_INDEX_BYTES_PER_PIXEL = 1;
     /** The JDK's and TwelveMonkeys' other readers: the raster (up to 16-bit RGBA), per decoded pixel. */
     static final int RASTER_BYTES_PER_PIXEL = 8;
     /** Turning a raster into an {@link RgbImage} (RGB and alpha planes, colour conversion, transparency, orientation), per decoded pixel. */
@@ -737,10 +739,15 @@ public final class ImageDecoder {
         /**
          * Heap to read a {@code w x h} frame keeping every {@code step}-th pixel, and to convert it.
          * The conversion holds the raster, not the reader's working set: for WebP, whose decoders
-         * need far more than their raster while reading, the larger of the two counts.
+         * need far more than their raster while reading, the larger of the two counts. A frame of
+         * {@link GifDecoder} is a byte of palette index per pixel, drawn onto the canvas with no
+         * raster or conversion between.
          */
         private long frameCost(int w, int h, int step) {
             long full = (long) w * h;
+            if (gif != null) {
+                return full * GIF_INDEX_BYTES_PER_PIXEL;
+            }
             long out = (long) ((w + step - 1) / step) * ((h + step - 1) / step);
             long converting = out * (RASTER_BYTES_PER_PIXEL + CONVERSION_BYTES_PER_PIXEL);
             if ("WEBP".equals(format) && !webpFramesNative) {

@@ -5,6 +5,7 @@ import io.keshikaran.image.DecodeOptions;
 import io.keshikaran.image.DecodedImage;
 import io.keshikaran.image.ImageLimits;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.imageio.spi.IIORegistry;
 import javax.imageio.spi.ImageReaderSpi;
@@ -427,6 +429,43 @@ class GifDecoderTest {
         decode(gif, DecodeOptions.builder().optMaxFrames(100).build());
         decode(Files.readAllBytes(TestImages.format("truncated-animated.gif")), DecodeOptions.defaults());
         assertThat(DecodeMemory.HEAP.used()).isEqualTo(before);
+    }
+
+    /**
+     * The heap reserved per frame is what each path holds: GifDecoder a palette index per pixel,
+     * ImageIO a raster and its conversion (22 bytes per pixel). In the CLI's heap (-Xmx160m, 80 MB
+     * for decoding), a 1920x1080 animation therefore keeps all its 6 frames with AUTO, where the
+     * ImageIO path stops sampling after the first, when the next frame's reservation does not fit.
+     */
+    @Test
+    void aLargeAnimationKeepsItsFramesInASmallHeap(@TempDir Path dir) throws Exception {
+        int width = 1920;
+        int height = 1080;
+        Gif gif = new Gif(width, height).globalPalette(4);
+        for (int i = 0; i < 6; i++) {
+            gif.image(0, 0, width, height, null, false, 4, lzw(pattern(width, height, 16, i), 4, 0, false, true));
+        }
+        Path file = dir.resolve("large.gif");
+        Files.write(file, gif.end());
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx160m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                LargeAnimationMain.class.getName(), file.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(out).contains("auto: 6 frames").contains("java: 1 frames");
+    }
+
+    /** Run by {@link #aLargeAnimationKeepsItsFramesInASmallHeap} in a JVM of its own. */
+    public static final class LargeAnimationMain {
+        public static void main(String[] args) throws Exception {
+            byte[] bytes = Files.readAllBytes(Path.of(args[0]));
+            for (DecodeOptions.Decoder which : new DecodeOptions.Decoder[] {DecodeOptions.Decoder.AUTO, DecodeOptions.Decoder.JAVA}) {
+                DecodeOptions options = DecodeOptions.builder().optDecoder(which).optMaxFrames(32).build();
+                DecodedImage image = new ImageDecoder(ImageLimits.defaults(), options).decodeFrames(bytes, "large.gif");
+                System.out.println(which.name().toLowerCase(java.util.Locale.ROOT) + ": " + image.frames().size() + " frames");
+            }
+        }
     }
 
     @Test
