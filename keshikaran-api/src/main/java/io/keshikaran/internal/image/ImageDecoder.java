@@ -126,7 +126,7 @@ public final class ImageDecoder {
     static final int CONVERSION_BYTES_PER_PIXEL = 14;
     /** An animation's canvas, its snapshot and GIF's saved "previous" canvas, per canvas pixel. */
     static final int CANVAS_BYTES_PER_PIXEL = 12;
-    /** A sampled frame kept until the decode returns, per canvas pixel. */
+    /** A sampled frame kept until the decode returns, per pixel it is kept at (the canvas, reduced at reduced resolution). */
     static final int SAMPLED_FRAME_BYTES_PER_PIXEL = 3;
 
     // Native decoding (outside the heap), upper bounds measured per image (peak RSS) on the decoders.
@@ -558,6 +558,8 @@ public final class ImageDecoder {
         private boolean lossyWebP;
         /** For an animated WebP: frames go to the native decoder, so TwelveMonkeys' working set is not reserved. */
         private boolean webpFramesNative;
+        /** An animation's sampled frames are kept box-averaged by this factor (reduced resolution), 1 at full. */
+        private int frameReduction = 1;
 
         FrameDecoder(ImageReader reader, ByteArrayImageInputStream iis, byte[] encoded, String name,
                      String format, int maxFrames) {
@@ -633,6 +635,7 @@ public final class ImageDecoder {
             int width = (int) Math.max(screen[0], Math.min(Integer.MAX_VALUE, (long) first.x + frameWidth));
             int height = (int) Math.max(screen[1], Math.min(Integer.MAX_VALUE, (long) first.y + frameHeight));
             checkSize(width, height, -1, " canvas");
+            frameReduction = reduction(width, height);
             reserve(animationCost(width, height, 1, frameWidth, frameHeight));
             Canvas canvas = new Canvas(width, height);
             List<DecodedImage.Frame> frames = new ArrayList<>();
@@ -657,7 +660,7 @@ public final class ImageDecoder {
                 Pixels before = placement.disposal == GifDisposal.PREVIOUS ? canvas.snapshot() : null;
                 drawGifFrame(index, placement, canvas);
                 if (sampled) {
-                    frames.add(new DecodedImage.Frame(index, finish(canvas.snapshot())));
+                    frames.add(new DecodedImage.Frame(index, finishFrame(canvas.snapshot())));
                 }
                 if (placement.disposal == GifDisposal.BACKGROUND) {
                     canvas.clear(placement.x, placement.y, w, h);
@@ -666,7 +669,7 @@ public final class ImageDecoder {
                 }
             }
             boolean animated = index > 1 || hasFrame(1);
-            return new DecodedImage(format, animated, frames);
+            return animation(animated, frames, width, height);
         }
 
         private DecodedImage decodeWebPAnimation(RawMetadata.WebPAnimation animation)
@@ -674,6 +677,7 @@ public final class ImageDecoder {
             int width = animation.canvasWidth();
             int height = animation.canvasHeight();
             checkSize(width, height, -1, " canvas");
+            frameReduction = reduction(width, height);
             if (animation.frames().isEmpty()) {
                 throw new InvalidImageException(name, "corrupt WEBP data: an animation without frames");
             }
@@ -712,13 +716,13 @@ public final class ImageDecoder {
                 }
                 canvas.draw(frame, placement.x(), placement.y(), placement.blend());
                 if (sampled) {
-                    frames.add(new DecodedImage.Frame(index, finish(canvas.snapshot())));
+                    frames.add(new DecodedImage.Frame(index, finishFrame(canvas.snapshot())));
                 }
                 if (placement.disposeToBackground()) {
                     canvas.clear(placement.x(), placement.y(), w, h);
                 }
             }
-            return new DecodedImage(format, animation.frames().size() > 1, frames);
+            return animation(animation.frames().size() > 1, frames, width, height);
         }
 
         /**
@@ -778,7 +782,11 @@ public final class ImageDecoder {
         /** Heap of an animation while it decodes a {@code w x h} frame with {@code sampled} frames kept. */
         private long animationCost(int width, int height, int sampled, int w, int h) {
             long canvas = (long) width * height;
-            return canvas * CANVAS_BYTES_PER_PIXEL + sampled * canvas * SAMPLED_FRAME_BYTES_PER_PIXEL + frameCost(w, h, 1);
+            long kept = (long) (width / frameReduction) * (height / frameReduction);
+            // Reduced, a frame is averaged from a full-size RGB copy (the transparency option applied).
+            long averaging = frameReduction > 1 ? canvas * SAMPLED_FRAME_BYTES_PER_PIXEL : 0;
+            return canvas * CANVAS_BYTES_PER_PIXEL + averaging + sampled * kept * SAMPLED_FRAME_BYTES_PER_PIXEL
+                    + frameCost(w, h, 1);
         }
 
         /**
@@ -823,6 +831,20 @@ public final class ImageDecoder {
         /** Transparency, then orientation: what every returned frame goes through. */
         private RgbImage finish(Pixels pixels) {
             return ImageAccess.bridge().oriented(pixels.toRgb(options), orientation);
+        }
+
+        /**
+         * The same for a sampled animation frame, kept box-averaged to the reduced size: a large
+         * animation then keeps its sampled frames in a small heap (a 1920x1080 frame 1.5 MB, not 6).
+         */
+        private RgbImage finishFrame(Pixels canvasSnapshot) {
+            return ImageAccess.bridge().oriented(canvasSnapshot.toRgb(options, frameReduction), orientation);
+        }
+
+        /** An animation's result: its size is the canvas's (oriented), whatever size its frames are kept at. */
+        private DecodedImage animation(boolean animated, List<DecodedImage.Frame> frames, int width, int height) {
+            boolean swapped = orientation >= 5 && orientation <= 8;
+            return new DecodedImage(format, animated, frames, swapped ? height : width, swapped ? width : height);
         }
 
         private boolean hasFrame(int index) throws IOException {

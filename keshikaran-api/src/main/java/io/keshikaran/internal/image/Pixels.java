@@ -114,8 +114,27 @@ public final class Pixels {
 
     /** The RGB image the options ask for: composited, transparent pixels filled, or alpha dropped. */
     RgbImage toRgb(DecodeOptions options) {
+        return ImageAccess.bridge().wrap(width, height, rgbSamples(options));
+    }
+
+    /**
+     * The same, box-averaged over {@code factor x factor} blocks after the transparency option
+     * (as the PNG decoder and the native decoder reduce): how sampled animation frames are kept at
+     * the reduced size.
+     *
+     * @param factor 1 (no averaging), 2, 4 or 8, at most the width and the height
+     */
+    RgbImage toRgb(DecodeOptions options, int factor) {
+        if (factor == 1) {
+            return toRgb(options);
+        }
+        return ImageAccess.bridge().wrap(width / factor, height / factor,
+                BoxAverage.reduce(rgbSamples(options), width, height, factor));
+    }
+
+    private byte[] rgbSamples(DecodeOptions options) {
         if (alpha == null || options.transparency() == DecodeOptions.Transparency.KEEP_STORED_COLOR) {
-            return ImageAccess.bridge().wrap(width, height, rgb);
+            return rgb;
         }
         int bg = options.background();
         int red = (bg >> 16) & 0xFF;
@@ -140,7 +159,7 @@ public final class Pixels {
                 out[o + 2] = (byte) (((rgb[o + 2] & 0xFF) * a + blue * (255 - a) + 127) / 255);
             }
         }
-        return ImageAccess.bridge().wrap(width, height, out);
+        return out;
     }
 
     private static BufferedImage unpremultiplied(BufferedImage image) {

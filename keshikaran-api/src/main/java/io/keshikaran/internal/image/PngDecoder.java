@@ -301,15 +301,15 @@ final class PngDecoder {
             } else if (y < rowsUsed) {
                 if (pixelType == COLOR_RGBA) {
                     // Not in place: the row is the next row's reference for unfiltering.
-                    addBlocks(converter.composited(row, composited), 1, channels, factor, sums);
+                    BoxAverage.addBlocks(converter.composited(row, composited), 1, channels, factor, sums);
                 } else if (pixelType == COLOR_RGB) {
-                    addBlocks(row, 1, channels, factor, sums);
+                    BoxAverage.addBlocks(row, 1, channels, factor, sums);
                 } else {
                     converter.convert(row, width, line, 0);
-                    addBlocks(line, 0, channels, factor, sums);
+                    BoxAverage.addBlocks(line, 0, channels, factor, sums);
                 }
                 if ((y + 1) % factor == 0) {
-                    averageBlocks(sums, areaShift, out, (y / factor) * outWidth * 3);
+                    BoxAverage.averageBlocks(sums, areaShift, out, (y / factor) * outWidth * 3);
                 }
             }
             byte[] swap = previous;
@@ -568,39 +568,6 @@ final class PngDecoder {
             int pc = (dc ^ (dc >> 31)) - (dc >> 31);
             int upOrUpLeft = up ^ ((up ^ upLeft) & ((pc - pb) >> 31));
             row[x] += (byte) (left ^ ((left ^ upOrUpLeft) & (((pb - pa) | (pc - pa)) >> 31)));
-        }
-    }
-
-    /**
-     * Adds each block's {@code factor} pixels of one row to its output pixel's sums: the pixels'
-     * samples start at {@code from}, {@code channels} per pixel, R, G and B first. Summing across
-     * first keeps the running sums in registers and touches the sums array once per block.
-     */
-    private static void addBlocks(byte[] row, int from, int channels, int factor, int[] sums) {
-        for (int s = 0, p = from; s < sums.length; s += 3) {
-            int r = 0;
-            int g = 0;
-            int b = 0;
-            for (int j = 0; j < factor; j++, p += channels) {
-                r += row[p] & 0xFF;
-                g += row[p + 1] & 0xFF;
-                b += row[p + 2] & 0xFF;
-            }
-            sums[s] += r;
-            sums[s + 1] += g;
-            sums[s + 2] += b;
-        }
-    }
-
-    /**
-     * Writes one row of output pixels, each the rounded mean of its block's sums (a block's area is
-     * {@code 1 << areaShift}: 4, 16 or 64), and clears the sums.
-     */
-    private static void averageBlocks(int[] sums, int areaShift, byte[] out, int o) {
-        int half = 1 << areaShift >> 1;
-        for (int i = 0; i < sums.length; i++) {
-            out[o + i] = (byte) ((sums[i] + half) >> areaShift);
-            sums[i] = 0;
         }
     }
 

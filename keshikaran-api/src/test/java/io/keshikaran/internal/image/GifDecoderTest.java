@@ -4,6 +4,7 @@ import io.keshikaran.InvalidImageException;
 import io.keshikaran.image.DecodeOptions;
 import io.keshikaran.image.DecodedImage;
 import io.keshikaran.image.ImageLimits;
+import io.keshikaran.image.RgbImage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -433,27 +434,24 @@ class GifDecoderTest {
 
     /**
      * The heap reserved per frame is what each path holds: GifDecoder a palette index per pixel,
-     * ImageIO a raster and its conversion (22 bytes per pixel). In the CLI's heap (-Xmx160m, 80 MB
-     * for decoding), a 1920x1080 animation therefore keeps all its 6 frames with AUTO, where the
-     * ImageIO path stops sampling after the first, when the next frame's reservation does not fit.
+     * ImageIO a raster and its conversion (22 bytes per pixel), and each sampled frame is kept at
+     * the reduced size. In the CLI's heap (-Xmx160m, 80 MB for decoding), a 1920x1080 animation of
+     * 12 frames keeps them all with AUTO, where the ImageIO path stops sampling earlier, when the
+     * next frame's reservation does not fit.
      */
     @Test
     void aLargeAnimationKeepsItsFramesInASmallHeap(@TempDir Path dir) throws Exception {
-        int width = 1920;
-        int height = 1080;
-        Gif gif = new Gif(width, height).globalPalette(4);
-        for (int i = 0; i < 6; i++) {
-            gif.image(0, 0, width, height, null, false, 4, lzw(pattern(width, height, 16, i), 4, 0, false, true));
-        }
         Path file = dir.resolve("large.gif");
-        Files.write(file, gif.end());
+        Files.write(file, largeAnimation(12));
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx160m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                 LargeAnimationMain.class.getName(), file.toString())
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(out).contains("auto: 6 frames").contains("java: 1 frames");
+        assertThat(out).contains("auto: 12 frames");
+        int java = Integer.parseInt(out.replaceAll("(?s).*java: (\\d+) frames.*", "$1"));
+        assertThat(java).as(out).isLessThan(12);
     }
 
     /** Run by {@link #aLargeAnimationKeepsItsFramesInASmallHeap} in a JVM of its own. */
@@ -462,10 +460,46 @@ class GifDecoderTest {
             byte[] bytes = Files.readAllBytes(Path.of(args[0]));
             for (DecodeOptions.Decoder which : new DecodeOptions.Decoder[] {DecodeOptions.Decoder.AUTO, DecodeOptions.Decoder.JAVA}) {
                 DecodeOptions options = DecodeOptions.builder().optDecoder(which).optMaxFrames(32).build();
-                DecodedImage image = new ImageDecoder(ImageLimits.defaults(), options).decodeFrames(bytes, "large.gif");
+                DecodedImage image = new ImageDecoder(ImageLimits.defaults(), options).withTargetSize(224, 224)
+                        .decodeFrames(bytes, "large.gif");
                 System.out.println(which.name().toLowerCase(java.util.Locale.ROOT) + ": " + image.frames().size() + " frames");
             }
         }
+    }
+
+    /**
+     * Reduced resolution (the default) keeps each sampled frame of a large animation as the block
+     * mean of the full-resolution frame (here 2x2 blocks: 960x540 stays at least twice a 224x224
+     * input), and the animation still reports the canvas's size.
+     */
+    @Test
+    void reducedFramesAreTheBlockMeanOfTheFullFrames() throws Exception {
+        byte[] gif = largeAnimation(3);
+        DecodeOptions full = DecodeOptions.builder().optResolution(DecodeOptions.Resolution.FULL).optMaxFrames(32).build();
+        DecodedImage whole = new ImageDecoder(ImageLimits.defaults(), full).withTargetSize(224, 224).decodeFrames(gif, "x.gif");
+        DecodedImage reduced = new ImageDecoder(ImageLimits.defaults(), full.toBuilder()
+                .optResolution(DecodeOptions.Resolution.REDUCED).build()).withTargetSize(224, 224).decodeFrames(gif, "x.gif");
+        assertThat(reduced.width()).isEqualTo(1920);
+        assertThat(reduced.height()).isEqualTo(1080);
+        assertThat(reduced.frames()).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            RgbImage frame = reduced.frames().get(i).image();
+            assertThat(frame.width()).isEqualTo(960);
+            assertThat(frame.height()).isEqualTo(540);
+            assertThat(frame.toByteArray()).as("frame %d", i).isEqualTo(
+                    TestImages.blockMean(whole.frames().get(i).image().toByteArray(), 1920, 2, new int[] {960, 540}));
+        }
+    }
+
+    /** A 1920x1080 animation of {@code frames} whole frames of 16 colours. */
+    private static byte[] largeAnimation(int frames) {
+        int width = 1920;
+        int height = 1080;
+        Gif gif = new Gif(width, height).globalPalette(4);
+        for (int i = 0; i < frames; i++) {
+            gif.image(0, 0, width, height, null, false, 4, lzw(pattern(width, height, 16, i), 4, 0, false, true));
+        }
+        return gif.end();
     }
 
     @Test

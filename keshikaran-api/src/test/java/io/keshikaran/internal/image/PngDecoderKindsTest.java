@@ -309,27 +309,8 @@ class PngDecoderKindsTest {
             int f = image.width() >= factor && image.height() >= factor ? factor : 1;
             assertThat(size).containsExactly(image.width() / f, image.height() / f);
             byte[] reduced = PngDecoder.decode(image.png(), header, factor, options);
-            assertThat(reduced).as("%s reduced by %d", image.kind(), factor).isEqualTo(blockMean(full, image.width(), f, size));
+            assertThat(reduced).as("%s reduced by %d", image.kind(), factor).isEqualTo(TestImages.blockMean(full, image.width(), f, size));
         }
-    }
-
-    private static byte[] blockMean(byte[] full, int width, int factor, int[] size) {
-        byte[] out = new byte[size[0] * size[1] * 3];
-        int area = factor * factor;
-        for (int y = 0; y < size[1]; y++) {
-            for (int x = 0; x < size[0]; x++) {
-                for (int c = 0; c < 3; c++) {
-                    int sum = 0;
-                    for (int dy = 0; dy < factor; dy++) {
-                        for (int dx = 0; dx < factor; dx++) {
-                            sum += full[((factor * y + dy) * width + factor * x + dx) * 3 + c] & 0xFF;
-                        }
-                    }
-                    out[(y * size[0] + x) * 3 + c] = (byte) ((sum + area / 2) / area);
-                }
-            }
-        }
-        return out;
     }
 
     private static void assertTruncationIsReportedAsByImageIo(byte[] whole, int keptOneIn) throws Exception {

@@ -115,4 +115,24 @@ final class TestImages {
     static int[] pixel(RgbImage image, int x, int y) {
         return new int[] {image.sample(x, y, 0), image.sample(x, y, 1), image.sample(x, y, 2)};
     }
+
+    /** Interleaved RGB samples averaged over {@code factor x factor} blocks, rounded, partial blocks dropped. */
+    static byte[] blockMean(byte[] full, int width, int factor, int[] size) {
+        byte[] out = new byte[size[0] * size[1] * 3];
+        int area = factor * factor;
+        for (int y = 0; y < size[1]; y++) {
+            for (int x = 0; x < size[0]; x++) {
+                for (int c = 0; c < 3; c++) {
+                    int sum = 0;
+                    for (int dy = 0; dy < factor; dy++) {
+                        for (int dx = 0; dx < factor; dx++) {
+                            sum += full[((factor * y + dy) * width + factor * x + dx) * 3 + c] & 0xFF;
+                        }
+                    }
+                    out[(y * size[0] + x) * 3 + c] = (byte) ((sum + area / 2) / area);
+                }
+            }
+        }
+        return out;
+    }
 }
