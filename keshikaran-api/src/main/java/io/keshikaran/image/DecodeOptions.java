@@ -86,17 +86,17 @@ public final class DecodeOptions {
 
     /**
      * Which decoder turns a still JPEG, PNG or WebP, or a GIF, into pixels. Whatever the choice,
-     * CMYK/YCCK JPEGs, non-sRGB ICC profiles, 16-bit PNGs and BMP are decoded by ImageIO, and so
-     * are GIFs except with {@link #AUTO}.
+     * CMYK/YCCK JPEGs, non-sRGB ICC profiles and BMP are decoded by ImageIO, and so are GIFs and
+     * 16-bit PNGs except with {@link #AUTO}.
      */
     public enum Decoder {
         /**
          * The system property {@value #PROPERTY} ({@code auto}, {@code java} or {@code native})
-         * when set; otherwise keshikaran's own streaming PNG decoder (pure Java) for the usual
-         * PNGs (not interlaced, 8-bit or palette, no colour-key transparency) and its own GIF
-         * decoder (pure Java, ImageIO's pixels; ImageIO for the files it declines), then the native
-         * decoder (keshikaran-leptonica) when it is on the classpath and loads on this platform,
-         * else ImageIO.
+         * when set; otherwise keshikaran's own streaming PNG decoder (pure Java) for PNGs that are
+         * not animated, have no ICC profile to convert and no colour key on gray below 8 bits (any
+         * bit depth, interlaced or not), and its own GIF decoder (pure Java, ImageIO's pixels;
+         * ImageIO for the files it declines), then the native decoder (keshikaran-leptonica) when
+         * it is on the classpath and loads on this platform, else ImageIO.
          */
         AUTO,
         /** ImageIO (with the TwelveMonkeys plugins keshikaran-djl brings) only: pure Java. */
