@@ -283,7 +283,7 @@ final class PngDecoder {
         int pixelType = header.pixelType();
         byte[] current = new byte[stride + 1];
         byte[] previous = new byte[stride + 1];
-        byte[] wide = header.widened() ? new byte[channelsOf(pixelType) * width + 1] : null;
+        byte[] wide = wideRow(header);
         boolean direct = pixelType == COLOR_RGB || pixelType == COLOR_RGBA;
         byte[] line = factor == 1 || direct ? null : new byte[3 * width];
         // Samples per pixel in the rows that are summed: RGB(A) as stored, the others converted to RGB.
@@ -332,7 +332,7 @@ final class PngDecoder {
         int distance = header.filterDistance();
         byte[] current = new byte[header.stride() + 1];
         byte[] previous = new byte[header.stride() + 1];
-        byte[] wide = header.widened() ? new byte[channelsOf(header.pixelType()) * width + 1] : null;
+        byte[] wide = wideRow(header);
         byte[] line = new byte[3 * width];
         // At most 64 samples of 255 in a block: 16320 fits in a char.
         char[] sums = factor == 1 ? null : new char[out.length];
@@ -393,6 +393,11 @@ final class PngDecoder {
             sums[s + 1] += (char) (line[i + 1] & 0xFF);
             sums[s + 2] += (char) (line[i + 2] & 0xFF);
         }
+    }
+
+    /** The buffer {@link #widen} rewrites rows into, or {@code null} when rows are used as stored. */
+    private static byte[] wideRow(Header header) {
+        return header.widened() ? new byte[channelsOf(header.pixelType()) * header.width() + 1] : null;
     }
 
     /** Pixels of a pass along one side: those at {@code first}, {@code first + step}, ... below {@code size}. */
