@@ -278,12 +278,8 @@ final class PngDecoder {
         int height = header.height();
         int outWidth = width / factor;
         int rowsUsed = height / factor * factor;
-        int stride = header.stride();
-        int distance = header.filterDistance();
         int pixelType = header.pixelType();
-        byte[] current = new byte[stride + 1];
-        byte[] previous = new byte[stride + 1];
-        byte[] wide = wideRow(header);
+        Rows rows = new Rows(header);
         boolean direct = pixelType == COLOR_RGB || pixelType == COLOR_RGBA;
         byte[] line = factor == 1 || direct ? null : new byte[3 * width];
         // Samples per pixel in the rows that are summed: RGB(A) as stored, the others converted to RGB.
@@ -292,9 +288,7 @@ final class PngDecoder {
         int areaShift = Integer.numberOfTrailingZeros(factor * factor);
         byte[] composited = factor > 1 && pixelType == COLOR_RGBA ? new byte[4 * width + 1] : null;
         for (int y = 0; y < height; y++) {
-            data.read(current, stride + 1, y, height);
-            unfilter(current, previous, stride, distance, y);
-            byte[] row = wide == null ? current : widen(header, current, width, wide);
+            byte[] row = rows.next(data, width, y, height);
             if (factor == 1) {
                 converter.convert(row, width, out, y * width * 3);
             } else if (y < rowsUsed) {
@@ -311,9 +305,6 @@ final class PngDecoder {
                     BoxAverage.averageBlocks(sums, areaShift, out, (y / factor) * outWidth * 3);
                 }
             }
-            byte[] swap = previous;
-            previous = current;
-            current = swap;
         }
     }
 
@@ -329,14 +320,11 @@ final class PngDecoder {
         int height = header.height();
         int outWidth = width / factor;
         int rowsUsed = height / factor * factor;
-        int distance = header.filterDistance();
-        byte[] current = new byte[header.stride() + 1];
-        byte[] previous = new byte[header.stride() + 1];
-        byte[] wide = wideRow(header);
+        Rows rows = new Rows(header);
         byte[] line = new byte[3 * width];
         // At most 64 samples of 255 in a block: 16320 fits in a char.
         char[] sums = factor == 1 ? null : new char[out.length];
-        int rows = 0;
+        int done = 0;
         int totalRows = 0;
         for (int[] pass : ADAM7) {
             totalRows += passSize(width, pass[0], pass[2]) == 0 ? 0 : passSize(height, pass[1], pass[3]);
@@ -347,21 +335,15 @@ final class PngDecoder {
             if (passWidth == 0 || passHeight == 0) {
                 continue;
             }
-            int stride = header.stride(passWidth);
-            Arrays.fill(previous, (byte) 0);
-            for (int r = 0; r < passHeight; r++, rows++) {
-                data.read(current, stride + 1, rows, totalRows);
-                unfilter(current, previous, stride, distance, rows);
-                converter.convert(wide == null ? current : widen(header, current, passWidth, wide), passWidth, line, 0);
+            rows.startPass();
+            for (int r = 0; r < passHeight; r++, done++) {
+                converter.convert(rows.next(data, passWidth, done, totalRows), passWidth, line, 0);
                 int y = pass[1] + r * pass[3];
                 if (factor == 1) {
                     placePassRow(line, passWidth, pass, (y * width + pass[0]) * 3, out);
                 } else if (y < rowsUsed) {
                     addPassRow(line, pass, y / factor * outWidth, factor, outWidth * factor, sums);
                 }
-                byte[] swap = previous;
-                previous = current;
-                current = swap;
             }
         }
         if (sums != null) {
@@ -395,9 +377,44 @@ final class PngDecoder {
         }
     }
 
-    /** The buffer {@link #widen} rewrites rows into, or {@code null} when rows are used as stored. */
-    private static byte[] wideRow(Header header) {
-        return header.widened() ? new byte[channelsOf(header.pixelType()) * header.width() + 1] : null;
+    /**
+     * The row being decoded and the row above it (the filters' reference), in either row order,
+     * and the 8-bit copy {@link #widen} makes of rows that need one.
+     */
+    private static final class Rows {
+        private final Header header;
+        private final int distance;
+        private final byte[] wide;
+        private byte[] current;
+        private byte[] previous;
+
+        Rows(Header header) {
+            this.header = header;
+            this.distance = header.filterDistance();
+            this.wide = header.widened() ? new byte[channelsOf(header.pixelType()) * header.width() + 1] : null;
+            this.current = new byte[header.stride() + 1];
+            this.previous = new byte[header.stride() + 1];
+        }
+
+        /** An interlace pass starts: its first row has no row above (all zeros for the filters). */
+        void startPass() {
+            Arrays.fill(current, (byte) 0);
+        }
+
+        /**
+         * Reads and unfilters the next row of {@code pixels} pixels, widened when it needs to be; the
+         * row it returns is the next one's reference, not to be changed. {@code done} of
+         * {@code total} rows were read before, for the messages.
+         */
+        byte[] next(ImageData data, int pixels, int done, int total) throws IOException, DataFormatException {
+            byte[] above = current;
+            current = previous;
+            previous = above;
+            int stride = header.stride(pixels);
+            data.read(current, stride + 1, done, total);
+            unfilter(current, previous, stride, distance, done);
+            return wide == null ? current : widen(header, current, pixels, wide);
+        }
     }
 
     /** Pixels of a pass along one side: those at {@code first}, {@code first + step}, ... below {@code size}. */
