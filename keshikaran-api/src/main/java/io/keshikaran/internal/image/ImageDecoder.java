@@ -362,9 +362,7 @@ public final class ImageDecoder {
         if (decoded == null) {
             return null;
         }
-        int orientation = orientation(encoded);
-        RgbImage image = ImageAccess.bridge().oriented(decoded.toRgb(options), orientation);
-        return still(header.format(), image, header.width(), header.height(), orientation);
+        return orientedStill(header.format(), decoded.toRgb(options), header.width(), header.height(), encoded);
     }
 
     /**
@@ -421,9 +419,17 @@ public final class ImageDecoder {
             DecodeMemory.HEAP.release(reserved);
         }
         int[] size = PngDecoder.outputSize(header, reduction);
+        return orientedStill("PNG", ImageAccess.bridge().wrap(size[0], size[1], rgb), header.width(), header.height(), encoded);
+    }
+
+    /**
+     * A still decoded outside ImageIO (the PNG decoder, the native decoder), its file's EXIF
+     * orientation applied, reporting its stored size oriented.
+     */
+    private DecodedImage orientedStill(String format, RgbImage stored, int storedWidth, int storedHeight,
+                                       byte[] encoded) {
         int orientation = orientation(encoded);
-        RgbImage image = ImageAccess.bridge().oriented(ImageAccess.bridge().wrap(size[0], size[1], rgb), orientation);
-        return still("PNG", image, header.width(), header.height(), orientation);
+        return still(format, ImageAccess.bridge().oriented(stored, orientation), storedWidth, storedHeight, orientation);
     }
 
     /**
