@@ -79,8 +79,8 @@ public final class ModerationServer implements AutoCloseable {
      * dearest format on the native path, progressive JPEG, took at most 28 ms per MP at full
      * resolution and 25 ms per MP reduced (one core, quiet machine), so one upload at the limit
      * costs about 1.0-1.1 s of a core; PNG and WebP stay under that. 40 MP still admits 8K
-     * wallpapers (33 MP) and 36 MP camera photos. Files that go to ImageIO (CMYK JPEG, 16-bit PNG,
-     * animations) cost several times more per MP; {@code maxConcurrent} bounds how many run at once.
+     * wallpapers (33 MP) and 36 MP camera photos. Files that go to ImageIO (CMYK JPEG, PNGs with a
+     * colour profile to convert, BMP) cost several times more per MP; {@code maxConcurrent} bounds how many run at once.
      */
     public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
 
