@@ -82,6 +82,26 @@ class PngDecoderTest {
     }
 
     @Test
+    void paethPredictorIsTheSpecificationsOnEveryTripleOfBytes() {
+        for (int left = 0; left < 256; left++) {
+            for (int up = 0; up < 256; up++) {
+                for (int upLeft = 0; upLeft < 256; upLeft++) {
+                    int estimate = left + up - upLeft;
+                    int toLeft = Math.abs(estimate - left);
+                    int toUp = Math.abs(estimate - up);
+                    int toUpLeft = Math.abs(estimate - upLeft);
+                    int expected = toLeft <= toUp && toLeft <= toUpLeft ? left : toUp <= toUpLeft ? up : upLeft;
+                    int actual = PngDecoder.paethPredictor(left, up, upLeft);
+                    if (actual != expected) {
+                        throw new AssertionError("left " + left + ", up " + up + ", upper left " + upLeft
+                            + ": predicted " + actual + ", the specification " + expected);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void aProfileThatNeedsConvertingGoesToImageIo() throws Exception {
         byte[] encoded = Files.readAllBytes(TestImages.format("png-adobergb.png"));
         PngDecoder.Header header = PngDecoder.probe(encoded);
