@@ -545,11 +545,11 @@ public final class ImageDecoder {
 
     /**
      * Decodes the frames of one input; one instance per decode. Frames come from ImageIO's
-     * reader, or for a GIF from {@link GifDecoder} ({@link #gif} set, no reader).
+     * reader, or for a GIF from {@link GifDecoder} (no reader): {@link #source} is chosen once, here.
      */
     private final class FrameDecoder {
         private final ImageReader reader;
-        private final GifDecoder gif;
+        private final FrameSource source;
         private final ByteArrayImageInputStream iis;
         private final byte[] encoded;
         private final String name;
@@ -580,7 +580,7 @@ public final class ImageDecoder {
                              String name, String format, int maxFrames) {
             this.reader = reader;
             this.iis = iis;
-            this.gif = gif;
+            this.source = gif != null ? new GifDecoderFrames(gif) : new ReaderFrames();
             this.encoded = encoded;
             this.name = name;
             this.format = format;
@@ -633,10 +633,10 @@ public final class ImageDecoder {
 
         private DecodedImage decodeGif() throws IOException, InvalidImageException {
             int[] screen = RawMetadata.gifScreen(encoded);
-            int frameWidth = gifFrameWidth(0);
-            int frameHeight = gifFrameHeight(0);
+            int frameWidth = source.width(0);
+            int frameHeight = source.height(0);
             checkSize(frameWidth, frameHeight, 0, "");
-            GifPlacement first = gifPlacement(0);
+            GifPlacement first = source.placement(0);
             // A logical screen smaller than the first frame (0x0 is common) grows to hold it.
             int width = (int) Math.max(screen[0], Math.min(Integer.MAX_VALUE, (long) first.x + frameWidth));
             int height = (int) Math.max(screen[1], Math.min(Integer.MAX_VALUE, (long) first.y + frameHeight));
@@ -648,11 +648,11 @@ public final class ImageDecoder {
             long budget = 0;
             int index = 0;
             for (; frames.size() < maxFrames; index++) {
-                if (index > 0 && !hasFrame(index)) {
+                if (index > 0 && !source.hasFrame(index)) {
                     break;
                 }
-                int w = gifFrameWidth(index);
-                int h = gifFrameHeight(index);
+                int w = source.width(index);
+                int h = source.height(index);
                 checkSize(w, h, index, "");
                 boolean sampled = index % options.frameStep() == 0;
                 budget += (long) w * h + (sampled ? (long) width * height : 0);
@@ -662,9 +662,9 @@ public final class ImageDecoder {
                 if (!reserve(animationCost(width, height, frames.size() + 1, w, h))) {
                     break;
                 }
-                GifPlacement placement = index == 0 ? first : gifPlacement(index);
+                GifPlacement placement = index == 0 ? first : source.placement(index);
                 Pixels before = placement.disposal == GifDisposal.PREVIOUS ? canvas.snapshot() : null;
-                drawGifFrame(index, placement, canvas);
+                source.draw(index, placement, canvas);
                 if (sampled) {
                     frames.add(new DecodedImage.Frame(index, finishFrame(canvas.snapshot())));
                 }
@@ -674,7 +674,7 @@ public final class ImageDecoder {
                     canvas.restore(before);
                 }
             }
-            boolean animated = index > 1 || hasFrame(1);
+            boolean animated = index > 1 || source.hasFrame(1);
             return animation(animated, frames, width, height);
         }
 
@@ -747,17 +747,13 @@ public final class ImageDecoder {
         }
 
         /**
-         * Heap to read a {@code w x h} frame keeping every {@code step}-th pixel, and to convert it.
-         * The conversion holds the raster, not the reader's working set: for WebP, whose decoders
-         * need far more than their raster while reading, the larger of the two counts. A frame of
-         * {@link GifDecoder} is a byte of palette index per pixel, drawn onto the canvas with no
-         * raster or conversion between.
+         * Heap for ImageIO's reader to read a {@code w x h} frame keeping every {@code step}-th
+         * pixel, and to convert it. The conversion holds the raster, not the reader's working set:
+         * for WebP, whose decoders need far more than their raster while reading, the larger of
+         * the two counts.
          */
         private long frameCost(int w, int h, int step) {
             long full = (long) w * h;
-            if (gif != null) {
-                return full * GIF_INDEX_BYTES_PER_PIXEL;
-            }
             long out = (long) ((w + step - 1) / step) * ((h + step - 1) / step);
             long converting = out * (RASTER_BYTES_PER_PIXEL + CONVERSION_BYTES_PER_PIXEL);
             if ("WEBP".equals(format) && !webpFramesNative) {
@@ -792,7 +788,7 @@ public final class ImageDecoder {
             // Reduced, a frame is averaged from a full-size RGB copy (the transparency option applied).
             long averaging = frameReduction > 1 ? canvas * SAMPLED_FRAME_BYTES_PER_PIXEL : 0;
             return canvas * CANVAS_BYTES_PER_PIXEL + averaging + sampled * kept * SAMPLED_FRAME_BYTES_PER_PIXEL
-                    + frameCost(w, h, 1);
+                    + source.frameCost(w, h);
         }
 
         /**
@@ -853,18 +849,6 @@ public final class ImageDecoder {
             return new DecodedImage(format, animated, frames, swapped ? height : width, swapped ? width : height);
         }
 
-        private boolean hasFrame(int index) throws IOException {
-            if (gif != null) {
-                return gif.hasFrame(index);
-            }
-            try {
-                reader.getWidth(index);
-                return true;
-            } catch (IndexOutOfBoundsException e) {
-                return false;
-            }
-        }
-
         private BufferedImage readFrame(int index) throws IOException, InvalidImageException {
             return readFrame(index, 1);
         }
@@ -909,53 +893,128 @@ public final class ImageDecoder {
             }
         }
 
-        private int gifFrameWidth(int index) throws IOException {
-            return gif != null ? gif.frame(index).width() : reader.getWidth(index);
-        }
-
-        private int gifFrameHeight(int index) throws IOException {
-            return gif != null ? gif.frame(index).height() : reader.getHeight(index);
-        }
-
-        private void drawGifFrame(int index, GifPlacement placement, Canvas canvas) throws IOException, InvalidImageException {
-            if (gif != null) {
-                gif.draw(index, canvas);
-            } else {
-                canvas.draw(Pixels.of(readFrame(index)), placement.x, placement.y, true);
-            }
-        }
-
-        private GifPlacement gifPlacement(int index) throws IOException {
-            if (gif != null) {
-                GifDecoder.Frame frame = gif.frame(index);
-                return new GifPlacement(frame.x(), frame.y(), GIF_DISPOSALS[frame.disposal()]);
-            }
-            IIOMetadata metadata = reader.getImageMetadata(index);
-            int x = 0;
-            int y = 0;
-            GifDisposal disposal = GifDisposal.NONE;
-            if (metadata != null) {
-                IIOMetadataNode root = (IIOMetadataNode) metadata.getAsTree("javax_imageio_gif_image_1.0");
-                IIOMetadataNode descriptor = child(root, "ImageDescriptor");
-                if (descriptor != null) {
-                    x = intAttribute(descriptor, "imageLeftPosition");
-                    y = intAttribute(descriptor, "imageTopPosition");
-                }
-                IIOMetadataNode control = child(root, "GraphicControlExtension");
-                if (control != null) {
-                    disposal = switch (control.getAttribute("disposalMethod")) {
-                        case "restoreToBackgroundColor" -> GifDisposal.BACKGROUND;
-                        case "restoreToPrevious" -> GifDisposal.PREVIOUS;
-                        default -> GifDisposal.NONE;
-                    };
-                }
-            }
-            return new GifPlacement(x, y, disposal);
-        }
-
         private Pixels applyPngProfile(Pixels pixels) {
             ICC_Profile profile = pngConversionProfile(encoded);
             return profile == null ? pixels : pixels.convertFrom(profile);
+        }
+
+        /** Frames read by ImageIO's reader: every format's, and the GIFs {@link GifDecoder} declines. */
+        private final class ReaderFrames implements FrameSource {
+            @Override
+            public boolean hasFrame(int index) throws IOException {
+                try {
+                    reader.getWidth(index);
+                    return true;
+                } catch (IndexOutOfBoundsException e) {
+                    return false;
+                }
+            }
+
+            @Override
+            public int width(int index) throws IOException {
+                return reader.getWidth(index);
+            }
+
+            @Override
+            public int height(int index) throws IOException {
+                return reader.getHeight(index);
+            }
+
+            @Override
+            public long frameCost(int w, int h) {
+                return FrameDecoder.this.frameCost(w, h, 1);
+            }
+
+            /** From the JDK GIF reader's metadata; none (the top left corner, no disposal) for other formats. */
+            @Override
+            public GifPlacement placement(int index) throws IOException {
+                IIOMetadata metadata = reader.getImageMetadata(index);
+                int x = 0;
+                int y = 0;
+                GifDisposal disposal = GifDisposal.NONE;
+                if (metadata != null) {
+                    IIOMetadataNode root = (IIOMetadataNode) metadata.getAsTree("javax_imageio_gif_image_1.0");
+                    IIOMetadataNode descriptor = child(root, "ImageDescriptor");
+                    if (descriptor != null) {
+                        x = intAttribute(descriptor, "imageLeftPosition");
+                        y = intAttribute(descriptor, "imageTopPosition");
+                    }
+                    IIOMetadataNode control = child(root, "GraphicControlExtension");
+                    if (control != null) {
+                        disposal = switch (control.getAttribute("disposalMethod")) {
+                            case "restoreToBackgroundColor" -> GifDisposal.BACKGROUND;
+                            case "restoreToPrevious" -> GifDisposal.PREVIOUS;
+                            default -> GifDisposal.NONE;
+                        };
+                    }
+                }
+                return new GifPlacement(x, y, disposal);
+            }
+
+            @Override
+            public void draw(int index, GifPlacement placement, Canvas canvas) throws IOException, InvalidImageException {
+                canvas.draw(Pixels.of(readFrame(index)), placement.x, placement.y, true);
+            }
+        }
+    }
+
+    /**
+     * Where a {@link FrameDecoder}'s frames come from, chosen once per decode: keshikaran's
+     * {@link GifDecoder} (GIF only) or ImageIO's reader (every format). The frame loop, limits,
+     * sampling and memory reservations are the FrameDecoder's, the same for both.
+     */
+    private interface FrameSource {
+        /** Whether the file has a frame {@code index} (its header at least). */
+        boolean hasFrame(int index) throws IOException;
+
+        int width(int index) throws IOException;
+
+        int height(int index) throws IOException;
+
+        /** Heap to decode a {@code w x h} frame and draw it onto the canvas (the canvas not counted). */
+        long frameCost(int w, int h);
+
+        /** Where frame {@code index} goes on the canvas and how it is disposed. */
+        GifPlacement placement(int index) throws IOException;
+
+        /** Decodes frame {@code index} and draws it onto the canvas at its placement. */
+        void draw(int index, GifPlacement placement, Canvas canvas) throws IOException, InvalidImageException;
+    }
+
+    /**
+     * Frames decoded by {@link GifDecoder}: a frame is a byte of palette index per pixel, drawn
+     * onto the canvas with no raster or conversion between.
+     */
+    private record GifDecoderFrames(GifDecoder gif) implements FrameSource {
+        @Override
+        public boolean hasFrame(int index) throws IOException {
+            return gif.hasFrame(index);
+        }
+
+        @Override
+        public int width(int index) throws IOException {
+            return gif.frame(index).width();
+        }
+
+        @Override
+        public int height(int index) throws IOException {
+            return gif.frame(index).height();
+        }
+
+        @Override
+        public long frameCost(int w, int h) {
+            return (long) w * h * GIF_INDEX_BYTES_PER_PIXEL;
+        }
+
+        @Override
+        public GifPlacement placement(int index) throws IOException {
+            GifDecoder.Frame frame = gif.frame(index);
+            return new GifPlacement(frame.x(), frame.y(), GIF_DISPOSALS[frame.disposal()]);
+        }
+
+        @Override
+        public void draw(int index, GifPlacement placement, Canvas canvas) throws IOException {
+            gif.draw(index, canvas);
         }
     }
 
