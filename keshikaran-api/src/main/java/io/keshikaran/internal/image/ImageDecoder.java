@@ -285,9 +285,10 @@ public final class ImageDecoder {
         }
         boolean auto = NativeDecoders.resolve(options.decoder()) == DecodeOptions.Decoder.AUTO;
         PngDecoder.Header png = auto ? PngDecoder.probe(encoded) : null;
+        PngProfile pngProfile = new PngProfile(encoded);
         boolean damagedPng = false;
         int pngReduction = png == null ? 1 : reduction(png.width(), png.height());
-        if (png != null && suitsPngDecoder(png, encoded, pngReduction)) {
+        if (png != null && suitsPngDecoder(png, pngProfile, pngReduction)) {
             DecodedImage decoded = decodePng(encoded, png, pngReduction, name);
             if (decoded != null) {
                 return decoded;
@@ -315,7 +316,7 @@ public final class ImageDecoder {
         try (ByteArrayImageInputStream iis = new ByteArrayImageInputStream(encoded)) {
             reader = findReader(iis, encoded, name);
             format = formatName(reader);
-            decoder = new FrameDecoder(reader, iis, encoded, name, format, maxFrames);
+            decoder = new FrameDecoder(reader, iis, encoded, name, format, maxFrames, pngProfile);
             return decoder.decode();
         } catch (InvalidImageException e) {
             throw e;
@@ -400,9 +401,9 @@ public final class ImageDecoder {
      * not when it is over a limit (ImageIO reports that), has colours to convert from an ICC
      * profile, or needs more than the heap budget.
      */
-    private boolean suitsPngDecoder(PngDecoder.Header header, byte[] encoded, int reduction) {
+    private boolean suitsPngDecoder(PngDecoder.Header header, PngProfile profile, int reduction) {
         return (long) header.width() * header.height() <= limits.maxPixels()
-                && !(header.hasIccProfile() && pngConversionProfile(encoded) != null)
+                && !(header.hasIccProfile() && profile.get() != null)
                 && DecodeMemory.HEAP.fits(PngDecoder.heapBytes(header, reduction));
     }
 
@@ -494,6 +495,31 @@ public final class ImageDecoder {
     }
 
     /**
+     * A PNG's {@link #pngConversionProfile}, inflated when first asked for: routing (whether
+     * {@link PngDecoder} may decode the PNG) and ImageIO's decode (converting its colours) share
+     * it, so one decode inflates a profile at most once. {@link RawMetadata#withoutOversizedIccProfile}
+     * returns a PNG unchanged, so the bytes routing saw are the bytes ImageIO decodes.
+     */
+    private static final class PngProfile {
+        private final byte[] encoded;
+        private boolean inflated;
+        private ICC_Profile profile;
+
+        PngProfile(byte[] encoded) {
+            this.encoded = encoded;
+        }
+
+        /** The profile to convert the PNG's colours from, or {@code null} when they are used as stored. */
+        ICC_Profile get() {
+            if (!inflated) {
+                profile = pngConversionProfile(encoded);
+                inflated = true;
+            }
+            return profile;
+        }
+    }
+
+    /**
      * Memory outside the heap that a native decode holds at most (docs/performance.md, "Memory"):
      * a copy of the file, the decoded image (JPEG decodes straight to the reduced size by DCT
      * scaling, the others in full), {@value #NATIVE_BYTES_PER_DECODED_PIXEL} bytes per decoded pixel
@@ -550,6 +576,8 @@ public final class ImageDecoder {
     private final class FrameDecoder {
         private final ImageReader reader;
         private final FrameSource source;
+        /** For a PNG read by ImageIO: the profile its colours are converted from; {@code null} for GifDecoder. */
+        private final PngProfile pngProfile;
         private final ByteArrayImageInputStream iis;
         private final byte[] encoded;
         private final String name;
@@ -568,19 +596,20 @@ public final class ImageDecoder {
         private int frameReduction = 1;
 
         FrameDecoder(ImageReader reader, ByteArrayImageInputStream iis, byte[] encoded, String name,
-                     String format, int maxFrames) {
-            this(reader, iis, null, encoded, name, format, maxFrames);
+                     String format, int maxFrames, PngProfile pngProfile) {
+            this(reader, iis, null, encoded, name, format, maxFrames, pngProfile);
         }
 
         FrameDecoder(GifDecoder gif, byte[] encoded, String name, int maxFrames) {
-            this(null, null, gif, encoded, name, "GIF", maxFrames);
+            this(null, null, gif, encoded, name, "GIF", maxFrames, null);
         }
 
         private FrameDecoder(ImageReader reader, ByteArrayImageInputStream iis, GifDecoder gif, byte[] encoded,
-                             String name, String format, int maxFrames) {
+                             String name, String format, int maxFrames, PngProfile pngProfile) {
             this.reader = reader;
             this.iis = iis;
             this.source = gif != null ? new GifDecoderFrames(gif) : new ReaderFrames();
+            this.pngProfile = pngProfile;
             this.encoded = encoded;
             this.name = name;
             this.format = format;
@@ -894,7 +923,7 @@ public final class ImageDecoder {
         }
 
         private Pixels applyPngProfile(Pixels pixels) {
-            ICC_Profile profile = pngConversionProfile(encoded);
+            ICC_Profile profile = pngProfile.get();
             return profile == null ? pixels : pixels.convertFrom(profile);
         }
 
