@@ -285,9 +285,10 @@ public final class ImageDecoder {
         }
         boolean auto = NativeDecoders.resolve(options.decoder()) == DecodeOptions.Decoder.AUTO;
         PngDecoder.Header png = auto ? PngDecoder.probe(encoded) : null;
+        PngProfile pngProfile = new PngProfile(encoded);
         boolean damagedPng = false;
         int pngReduction = png == null ? 1 : reduction(png.width(), png.height());
-        if (png != null && suitsPngDecoder(png, encoded, pngReduction)) {
+        if (png != null && suitsPngDecoder(png, pngProfile, pngReduction)) {
             DecodedImage decoded = decodePng(encoded, png, pngReduction, name);
             if (decoded != null) {
                 return decoded;
@@ -315,7 +316,7 @@ public final class ImageDecoder {
         try (ByteArrayImageInputStream iis = new ByteArrayImageInputStream(encoded)) {
             reader = findReader(iis, encoded, name);
             format = formatName(reader);
-            decoder = new FrameDecoder(reader, iis, encoded, name, format, maxFrames);
+            decoder = new FrameDecoder(reader, iis, encoded, name, format, maxFrames, pngProfile);
             return decoder.decode();
         } catch (InvalidImageException e) {
             throw e;
@@ -400,9 +401,9 @@ public final class ImageDecoder {
      * not when it is over a limit (ImageIO reports that), has colours to convert from an ICC
      * profile, or needs more than the heap budget.
      */
-    private boolean suitsPngDecoder(PngDecoder.Header header, byte[] encoded, int reduction) {
+    private boolean suitsPngDecoder(PngDecoder.Header header, PngProfile profile, int reduction) {
         return (long) header.width() * header.height() <= limits.maxPixels()
-                && !(header.hasIccProfile() && pngConversionProfile(encoded) != null)
+                && !(header.hasIccProfile() && profile.get() != null)
                 && DecodeMemory.HEAP.fits(PngDecoder.heapBytes(header, reduction));
     }
 
@@ -494,6 +495,31 @@ public final class ImageDecoder {
     }
 
     /**
+     * A PNG's {@link #pngConversionProfile}, inflated when first asked for: routing (whether
+     * {@link PngDecoder} may decode the PNG) and ImageIO's decode (converting its colours) share
+     * it, so one decode inflates a profile at most once. {@link RawMetadata#withoutOversizedIccProfile}
+     * returns a PNG unchanged, so the bytes routing saw are the bytes ImageIO decodes.
+     */
+    private static final class PngProfile {
+        private final byte[] encoded;
+        private boolean inflated;
+        private ICC_Profile profile;
+
+        PngProfile(byte[] encoded) {
+            this.encoded = encoded;
+        }
+
+        /** The profile to convert the PNG's colours from, or {@code null} when they are used as stored. */
+        ICC_Profile get() {
+            if (!inflated) {
+                profile = pngConversionProfile(encoded);
+                inflated = true;
+            }
+            return profile;
+        }
+    }
+
+    /**
      * Memory outside the heap that a native decode holds at most (docs/performance.md, "Memory"):
      * a copy of the file, the decoded image (JPEG decodes straight to the reduced size by DCT
      * scaling, the others in full), {@value #NATIVE_BYTES_PER_DECODED_PIXEL} bytes per decoded pixel
@@ -545,11 +571,13 @@ public final class ImageDecoder {
 
     /**
      * Decodes the frames of one input; one instance per decode. Frames come from ImageIO's
-     * reader, or for a GIF from {@link GifDecoder} ({@link #gif} set, no reader).
+     * reader, or for a GIF from {@link GifDecoder} (no reader): {@link #source} is chosen once, here.
      */
     private final class FrameDecoder {
         private final ImageReader reader;
-        private final GifDecoder gif;
+        private final FrameSource source;
+        /** For a PNG read by ImageIO: the profile its colours are converted from; {@code null} for GifDecoder. */
+        private final PngProfile pngProfile;
         private final ByteArrayImageInputStream iis;
         private final byte[] encoded;
         private final String name;
@@ -568,19 +596,20 @@ public final class ImageDecoder {
         private int frameReduction = 1;
 
         FrameDecoder(ImageReader reader, ByteArrayImageInputStream iis, byte[] encoded, String name,
-                     String format, int maxFrames) {
-            this(reader, iis, null, encoded, name, format, maxFrames);
+                     String format, int maxFrames, PngProfile pngProfile) {
+            this(reader, iis, null, encoded, name, format, maxFrames, pngProfile);
         }
 
         FrameDecoder(GifDecoder gif, byte[] encoded, String name, int maxFrames) {
-            this(null, null, gif, encoded, name, "GIF", maxFrames);
+            this(null, null, gif, encoded, name, "GIF", maxFrames, null);
         }
 
         private FrameDecoder(ImageReader reader, ByteArrayImageInputStream iis, GifDecoder gif, byte[] encoded,
-                             String name, String format, int maxFrames) {
+                             String name, String format, int maxFrames, PngProfile pngProfile) {
             this.reader = reader;
             this.iis = iis;
-            this.gif = gif;
+            this.source = gif != null ? new GifDecoderFrames(gif) : new ReaderFrames();
+            this.pngProfile = pngProfile;
             this.encoded = encoded;
             this.name = name;
             this.format = format;
@@ -633,10 +662,10 @@ public final class ImageDecoder {
 
         private DecodedImage decodeGif() throws IOException, InvalidImageException {
             int[] screen = RawMetadata.gifScreen(encoded);
-            int frameWidth = gifFrameWidth(0);
-            int frameHeight = gifFrameHeight(0);
+            int frameWidth = source.width(0);
+            int frameHeight = source.height(0);
             checkSize(frameWidth, frameHeight, 0, "");
-            GifPlacement first = gifPlacement(0);
+            GifPlacement first = source.placement(0);
             // A logical screen smaller than the first frame (0x0 is common) grows to hold it.
             int width = (int) Math.max(screen[0], Math.min(Integer.MAX_VALUE, (long) first.x + frameWidth));
             int height = (int) Math.max(screen[1], Math.min(Integer.MAX_VALUE, (long) first.y + frameHeight));
@@ -648,11 +677,11 @@ public final class ImageDecoder {
             long budget = 0;
             int index = 0;
             for (; frames.size() < maxFrames; index++) {
-                if (index > 0 && !hasFrame(index)) {
+                if (index > 0 && !source.hasFrame(index)) {
                     break;
                 }
-                int w = gifFrameWidth(index);
-                int h = gifFrameHeight(index);
+                int w = source.width(index);
+                int h = source.height(index);
                 checkSize(w, h, index, "");
                 boolean sampled = index % options.frameStep() == 0;
                 budget += (long) w * h + (sampled ? (long) width * height : 0);
@@ -662,9 +691,9 @@ public final class ImageDecoder {
                 if (!reserve(animationCost(width, height, frames.size() + 1, w, h))) {
                     break;
                 }
-                GifPlacement placement = index == 0 ? first : gifPlacement(index);
+                GifPlacement placement = index == 0 ? first : source.placement(index);
                 Pixels before = placement.disposal == GifDisposal.PREVIOUS ? canvas.snapshot() : null;
-                drawGifFrame(index, placement, canvas);
+                source.draw(index, placement, canvas);
                 if (sampled) {
                     frames.add(new DecodedImage.Frame(index, finishFrame(canvas.snapshot())));
                 }
@@ -674,7 +703,7 @@ public final class ImageDecoder {
                     canvas.restore(before);
                 }
             }
-            boolean animated = index > 1 || hasFrame(1);
+            boolean animated = index > 1 || source.hasFrame(1);
             return animation(animated, frames, width, height);
         }
 
@@ -747,17 +776,13 @@ public final class ImageDecoder {
         }
 
         /**
-         * Heap to read a {@code w x h} frame keeping every {@code step}-th pixel, and to convert it.
-         * The conversion holds the raster, not the reader's working set: for WebP, whose decoders
-         * need far more than their raster while reading, the larger of the two counts. A frame of
-         * {@link GifDecoder} is a byte of palette index per pixel, drawn onto the canvas with no
-         * raster or conversion between.
+         * Heap for ImageIO's reader to read a {@code w x h} frame keeping every {@code step}-th
+         * pixel, and to convert it. The conversion holds the raster, not the reader's working set:
+         * for WebP, whose decoders need far more than their raster while reading, the larger of
+         * the two counts.
          */
         private long frameCost(int w, int h, int step) {
             long full = (long) w * h;
-            if (gif != null) {
-                return full * GIF_INDEX_BYTES_PER_PIXEL;
-            }
             long out = (long) ((w + step - 1) / step) * ((h + step - 1) / step);
             long converting = out * (RASTER_BYTES_PER_PIXEL + CONVERSION_BYTES_PER_PIXEL);
             if ("WEBP".equals(format) && !webpFramesNative) {
@@ -792,7 +817,7 @@ public final class ImageDecoder {
             // Reduced, a frame is averaged from a full-size RGB copy (the transparency option applied).
             long averaging = frameReduction > 1 ? canvas * SAMPLED_FRAME_BYTES_PER_PIXEL : 0;
             return canvas * CANVAS_BYTES_PER_PIXEL + averaging + sampled * kept * SAMPLED_FRAME_BYTES_PER_PIXEL
-                    + frameCost(w, h, 1);
+                    + source.frameCost(w, h);
         }
 
         /**
@@ -853,18 +878,6 @@ public final class ImageDecoder {
             return new DecodedImage(format, animated, frames, swapped ? height : width, swapped ? width : height);
         }
 
-        private boolean hasFrame(int index) throws IOException {
-            if (gif != null) {
-                return gif.hasFrame(index);
-            }
-            try {
-                reader.getWidth(index);
-                return true;
-            } catch (IndexOutOfBoundsException e) {
-                return false;
-            }
-        }
-
         private BufferedImage readFrame(int index) throws IOException, InvalidImageException {
             return readFrame(index, 1);
         }
@@ -909,53 +922,128 @@ public final class ImageDecoder {
             }
         }
 
-        private int gifFrameWidth(int index) throws IOException {
-            return gif != null ? gif.frame(index).width() : reader.getWidth(index);
+        private Pixels applyPngProfile(Pixels pixels) {
+            ICC_Profile profile = pngProfile.get();
+            return profile == null ? pixels : pixels.convertFrom(profile);
         }
 
-        private int gifFrameHeight(int index) throws IOException {
-            return gif != null ? gif.frame(index).height() : reader.getHeight(index);
-        }
+        /** Frames read by ImageIO's reader: every format's, and the GIFs {@link GifDecoder} declines. */
+        private final class ReaderFrames implements FrameSource {
+            @Override
+            public boolean hasFrame(int index) throws IOException {
+                try {
+                    reader.getWidth(index);
+                    return true;
+                } catch (IndexOutOfBoundsException e) {
+                    return false;
+                }
+            }
 
-        private void drawGifFrame(int index, GifPlacement placement, Canvas canvas) throws IOException, InvalidImageException {
-            if (gif != null) {
-                gif.draw(index, canvas);
-            } else {
+            @Override
+            public int width(int index) throws IOException {
+                return reader.getWidth(index);
+            }
+
+            @Override
+            public int height(int index) throws IOException {
+                return reader.getHeight(index);
+            }
+
+            @Override
+            public long frameCost(int w, int h) {
+                return FrameDecoder.this.frameCost(w, h, 1);
+            }
+
+            /** From the JDK GIF reader's metadata; none (the top left corner, no disposal) for other formats. */
+            @Override
+            public GifPlacement placement(int index) throws IOException {
+                IIOMetadata metadata = reader.getImageMetadata(index);
+                int x = 0;
+                int y = 0;
+                GifDisposal disposal = GifDisposal.NONE;
+                if (metadata != null) {
+                    IIOMetadataNode root = (IIOMetadataNode) metadata.getAsTree("javax_imageio_gif_image_1.0");
+                    IIOMetadataNode descriptor = child(root, "ImageDescriptor");
+                    if (descriptor != null) {
+                        x = intAttribute(descriptor, "imageLeftPosition");
+                        y = intAttribute(descriptor, "imageTopPosition");
+                    }
+                    IIOMetadataNode control = child(root, "GraphicControlExtension");
+                    if (control != null) {
+                        disposal = switch (control.getAttribute("disposalMethod")) {
+                            case "restoreToBackgroundColor" -> GifDisposal.BACKGROUND;
+                            case "restoreToPrevious" -> GifDisposal.PREVIOUS;
+                            default -> GifDisposal.NONE;
+                        };
+                    }
+                }
+                return new GifPlacement(x, y, disposal);
+            }
+
+            @Override
+            public void draw(int index, GifPlacement placement, Canvas canvas) throws IOException, InvalidImageException {
                 canvas.draw(Pixels.of(readFrame(index)), placement.x, placement.y, true);
             }
         }
+    }
 
-        private GifPlacement gifPlacement(int index) throws IOException {
-            if (gif != null) {
-                GifDecoder.Frame frame = gif.frame(index);
-                return new GifPlacement(frame.x(), frame.y(), GIF_DISPOSALS[frame.disposal()]);
-            }
-            IIOMetadata metadata = reader.getImageMetadata(index);
-            int x = 0;
-            int y = 0;
-            GifDisposal disposal = GifDisposal.NONE;
-            if (metadata != null) {
-                IIOMetadataNode root = (IIOMetadataNode) metadata.getAsTree("javax_imageio_gif_image_1.0");
-                IIOMetadataNode descriptor = child(root, "ImageDescriptor");
-                if (descriptor != null) {
-                    x = intAttribute(descriptor, "imageLeftPosition");
-                    y = intAttribute(descriptor, "imageTopPosition");
-                }
-                IIOMetadataNode control = child(root, "GraphicControlExtension");
-                if (control != null) {
-                    disposal = switch (control.getAttribute("disposalMethod")) {
-                        case "restoreToBackgroundColor" -> GifDisposal.BACKGROUND;
-                        case "restoreToPrevious" -> GifDisposal.PREVIOUS;
-                        default -> GifDisposal.NONE;
-                    };
-                }
-            }
-            return new GifPlacement(x, y, disposal);
+    /**
+     * Where a {@link FrameDecoder}'s frames come from, chosen once per decode: keshikaran's
+     * {@link GifDecoder} (GIF only) or ImageIO's reader (every format). The frame loop, limits,
+     * sampling and memory reservations are the FrameDecoder's, the same for both.
+     */
+    private interface FrameSource {
+        /** Whether the file has a frame {@code index} (its header at least). */
+        boolean hasFrame(int index) throws IOException;
+
+        int width(int index) throws IOException;
+
+        int height(int index) throws IOException;
+
+        /** Heap to decode a {@code w x h} frame and draw it onto the canvas (the canvas not counted). */
+        long frameCost(int w, int h);
+
+        /** Where frame {@code index} goes on the canvas and how it is disposed. */
+        GifPlacement placement(int index) throws IOException;
+
+        /** Decodes frame {@code index} and draws it onto the canvas at its placement. */
+        void draw(int index, GifPlacement placement, Canvas canvas) throws IOException, InvalidImageException;
+    }
+
+    /**
+     * Frames decoded by {@link GifDecoder}: a frame is a byte of palette index per pixel, drawn
+     * onto the canvas with no raster or conversion between.
+     */
+    private record GifDecoderFrames(GifDecoder gif) implements FrameSource {
+        @Override
+        public boolean hasFrame(int index) throws IOException {
+            return gif.hasFrame(index);
         }
 
-        private Pixels applyPngProfile(Pixels pixels) {
-            ICC_Profile profile = pngConversionProfile(encoded);
-            return profile == null ? pixels : pixels.convertFrom(profile);
+        @Override
+        public int width(int index) throws IOException {
+            return gif.frame(index).width();
+        }
+
+        @Override
+        public int height(int index) throws IOException {
+            return gif.frame(index).height();
+        }
+
+        @Override
+        public long frameCost(int w, int h) {
+            return (long) w * h * GIF_INDEX_BYTES_PER_PIXEL;
+        }
+
+        @Override
+        public GifPlacement placement(int index) throws IOException {
+            GifDecoder.Frame frame = gif.frame(index);
+            return new GifPlacement(frame.x(), frame.y(), GIF_DISPOSALS[frame.disposal()]);
+        }
+
+        @Override
+        public void draw(int index, GifPlacement placement, Canvas canvas) throws IOException {
+            gif.draw(index, canvas);
         }
     }
 
