@@ -16,6 +16,7 @@ import io.keshikaran.eval.ConfidenceInterval;
 import io.keshikaran.eval.ConfusionMatrix;
 import io.keshikaran.eval.PrecisionRecallCurve;
 import io.keshikaran.eval.RocCurve;
+import io.keshikaran.eval.ThresholdsFile;
 import io.keshikaran.image.DecodeOptions;
 import io.keshikaran.image.DecodedImage;
 import io.keshikaran.preprocess.PreprocessingSpec;
@@ -78,12 +79,6 @@ import java.util.concurrent.Future;
             "5:No model could be loaded, or the engine failed.",
         })
 public final class CalibrateCommand implements Callable<Integer> {
-    /** Property keys of {@code --save-thresholds}, for the moderation gate, the server and a Spring Boot starter. */
-    static final String KEY_MODEL = "keshikaran.model";
-    static final String KEY_SCORE_LABELS = "keshikaran.score-labels";
-    static final String KEY_REVIEW = "keshikaran.review-threshold";
-    static final String KEY_REJECT = "keshikaran.reject-threshold";
-
     @Spec
     CommandSpec spec;
 
@@ -122,8 +117,9 @@ public final class CalibrateCommand implements Callable<Integer> {
     Path html;
 
     @Option(names = "--save-thresholds", paramLabel = "FILE",
-            description = "Write the first model's thresholds as Java properties (" + KEY_MODEL + ", " + KEY_SCORE_LABELS
-                    + ", " + KEY_REVIEW + ", " + KEY_REJECT + "), or as JSON if FILE ends with .json.")
+            description = "Write the first model's thresholds as Java properties (" + ThresholdsFile.MODEL_KEY + ", "
+                    + ThresholdsFile.SCORE_LABELS_KEY + ", " + ThresholdsFile.REVIEW_THRESHOLD_KEY + ", "
+                    + ThresholdsFile.REJECT_THRESHOLD_KEY + "), or as JSON if FILE ends with .json.")
     Path thresholdsFile;
 
     @Option(names = "--bootstrap", paramLabel = "N", defaultValue = "" + Bootstrap.DEFAULT_RESAMPLES,
@@ -428,7 +424,7 @@ public final class CalibrateCommand implements Callable<Integer> {
                     err.println("keshikaran: not writing " + thresholdsFile + ": " + first.error);
                     exit = ExitCodes.ALL_FAILED;
                 } else {
-                    ReportCommand.writeAtomically(thresholdsFile, thresholdsText(first));
+                    thresholds(first).write(thresholdsFile, thresholdsComments(first));
                     err.println("keshikaran: wrote " + thresholdsFile);
                 }
             }
@@ -464,51 +460,32 @@ public final class CalibrateCommand implements Callable<Integer> {
         return out;
     }
 
-    private String thresholdsText(Calibration c) {
-        ConfusionMatrix review = c.review.point();
-        ConfusionMatrix reject = c.reject.point();
-        if (thresholdsFile.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json")) {
-            ObjectNode node = MAPPER.createObjectNode();
-            node.put(KEY_MODEL, c.model);
-            node.put(KEY_SCORE_LABELS, String.join(",", c.scoreLabels));
-            putThreshold(node, KEY_REVIEW, review);
-            putThreshold(node, KEY_REJECT, reject);
-            return node.toPrettyString() + "\n";
-        }
-        StringBuilder b = new StringBuilder();
-        b.append("# keshikaran calibrate, ").append(Instant.now()).append(": ").append(c.positives).append(" positive and ")
-                .append(c.negatives).append(" negative images\n")
-                .append(String.format(Locale.ROOT, "# ROC AUC %.4f [%.4f, %.4f], average precision %.4f [%.4f, %.4f] (95%% bootstrap)%n",
-                        c.rocAuc.estimate(), c.rocAuc.lower(), c.rocAuc.upper(), c.averagePrecision.estimate(),
-                        c.averagePrecision.lower(), c.averagePrecision.upper()))
-                .append("# An image is sent to review at or above the review threshold and rejected at or above the reject threshold.\n");
-        b.append(KEY_MODEL).append('=').append(escapeProperty(c.model)).append('\n');
-        b.append(KEY_SCORE_LABELS).append('=').append(escapeProperty(String.join(",", c.scoreLabels))).append('\n');
-        appendProperty(b, KEY_REVIEW, c.review);
-        appendProperty(b, KEY_REJECT, c.reject);
-        return b.toString();
+    /** The first model's thresholds, as --save-thresholds writes them and --json recommends them. */
+    private static ThresholdsFile thresholds(Calibration c) {
+        ThresholdsFile.Builder b = ThresholdsFile.builder().setModel(c.model).optScoreLabels(c.scoreLabels)
+                .setReviewThreshold(c.review.point().threshold());
+        c.reject.matrix().ifPresent(m -> b.optRejectThreshold(m.threshold()));
+        return b.build();
     }
 
-    private static void appendProperty(StringBuilder b, String key, Calibration.Decision d) {
+    /** How the thresholds were chosen, for the comments of the properties file. */
+    private static List<String> thresholdsComments(Calibration c) {
+        List<String> lines = new ArrayList<>();
+        lines.add("keshikaran calibrate, " + Instant.now() + ": " + c.positives + " positive and " + c.negatives + " negative images");
+        lines.add(String.format(Locale.ROOT, "ROC AUC %.4f [%.4f, %.4f], average precision %.4f [%.4f, %.4f] (95%% bootstrap)",
+                c.rocAuc.estimate(), c.rocAuc.lower(), c.rocAuc.upper(), c.averagePrecision.estimate(),
+                c.averagePrecision.lower(), c.averagePrecision.upper()));
+        lines.add("An image is sent to review at or above the review threshold and rejected at or above the reject threshold.");
+        lines.add(thresholdComment(ThresholdsFile.REVIEW_THRESHOLD_KEY, c.review));
+        lines.add(thresholdComment(ThresholdsFile.REJECT_THRESHOLD_KEY, c.reject));
+        return lines;
+    }
+
+    private static String thresholdComment(String key, Calibration.Decision d) {
         if (d.point() == null) {
-            b.append("# ").append(key).append(": ").append(d.note()).append('\n');
-            return;
+            return key + ": " + d.note();
         }
-        b.append("# ").append(d.target()).append(": ").append(Calibration.describe(d.point()))
-                .append(d.note() != null ? "; " + d.note() : "").append('\n');
-        b.append(key).append('=').append(Calibration.threshold(d.point().threshold())).append('\n');
-    }
-
-    private static String escapeProperty(String value) {
-        return value.replace("\\", "\\\\").replace("\n", "\\n").replace(":", "\\:").replace("=", "\\=");
-    }
-
-    private static void putThreshold(ObjectNode node, String key, ConfusionMatrix m) {
-        if (m == null) {
-            node.putNull(key);
-        } else {
-            node.put(key, m.threshold());
-        }
+        return key + ", " + d.target() + ": " + Calibration.describe(d.point()) + (d.note() != null ? "; " + d.note() : "");
     }
 
     private void printTable(PrintWriter out, List<Calibration> calibrations, List<LabeledImages.Problem> problems, int scored) {
@@ -588,11 +565,13 @@ public final class CalibrateCommand implements Callable<Integer> {
         }
         Calibration first = calibrations.get(0);
         if (first.error == null) {
+            ThresholdsFile t = thresholds(first);
             ObjectNode rec = root.putObject("recommended");
-            rec.put(KEY_MODEL, first.model);
-            rec.put(KEY_SCORE_LABELS, String.join(",", first.scoreLabels));
-            putThreshold(rec, KEY_REVIEW, first.review.point());
-            putThreshold(rec, KEY_REJECT, first.reject.point());
+            rec.put(ThresholdsFile.MODEL_KEY, t.model());
+            rec.put(ThresholdsFile.SCORE_LABELS_KEY, String.join(",", t.scoreLabels()));
+            rec.put(ThresholdsFile.REVIEW_THRESHOLD_KEY, t.reviewThreshold());
+            t.rejectThreshold().ifPresentOrElse(r -> rec.put(ThresholdsFile.REJECT_THRESHOLD_KEY, r),
+                    () -> rec.putNull(ThresholdsFile.REJECT_THRESHOLD_KEY));
         }
         return root;
     }

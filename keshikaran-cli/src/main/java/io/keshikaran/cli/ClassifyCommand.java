@@ -142,12 +142,11 @@ public final class ClassifyCommand implements Callable<Integer> {
         Classifier.Builder builder = modelOptions.classifierBuilder();
         builder.optDecodeOptions(imageOptions.toDecodeOptions(spec.commandLine()));
         try (Classifier classifier = builder.build()) {
-            if (single && VideoRunner.isVideo(inputs.get(0))) {
-                return VideoRunner.run(videoOptions, spec.commandLine(), classifier, inputs.get(0), outputFormat,
-                        out, err, threshold, modelOptions.verbose);
-            }
+            // One video named alone skips the image pipeline and draws no progress line (a single
+            // file has no count to show); it is printed and counted as a video in a folder is.
+            boolean singleVideo = single && VideoRunner.isVideo(inputs.get(0));
             OutputFormat.Printer printer = outputFormat.printer(out, classifier.description().labels(), single);
-            Progress bar = new Progress(err, live);
+            Progress bar = new Progress(err, live && !singleVideo);
             AtomicBoolean reached = new AtomicBoolean();
             Consumer<InvalidImageException> onError = e -> {
                 synchronized (out) {
@@ -162,61 +161,18 @@ public final class ClassifyCommand implements Callable<Integer> {
                     err.flush();
                 }
             };
-            InputScanner scanner = scanOptions.scanner(System.in, onError,
-                    videoOptions.includeVideos ? List.of(VideoOptions.VIDEO_INCLUDES) : List.of());
-            Stream<ImageInput> stream = scanner.scan(inputs);
-            BufferedReader list = null;
-            if (filesFrom != null) {
-                try {
-                    list = scanner.openList(filesFrom);
-                } catch (IOException e) {
-                    throw new CommandLine.ParameterException(spec.commandLine(),
-                            "--files-from " + filesFrom + ": cannot read: " + e.getMessage());
-                }
-                stream = Stream.concat(stream, scanner.scanList(list));
-            }
-            // Videos go their own way, after the images: a folder scan meets them only when asked
-            // (--video, --include), and files named on the command line are always looked at.
             List<Path> videos = new ArrayList<>();
-            boolean sniff = videoOptions.includeVideos || scanOptions.hasIncludes() || filesFrom != null
-                    || inputs.stream().anyMatch(i -> !"-".equals(i) && !Files.isDirectory(Path.of(i)));
-            if (sniff) {
-                stream = VideoRunner.setAsideVideos(stream, videos);
+            if (singleVideo) {
+                videos.add(Path.of(inputs.get(0)));
+            } else {
+                classifyImages(classifier, printer, bar, reached, onError, videos);
             }
-            BatchOptions options = new BatchOptions(batchSize,
-                    decodeThreads != null ? decodeThreads : BatchOptions.defaults().decodeThreads(),
-                    Math.max(64, 4 * batchSize), order);
-            classifier.classifyAll(stream, options, result -> {
-                if (result.isSuccess()) {
-                    Classification c = result.classification().orElseThrow();
-                    synchronized (out) {
-                        bar.update(true);
-                        bar.clearLine();
-                        printer.result(c);
-                        out.flush();
-                    }
-                    if (threshold != null && c.score() >= threshold) {
-                        reached.set(true);
-                    }
-                } else {
-                    onError.accept(result.error().orElseThrow());
-                }
-            });
-            closeQuietly(list);
             if (!videos.isEmpty()) {
                 VideoClassifier videoClassifier = videoOptions.toVideoClassifier(spec.commandLine(), classifier);
                 for (Path video : videos) {
                     try {
                         VideoClassification v = videoClassifier.classify(video);
-                        synchronized (out) {
-                            bar.update(true);
-                            bar.clearLine();
-                            VideoRunner.print(v, outputFormat, printer, out);
-                            out.flush();
-                        }
-                        if (threshold != null && v.score() >= threshold) {
-                            reached.set(true);
-                        }
+                        printResult(out, bar, reached, v.score(), () -> VideoRunner.print(v, outputFormat, printer, out));
                     } catch (InvalidImageException e) {
                         onError.accept(e);
                     }
@@ -237,6 +193,63 @@ public final class ClassifyCommand implements Callable<Integer> {
             }
             err.flush();
             return ExitCodes.MODEL_ERROR;
+        }
+    }
+
+    /**
+     * Classifies the images of the inputs, printing each result or error as it comes, and sets the
+     * video files it meets aside in {@code videos}, to be scored after the images.
+     */
+    private void classifyImages(Classifier classifier, OutputFormat.Printer printer, Progress bar, AtomicBoolean reached,
+                                Consumer<InvalidImageException> onError, List<Path> videos) {
+        PrintWriter out = spec.commandLine().getOut();
+        InputScanner scanner = scanOptions.scanner(System.in, onError,
+                videoOptions.includeVideos ? List.of(VideoOptions.VIDEO_INCLUDES) : List.of());
+        Stream<ImageInput> stream = scanner.scan(inputs);
+        BufferedReader list = null;
+        if (filesFrom != null) {
+            try {
+                list = scanner.openList(filesFrom);
+            } catch (IOException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--files-from " + filesFrom + ": cannot read: " + e.getMessage());
+            }
+            stream = Stream.concat(stream, scanner.scanList(list));
+        }
+        // Videos go their own way, after the images: a folder scan meets them only when asked
+        // (--video, --include), and files named on the command line are always looked at.
+        boolean sniff = videoOptions.includeVideos || scanOptions.hasIncludes() || filesFrom != null
+                || inputs.stream().anyMatch(i -> !"-".equals(i) && !Files.isDirectory(Path.of(i)));
+        if (sniff) {
+            stream = VideoRunner.setAsideVideos(stream, videos);
+        }
+        BatchOptions options = new BatchOptions(batchSize,
+                decodeThreads != null ? decodeThreads : BatchOptions.defaults().decodeThreads(),
+                Math.max(64, 4 * batchSize), order);
+        classifier.classifyAll(stream, options, result -> {
+            if (result.isSuccess()) {
+                Classification c = result.classification().orElseThrow();
+                printResult(out, bar, reached, c.score(), () -> printer.result(c));
+            } else {
+                onError.accept(result.error().orElseThrow());
+            }
+        });
+        closeQuietly(list);
+    }
+
+    /**
+     * Prints one image's or video's result under the output lock, after clearing the progress line,
+     * and notes whether its score reached {@code --threshold}.
+     */
+    private void printResult(PrintWriter out, Progress bar, AtomicBoolean reached, double score, Runnable print) {
+        synchronized (out) {
+            bar.update(true);
+            bar.clearLine();
+            print.run();
+            out.flush();
+        }
+        if (threshold != null && score >= threshold) {
+            reached.set(true);
         }
     }
 

@@ -2,14 +2,10 @@ package io.keshikaran.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.keshikaran.Classifier;
 import io.keshikaran.image.ImageInput;
-import io.keshikaran.video.InvalidVideoException;
 import io.keshikaran.video.VideoClassification;
-import io.keshikaran.video.VideoClassifier;
 import io.keshikaran.video.VideoFormats;
 import io.keshikaran.video.VideoFrameScore;
-import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -43,42 +39,15 @@ final class VideoRunner {
     }
 
     /**
-     * Prints one scored video in the command's format: text and CSV as an image's result (the
-     * aggregate), JSON with {@code "frames"} and {@code "stoppedAt"}.
+     * Prints one scored video in the command's format, for a single file and a folder scan alike:
+     * text and CSV as an image's result (the aggregate score), JSON the image fields plus
+     * {@code "frames": [{"time", "score"}...]} and, on early exit, {@code "stoppedAt"} (seconds).
      */
     static void print(VideoClassification v, OutputFormat format, OutputFormat.Printer printer, PrintWriter out) {
         if (format == OutputFormat.JSON) {
             out.println(json(v));
         } else {
             printer.result(v.toClassification());
-        }
-    }
-
-    /**
-     * Scores one video and prints it: text, the score; JSON, the image fields plus
-     * {@code "frames": [{"time", "score"}...]} and, on early exit, {@code "stoppedAt"} (seconds);
-     * CSV, the aggregate row.
-     *
-     * @return the exit code
-     */
-    static int run(VideoOptions options, CommandLine commandLine, Classifier classifier, String input,
-                   OutputFormat format, PrintWriter out, PrintWriter err, Double threshold, boolean verbose) {
-        VideoClassifier videos = options.toVideoClassifier(commandLine, classifier);
-        OutputFormat.Printer printer = format.printer(out, classifier.description().labels(), true);
-        try {
-            VideoClassification v = videos.classify(Path.of(input));
-            print(v, format, printer, out);
-            out.flush();
-            return threshold != null && v.score() >= threshold ? ExitCodes.THRESHOLD_REACHED : ExitCodes.OK;
-        } catch (InvalidVideoException e) {
-            printer.error(e);
-            out.flush();
-            err.println("keshikaran: " + e.getMessage());
-            if (verbose) {
-                e.printStackTrace(err);
-            }
-            err.flush();
-            return ExitCodes.ALL_FAILED;
         }
     }
 

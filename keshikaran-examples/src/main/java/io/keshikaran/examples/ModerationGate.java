@@ -4,9 +4,12 @@ import io.keshikaran.Classification;
 import io.keshikaran.Classifier;
 import io.keshikaran.InvalidImageException;
 import io.keshikaran.ModelException;
+import io.keshikaran.ScoreFunction;
+import io.keshikaran.eval.ThresholdsFile;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -86,13 +89,31 @@ public final class ModerationGate implements AutoCloseable {
      *
      * @param thresholdsFile the file calibrate wrote
      * @return a gate that owns its classifier
-     * @throws IOException              if the file cannot be read or parsed
-     * @throws IllegalArgumentException if a threshold is not a number or they are out of order
+     * @throws IOException              if the file cannot be read or parsed, or a threshold is not a
+     *                                  number within 0..1 ({@link ThresholdsFile#read(Path, ThresholdsFile)})
+     * @throws IllegalArgumentException if the thresholds are out of order
      * @throws ModelException           if the model cannot be loaded
      */
     public static ModerationGate fromThresholdsFile(Path thresholdsFile) throws IOException, ModelException {
-        ThresholdsFile t = ThresholdsFile.read(thresholdsFile, new ThresholdsFile(Classifier.DEFAULT_MODEL, null, 0.4, 0.8));
-        return new ModerationGate(t.classifierBuilder(), t.reviewAt(), t.rejectAt());
+        ThresholdsFile t = ThresholdsFile.read(thresholdsFile, ThresholdsFile.builder().setModel(Classifier.DEFAULT_MODEL)
+                .setReviewThreshold(0.4).optRejectThreshold(0.8).build());
+        return new ModerationGate(classifierBuilder(t.model(), t.scoreLabels()), t.reviewThreshold(), t.rejectThreshold().orElseThrow());
+    }
+
+    /**
+     * A classifier builder for a model and score labels as a thresholds file names them.
+     *
+     * @param model       a bundled model's name, or the path of a model file ({@link Classifier#modelFile})
+     * @param scoreLabels the labels whose probabilities add up to the score; none for the model's own score
+     * @return a builder with the model and, when there are score labels, their sum as the score
+     */
+    public static Classifier.Builder classifierBuilder(String model, List<String> scoreLabels) {
+        Classifier.Builder builder = Classifier.builder();
+        Classifier.modelFile(model).ifPresentOrElse(builder::optModelPath, () -> builder.optModel(model));
+        if (!scoreLabels.isEmpty()) {
+            builder.optScoreFunction(ScoreFunction.sumOf(scoreLabels.toArray(String[]::new)));
+        }
+        return builder;
     }
 
     /**

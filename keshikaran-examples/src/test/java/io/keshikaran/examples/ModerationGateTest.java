@@ -4,6 +4,7 @@ import io.keshikaran.Classification;
 import io.keshikaran.Classifier;
 import io.keshikaran.cli.ExitCodes;
 import io.keshikaran.cli.Main;
+import io.keshikaran.eval.ThresholdsFile;
 import io.keshikaran.examples.ModerationGate.Decision;
 import io.keshikaran.examples.ModerationGate.Verdict;
 import org.junit.jupiter.api.AfterAll;
@@ -13,12 +14,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -109,13 +110,14 @@ class ModerationGateTest {
                         "--model", "mobilenet_v2", "--score-labels", "Drawing", "--bootstrap", "50",
                         "--save-thresholds", file.toString());
         assertThat(exit).as(err.toString()).isEqualTo(ExitCodes.OK);
-        Map<String, String> written = ThresholdsFile.readValues(file);
-        assertThat(written).containsEntry("keshikaran.model", "mobilenet_v2").containsEntry("keshikaran.score-labels", "Drawing")
-                .containsKeys("keshikaran.review-threshold", "keshikaran.reject-threshold");
+        ThresholdsFile written = ThresholdsFile.read(file);
+        assertThat(written.model()).isEqualTo("mobilenet_v2");
+        assertThat(written.scoreLabels()).containsExactly("Drawing");
+        assertThat(written.rejectThreshold()).isPresent();
 
         try (ModerationGate gate = ModerationGate.fromThresholdsFile(file)) {
-            assertThat(gate.reviewAt()).isEqualTo(Double.parseDouble(written.get("keshikaran.review-threshold")));
-            assertThat(gate.rejectAt()).isEqualTo(Double.parseDouble(written.get("keshikaran.reject-threshold")));
+            assertThat(gate.reviewAt()).isEqualTo(written.reviewThreshold());
+            assertThat(gate.rejectAt()).isEqualTo(written.rejectThreshold().getAsDouble());
             // The file's model and score: mobilenet_v2, scored by the Drawing probability alone.
             Verdict v = gate.check(Fixtures.image("dog-cartoon.png"));
             Classification c = v.classification().orElseThrow();
@@ -128,10 +130,12 @@ class ModerationGateTest {
     @Test
     void aThresholdsFileKeepsTheDefaultsForWhatItLacksAndNamesABadValue(@TempDir Path dir) throws Exception {
         Path partial = Files.writeString(dir.resolve("t.properties"), "keshikaran.review-threshold=0.3\n");
-        assertThat(ThresholdsFile.read(partial, new ThresholdsFile("mobilenet_v2", null, 0.4, 0.8)))
-                .isEqualTo(new ThresholdsFile("mobilenet_v2", null, 0.3, 0.8));
+        try (ModerationGate gate = ModerationGate.fromThresholdsFile(partial)) {
+            assertThat(gate.reviewAt()).isEqualTo(0.3);
+            assertThat(gate.rejectAt()).isEqualTo(0.8);
+        }
         Path bad = Files.writeString(dir.resolve("t.json"), "{\"keshikaran.reject-threshold\": \"high\"}");
-        assertThatThrownBy(() -> ModerationGate.fromThresholdsFile(bad)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ModerationGate.fromThresholdsFile(bad)).isInstanceOf(IOException.class)
                 .hasMessageContaining(bad.toString()).hasMessageContaining("keshikaran.reject-threshold is not a number: high");
     }
 }

@@ -8,10 +8,16 @@ import io.keshikaran.Classifier;
 import io.keshikaran.InvalidImageException;
 import io.keshikaran.ModelPreset;
 import io.keshikaran.image.DecodeOptions;
+import io.keshikaran.eval.ThresholdsFile;
 import io.keshikaran.spring.internal.ObservedClassifier;
+import java.io.Reader;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -162,9 +168,20 @@ class KeshikaranAutoConfigurationTest {
     }
 
     @Test
-    void scoreLabelsAsCalibrateWritesThem() {
-        runner.withPropertyValues("keshikaran.model=mobilenet_v2", "keshikaran.score-labels=Porn,Hentai").run(ctx -> {
+    void scoreLabelsAsCalibrateWritesThem(@TempDir Path dir) throws Exception {
+        // The file keshikaran calibrate --save-thresholds writes, bound as it is.
+        Path file = dir.resolve("keshikaran.properties");
+        ThresholdsFile.builder().setModel("mobilenet_v2").optScoreLabels(List.of("Porn", "Hentai"))
+                .setReviewThreshold(0.3).optRejectThreshold(0.7).build().write(file, List.of("calibrated"));
+        Properties written = new Properties();
+        try (Reader in = Files.newBufferedReader(file)) {
+            written.load(in);
+        }
+        runner.withPropertyValues(written.stringPropertyNames().stream().map(k -> k + "=" + written.getProperty(k))
+                .toArray(String[]::new)).run(ctx -> {
             Classifier classifier = ctx.getBean(Classifier.class);
+            assertThat(classifier.model().name()).isEqualTo("mobilenet_v2");
+            assertThat(ctx.getBean(ModerationPolicy.class)).isEqualTo(new ModerationPolicy(0.3, 0.7));
             io.keshikaran.Classification c = classifier.classify(Fixtures.image("dog.jpg"));
             assertThat(c.score()).isCloseTo(c.probability("Porn") + c.probability("Hentai"),
                     org.assertj.core.data.Offset.offset(1e-6));

@@ -1,8 +1,9 @@
 package io.keshikaran.examples.server;
 
 import io.keshikaran.Classifier;
-import io.keshikaran.examples.ThresholdsFile;
 import io.keshikaran.ModelException;
+import io.keshikaran.eval.ThresholdsFile;
+import io.keshikaran.examples.ModerationGate;
 import io.keshikaran.image.ImageLimits;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -15,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -344,9 +346,9 @@ public final class ModerationServer implements AutoCloseable {
     /**
      * Usage: {@code ModerationServer [--host H] [--port P] [--review T] [--reject T] [--model M]
      * [--max-pixels N] [--config FILE]}. {@code --config} reads the file {@code keshikaran calibrate
-     * --save-thresholds} writes ({@code keshikaran.model}, {@code keshikaran.score-labels},
+     * --save-thresholds} writes ({@link ThresholdsFile}: {@code keshikaran.model}, {@code keshikaran.score-labels},
      * {@code keshikaran.review-threshold}, {@code keshikaran.reject-threshold}, as Java properties or
-     * JSON); options after it override its values. Loads the model once, serves until interrupted
+     * JSON); keys it lacks keep the values of the options before it, and options after it override its values. Loads the model once, serves until interrupted
      * (Ctrl-C), then frees the model.
      *
      * @param args the options above
@@ -355,7 +357,7 @@ public final class ModerationServer implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         Builder builder = builder();
         String model = Classifier.DEFAULT_MODEL;
-        String scoreLabels = null;
+        List<String> scoreLabels = List.of();
         double review = 0.4;
         double reject = 0.8;
         long maxPixels = DEFAULT_MAX_PIXELS;
@@ -372,12 +374,12 @@ public final class ModerationServer implements AutoCloseable {
                 case "--model" -> model = value;
                 case "--max-pixels" -> maxPixels = Long.parseLong(value);
                 case "--config" -> {
-                    ThresholdsFile config = ThresholdsFile.read(Path.of(value),
-                            new ThresholdsFile(model, scoreLabels, review, reject));
+                    ThresholdsFile config = ThresholdsFile.read(Path.of(value), ThresholdsFile.builder().setModel(model)
+                            .optScoreLabels(scoreLabels).setReviewThreshold(review).optRejectThreshold(reject).build());
                     model = config.model();
                     scoreLabels = config.scoreLabels();
-                    review = config.reviewAt();
-                    reject = config.rejectAt();
+                    review = config.reviewThreshold();
+                    reject = config.rejectThreshold().orElseThrow();
                 }
                 default -> usage("unknown option " + args[i]);
             }
@@ -386,7 +388,7 @@ public final class ModerationServer implements AutoCloseable {
         builder.optThresholds(review, reject);
         Classifier classifier;
         try {
-            classifier = new ThresholdsFile(model, scoreLabels, review, reject).classifierBuilder()
+            classifier = ModerationGate.classifierBuilder(model, scoreLabels)
                     .optImageLimits(ImageLimits.defaults().withMaxPixels(maxPixels)).build();
         } catch (ModelException e) {
             System.err.println("ModerationServer: " + e.getMessage());

@@ -4,6 +4,7 @@ import io.keshikaran.Classifier;
 import io.keshikaran.EngineUnavailableException;
 import io.keshikaran.ModelException;
 import io.keshikaran.ScoreFunction;
+import io.keshikaran.eval.ThresholdsFile;
 import io.keshikaran.image.DecodeOptions;
 import io.keshikaran.image.ImageLimits;
 import io.keshikaran.spring.KeshikaranProperties;
@@ -15,7 +16,9 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 /**
  * Turns {@link KeshikaranProperties} into a classifier and a policy. Every refusal is an
  * {@link InvalidConfigurationPropertyValueException} naming the property, its value and the allowed
- * values, which Spring Boot's failure analysis prints when start-up fails.
+ * values, which Spring Boot's failure analysis prints when start-up fails. The four properties a
+ * thresholds file also holds are named by {@link ThresholdsFile}'s keys, so that the file
+ * {@code keshikaran calibrate --save-thresholds} writes binds here as it is.
  */
 public final class PropertiesClassifierFactory {
 
@@ -28,11 +31,11 @@ public final class PropertiesClassifierFactory {
     public static ModerationPolicy policy(KeshikaranProperties props) {
         double review = props.getReviewThreshold();
         double reject = props.getRejectThreshold();
-        requireUnit(P + "review-threshold", review);
-        requireUnit(P + "reject-threshold", reject);
+        requireUnit(ThresholdsFile.REVIEW_THRESHOLD_KEY, review);
+        requireUnit(ThresholdsFile.REJECT_THRESHOLD_KEY, reject);
         if (review > reject) {
-            throw new InvalidConfigurationPropertyValueException(P + "review-threshold", review,
-                    "must not be above " + P + "reject-threshold (" + reject + ")");
+            throw new InvalidConfigurationPropertyValueException(ThresholdsFile.REVIEW_THRESHOLD_KEY, review,
+                    "must not be above " + ThresholdsFile.REJECT_THRESHOLD_KEY + " (" + reject + ")");
         }
         return new ModerationPolicy(review, reject);
     }
@@ -54,11 +57,11 @@ public final class PropertiesClassifierFactory {
         } else {
             String model = props.getModel();
             if (model == null || model.isBlank()) {
-                throw new InvalidConfigurationPropertyValueException(P + "model", model,
+                throw new InvalidConfigurationPropertyValueException(ThresholdsFile.MODEL_KEY, model,
                         "must name a bundled model, such as " + Classifier.DEFAULT_MODEL + ", or be left unset");
             }
             builder.optModel(model.trim());
-            modelProperty = P + "model";
+            modelProperty = ThresholdsFile.MODEL_KEY;
             modelValue = model;
         }
         if (props.getPreset() != null) {
@@ -79,14 +82,14 @@ public final class PropertiesClassifierFactory {
         builder.optDecodeOptions(decodeOptions(props.getDecode()));
         List<String> scoreLabels = props.getScoreLabels();
         if (scoreLabels != null && !scoreLabels.isEmpty()) {
-            set(P + "score-labels", scoreLabels, () -> builder.optScoreFunction(
+            set(ThresholdsFile.SCORE_LABELS_KEY, scoreLabels, () -> builder.optScoreFunction(
                     ScoreFunction.sumOf(scoreLabels.stream().map(String::trim).toArray(String[]::new))));
         }
         try {
             return builder.build();
         } catch (IllegalArgumentException e) {
             // The one setting checked against the loaded model: a score label it does not have.
-            throw new InvalidConfigurationPropertyValueException(P + "score-labels", scoreLabels, e.getMessage());
+            throw new InvalidConfigurationPropertyValueException(ThresholdsFile.SCORE_LABELS_KEY, scoreLabels, e.getMessage());
         } catch (ModelException e) {
             throw new InvalidConfigurationPropertyValueException(modelProperty, modelValue,
                     "the model cannot be loaded: " + e.getMessage());
