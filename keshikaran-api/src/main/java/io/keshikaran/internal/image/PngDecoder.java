@@ -258,10 +258,11 @@ final class PngDecoder {
         byte[] out = new byte[Math.multiplyExact(Math.multiplyExact(size[0], size[1]), 3)];
         ImageData data = new ImageData(d, header.firstIdat());
         try {
+            Blocks blocks = new Blocks(header, factor);
             if (header.interlaced()) {
-                decodeInterlaced(data, header, factor, new RowConverter(header, options), out);
+                decodeInterlaced(data, header, blocks, new RowConverter(header, options), out);
             } else {
-                decodeSequential(data, header, factor, new RowConverter(header, options), out);
+                decodeSequential(data, header, blocks, new RowConverter(header, options), out);
             }
         } catch (DataFormatException e) {
             throw new IOException("corrupt compressed image data: " + e.getMessage(), e);
@@ -271,13 +272,25 @@ final class PngDecoder {
         return out;
     }
 
+    /**
+     * The blocks a reduction averages: {@code factor x factor} pixels each (factor 1: no
+     * reduction), {@code outWidth} of them across, covering the first {@code rowsUsed} rows (the
+     * last partial row of blocks is dropped); a block's area is {@code 1 << areaShift}.
+     */
+    private record Blocks(int factor, int outWidth, int rowsUsed, int areaShift) {
+        Blocks(Header header, int factor) {
+            this(factor, header.width() / factor, header.height() / factor * factor,
+                    Integer.numberOfTrailingZeros(factor * factor));
+        }
+    }
+
     /** Rows in order: each converted into the result, or added into its row of block sums. */
-    private static void decodeSequential(ImageData data, Header header, int factor, RowConverter converter, byte[] out)
+    private static void decodeSequential(ImageData data, Header header, Blocks blocks, RowConverter converter, byte[] out)
             throws IOException, DataFormatException {
         int width = header.width();
         int height = header.height();
-        int outWidth = width / factor;
-        int rowsUsed = height / factor * factor;
+        int factor = blocks.factor();
+        int outWidth = blocks.outWidth();
         int pixelType = header.pixelType();
         Rows rows = new Rows(header);
         boolean direct = pixelType == COLOR_RGB || pixelType == COLOR_RGBA;
@@ -285,13 +298,12 @@ final class PngDecoder {
         // Samples per pixel in the rows that are summed: RGB(A) as stored, the others converted to RGB.
         int channels = direct ? channelsOf(pixelType) : 3;
         int[] sums = factor == 1 ? null : new int[outWidth * 3];
-        int areaShift = Integer.numberOfTrailingZeros(factor * factor);
         byte[] composited = factor > 1 && pixelType == COLOR_RGBA ? new byte[4 * width + 1] : null;
         for (int y = 0; y < height; y++) {
             byte[] row = rows.next(data, width, y, height);
             if (factor == 1) {
                 converter.convert(row, width, out, y * width * 3);
-            } else if (y < rowsUsed) {
+            } else if (y < blocks.rowsUsed()) {
                 if (pixelType == COLOR_RGBA) {
                     // Not in place: the row is the next row's reference for unfiltering.
                     BoxAverage.addBlocks(converter.composited(row, composited), 1, channels, factor, sums);
@@ -302,7 +314,7 @@ final class PngDecoder {
                     BoxAverage.addBlocks(line, 0, channels, factor, sums);
                 }
                 if ((y + 1) % factor == 0) {
-                    BoxAverage.averageBlocks(sums, areaShift, out, (y / factor) * outWidth * 3);
+                    BoxAverage.averageBlocks(sums, blocks.areaShift(), out, (y / factor) * outWidth * 3);
                 }
             }
         }
@@ -314,12 +326,11 @@ final class PngDecoder {
      * their place in the result, or added into their blocks' sums, which needs sums for the whole
      * reduced image but never the full one.
      */
-    private static void decodeInterlaced(ImageData data, Header header, int factor, RowConverter converter, byte[] out)
+    private static void decodeInterlaced(ImageData data, Header header, Blocks blocks, RowConverter converter, byte[] out)
             throws IOException, DataFormatException {
         int width = header.width();
         int height = header.height();
-        int outWidth = width / factor;
-        int rowsUsed = height / factor * factor;
+        int factor = blocks.factor();
         Rows rows = new Rows(header);
         byte[] line = new byte[3 * width];
         // At most 64 samples of 255 in a block: 16320 fits in a char.
@@ -341,16 +352,15 @@ final class PngDecoder {
                 int y = pass[1] + r * pass[3];
                 if (factor == 1) {
                     placePassRow(line, passWidth, pass, (y * width + pass[0]) * 3, out);
-                } else if (y < rowsUsed) {
-                    addPassRow(line, pass, y / factor * outWidth, factor, outWidth * factor, sums);
+                } else if (y < blocks.rowsUsed()) {
+                    addPassRow(line, pass, y / factor * blocks.outWidth(), factor, blocks.outWidth() * factor, sums);
                 }
             }
         }
         if (sums != null) {
-            int areaShift = Integer.numberOfTrailingZeros(factor * factor);
-            int half = 1 << areaShift >> 1;
+            int half = 1 << blocks.areaShift() >> 1;
             for (int i = 0; i < sums.length; i++) {
-                out[i] = (byte) ((sums[i] + half) >> areaShift);
+                out[i] = (byte) ((sums[i] + half) >> blocks.areaShift());
             }
         }
     }
