@@ -20,9 +20,9 @@ import java.util.zip.Inflater;
  * <p>At full size the result is what libpng and ImageIO give, byte for byte (PNG is lossless;
  * 16-bit samples, low-bit gray and colour keys by their rules, see {@link #widen}); reduced, it is
  * the same box average (rounded, partial blocks dropped) as the native decoder's.
- * Time, on the benchmark folder's 35 PNGs (docs/performance.md): 1.39-1.46 times what libvips
+ * Time, on the benchmark folder's 35 PNGs (docs/performance.md): 1.10-1.14 times what libvips
  * (libspng, zlib-ng) takes, full size or reduced, where libpng through Leptonica took 1.6; zlib's
- * inflate alone is three quarters of libvips' whole decode, and the Paeth filter most of the rest.
+ * inflate is 45% of the time and the Paeth filter 30%.
  *
  * <p>Everything else ({@link #probe} returns {@code null}) goes on to the other decoders; a file it
  * fails on ({@link #decode} throws) goes to ImageIO, which reports the error in its words. Chunk
