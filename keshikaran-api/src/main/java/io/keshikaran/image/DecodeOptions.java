@@ -72,12 +72,13 @@ public final class DecodeOptions {
      */
     public enum Resolution {
         /**
-         * Decode every n-th pixel of every n-th row (ImageIO source subsampling), with the largest n
-         * that keeps the decoded image at least twice the model's input size in both dimensions;
-         * images smaller than that are decoded in full. Only when the decoder knows the input size
-         * (classifiers always tell it). Not for GIF or animated
-         * WebP. Probabilities differ slightly from {@link #FULL}: docs/performance.md measures by
-         * how much.
+         * Decode at 1/2, 1/4 or 1/8 of the size, the smallest that keeps the image at least twice
+         * the model's input size in both dimensions; images smaller than that are decoded in full.
+         * JPEG is scaled in its DCT (native decoder); PNG, WebP and the sampled frames of
+         * animations are box-averaged (each pixel the mean of its block); what ImageIO decodes
+         * keeps every n-th pixel of every n-th row. Only when the decoder knows the input size
+         * (classifiers always tell it). Probabilities differ slightly from {@link #FULL}:
+         * docs/performance.md measures by how much.
          */
         REDUCED,
         /** Decode every pixel, as nsfwjs does: its inputs are reproduced exactly. */
@@ -92,9 +93,10 @@ public final class DecodeOptions {
     public enum Decoder {
         /**
          * The system property {@value #PROPERTY} ({@code auto}, {@code java} or {@code native})
-         * when set; otherwise keshikaran's own streaming PNG decoder (pure Java) for PNGs that are
-         * not animated, have no ICC profile to convert and no colour key on gray below 8 bits (any
-         * bit depth, interlaced or not), and its own GIF decoder (pure Java, ImageIO's pixels;
+         * when set; otherwise keshikaran's own streaming PNG decoder (pure Java) for PNGs without a
+         * colour key on gray below 8 bits (any bit depth, interlaced or not): stills without an ICC
+         * profile to convert, and every frame of animated ones (APNG, which the other decoders
+         * read as their first frame only); its own GIF decoder (pure Java, ImageIO's pixels;
          * ImageIO for the files it declines), then the native decoder (keshikaran-leptonica) when
          * it is on the classpath and loads on this platform, else ImageIO.
          */

@@ -296,6 +296,15 @@ public final class ImageDecoder {
             // ImageIO decides, as after a native failure; libpng would print its complaint on stderr first.
             damagedPng = true;
         }
+        if (auto && png == null) {
+            PngDecoder.Animation apng = PngDecoder.probeAnimation(encoded);
+            if (apng != null) {
+                DecodedImage decoded = decodeApng(encoded, apng, pngProfile, name, maxFrames);
+                if (decoded != null) {
+                    return decoded;
+                }
+            }
+        }
         if (auto && RawMetadata.isGif(encoded)) {
             DecodedImage decoded = decodeGif(encoded, name, maxFrames);
             if (decoded != null) {
@@ -443,14 +452,49 @@ public final class ImageDecoder {
         FrameDecoder decoder = null;
         try {
             GifDecoder gif = GifDecoder.open(encoded);
-            decoder = new FrameDecoder(gif, encoded, name, maxFrames);
-            return decoder.decodeGif();
+            decoder = new FrameDecoder(new GifDecoderFrames(gif), encoded, name, "GIF", maxFrames);
+            int[] screen = RawMetadata.gifScreen(encoded);
+            return decoder.decodeFrameSequence(screen[0], screen[1]);
         } catch (IOException | InvalidImageException | RuntimeException e) {
             return handedToImageIo("keshikaran's GIF decoder", name, e);
         } finally {
             if (decoder != null) {
                 decoder.releaseMemory();
             }
+        }
+    }
+
+    /**
+     * An animated PNG's frames through the same frame loop as GIF's, or {@code null} when the
+     * still decoders must take it (they show the default image): a first frame that cannot be
+     * decoded, or an error of this path (a limit, memory), which they then report in their words.
+     * A later frame that cannot be decoded is the input's error: the file would otherwise be
+     * scored by its first frame alone.
+     */
+    private DecodedImage decodeApng(byte[] encoded, PngDecoder.Animation apng, PngProfile profile, String name,
+                                    int maxFrames) throws InvalidImageException {
+        FrameDecoder decoder = null;
+        try {
+            decoder = new FrameDecoder(new ApngFrames(encoded, apng, profile, name), encoded, name, "PNG", maxFrames);
+            return decoder.decodeFrameSequence(apng.header().width(), apng.header().height());
+        } catch (ApngFrameException e) {
+            throw e.error;
+        } catch (IOException | InvalidImageException | RuntimeException e) {
+            return handedToImageIo("keshikaran's PNG decoder (APNG)", name, e);
+        } finally {
+            if (decoder != null) {
+                decoder.releaseMemory();
+            }
+        }
+    }
+
+    /** Carries a later APNG frame's error past the fallback to the still decoders. */
+    private static final class ApngFrameException extends IOException {
+        private final InvalidImageException error;
+
+        ApngFrameException(InvalidImageException error) {
+            super(error.getMessage(), error);
+            this.error = error;
         }
     }
 
@@ -600,15 +644,16 @@ public final class ImageDecoder {
             this(reader, iis, null, encoded, name, format, maxFrames, pngProfile);
         }
 
-        FrameDecoder(GifDecoder gif, byte[] encoded, String name, int maxFrames) {
-            this(null, null, gif, encoded, name, "GIF", maxFrames, null);
+        /** Frames decoded without ImageIO: {@link GifDecoder}'s, or an animated PNG's. */
+        FrameDecoder(FrameSource source, byte[] encoded, String name, String format, int maxFrames) {
+            this(null, null, source, encoded, name, format, maxFrames, null);
         }
 
-        private FrameDecoder(ImageReader reader, ByteArrayImageInputStream iis, GifDecoder gif, byte[] encoded,
+        private FrameDecoder(ImageReader reader, ByteArrayImageInputStream iis, FrameSource source, byte[] encoded,
                              String name, String format, int maxFrames, PngProfile pngProfile) {
             this.reader = reader;
             this.iis = iis;
-            this.source = gif != null ? new GifDecoderFrames(gif) : new ReaderFrames();
+            this.source = source != null ? source : new ReaderFrames();
             this.pngProfile = pngProfile;
             this.encoded = encoded;
             this.name = name;
@@ -624,7 +669,8 @@ public final class ImageDecoder {
             reader.setInput(iis, false, !gif);
             reader.addIIOReadWarningListener(collectInto(warnings));
             if (gif) {
-                return decodeGif();
+                int[] screen = RawMetadata.gifScreen(encoded);
+                return decodeFrameSequence(screen[0], screen[1]);
             }
             if ("WEBP".equals(format)) {
                 WebPStructure.Result structure = WebPStructure.check(encoded);
@@ -660,12 +706,16 @@ public final class ImageDecoder {
             return still(format, finish(pixels), width, height, orientation);
         }
 
-        private DecodedImage decodeGif() throws IOException, InvalidImageException {
-            int[] screen = RawMetadata.gifScreen(encoded);
+        /**
+         * Frames drawn in turn onto a canvas of (at least) the given size, each placed and disposed
+         * of as its source says: GIF's, and APNG's.
+         */
+        private DecodedImage decodeFrameSequence(int screenWidth, int screenHeight) throws IOException, InvalidImageException {
+            int[] screen = {screenWidth, screenHeight};
             int frameWidth = source.width(0);
             int frameHeight = source.height(0);
             checkSize(frameWidth, frameHeight, 0, "");
-            GifPlacement first = source.placement(0);
+            FramePlacement first = source.placement(0);
             // A logical screen smaller than the first frame (0x0 is common) grows to hold it.
             int width = (int) Math.max(screen[0], Math.min(Integer.MAX_VALUE, (long) first.x + frameWidth));
             int height = (int) Math.max(screen[1], Math.min(Integer.MAX_VALUE, (long) first.y + frameHeight));
@@ -691,13 +741,13 @@ public final class ImageDecoder {
                 if (!reserve(animationCost(width, height, frames.size() + 1, w, h))) {
                     break;
                 }
-                GifPlacement placement = index == 0 ? first : source.placement(index);
-                Pixels before = placement.disposal == GifDisposal.PREVIOUS ? canvas.snapshot() : null;
+                FramePlacement placement = index == 0 ? first : source.placement(index);
+                Pixels before = placement.disposal == Disposal.PREVIOUS ? canvas.snapshot() : null;
                 source.draw(index, placement, canvas);
                 if (sampled) {
                     frames.add(new DecodedImage.Frame(index, finishFrame(canvas.snapshot())));
                 }
-                if (placement.disposal == GifDisposal.BACKGROUND) {
+                if (placement.disposal == Disposal.BACKGROUND) {
                     canvas.clear(placement.x, placement.y, w, h);
                 } else if (before != null) {
                     canvas.restore(before);
@@ -956,11 +1006,11 @@ public final class ImageDecoder {
 
             /** From the JDK GIF reader's metadata; none (the top left corner, no disposal) for other formats. */
             @Override
-            public GifPlacement placement(int index) throws IOException {
+            public FramePlacement placement(int index) throws IOException {
                 IIOMetadata metadata = reader.getImageMetadata(index);
                 int x = 0;
                 int y = 0;
-                GifDisposal disposal = GifDisposal.NONE;
+                Disposal disposal = Disposal.NONE;
                 if (metadata != null) {
                     IIOMetadataNode root = (IIOMetadataNode) metadata.getAsTree("javax_imageio_gif_image_1.0");
                     IIOMetadataNode descriptor = child(root, "ImageDescriptor");
@@ -971,17 +1021,17 @@ public final class ImageDecoder {
                     IIOMetadataNode control = child(root, "GraphicControlExtension");
                     if (control != null) {
                         disposal = switch (control.getAttribute("disposalMethod")) {
-                            case "restoreToBackgroundColor" -> GifDisposal.BACKGROUND;
-                            case "restoreToPrevious" -> GifDisposal.PREVIOUS;
-                            default -> GifDisposal.NONE;
+                            case "restoreToBackgroundColor" -> Disposal.BACKGROUND;
+                            case "restoreToPrevious" -> Disposal.PREVIOUS;
+                            default -> Disposal.NONE;
                         };
                     }
                 }
-                return new GifPlacement(x, y, disposal);
+                return new FramePlacement(x, y, disposal);
             }
 
             @Override
-            public void draw(int index, GifPlacement placement, Canvas canvas) throws IOException, InvalidImageException {
+            public void draw(int index, FramePlacement placement, Canvas canvas) throws IOException, InvalidImageException {
                 canvas.draw(Pixels.of(readFrame(index)), placement.x, placement.y, true);
             }
         }
@@ -1004,10 +1054,68 @@ public final class ImageDecoder {
         long frameCost(int w, int h);
 
         /** Where frame {@code index} goes on the canvas and how it is disposed. */
-        GifPlacement placement(int index) throws IOException;
+        FramePlacement placement(int index) throws IOException;
 
         /** Decodes frame {@code index} and draws it onto the canvas at its placement. */
-        void draw(int index, GifPlacement placement, Canvas canvas) throws IOException, InvalidImageException;
+        void draw(int index, FramePlacement placement, Canvas canvas) throws IOException, InvalidImageException;
+    }
+
+    /**
+     * An animated PNG's frames, decoded by {@link PngDecoder} as stored (RGB and alpha) and drawn
+     * with their own blend operation; the default image comes first when the animation does not
+     * include it, cleared after it is sampled, so that it is scored as viewers without APNG show
+     * it. Colours are converted from the file's ICC profile when it has one other than sRGB.
+     */
+    private record ApngFrames(byte[] encoded, PngDecoder.Animation apng, PngProfile profile, String name)
+            implements FrameSource {
+        @Override
+        public boolean hasFrame(int index) {
+            return index < apng.frames().size();
+        }
+
+        @Override
+        public int width(int index) {
+            return apng.frames().get(index).width();
+        }
+
+        @Override
+        public int height(int index) {
+            return apng.frames().get(index).height();
+        }
+
+        @Override
+        public long frameCost(int w, int h) {
+            return PngDecoder.frameHeapBytes(apng.header(), w, h);
+        }
+
+        /** APNG's dispose operations 0-2; "previous" on the first frame means clearing (the APNG specification). */
+        @Override
+        public FramePlacement placement(int index) {
+            PngDecoder.Frame frame = apng.frames().get(index);
+            Disposal disposal = switch (frame.dispose()) {
+                case 1 -> Disposal.BACKGROUND;
+                case 2 -> index == 0 ? Disposal.BACKGROUND : Disposal.PREVIOUS;
+                default -> Disposal.NONE;
+            };
+            return new FramePlacement(frame.x(), frame.y(), disposal);
+        }
+
+        @Override
+        public void draw(int index, FramePlacement placement, Canvas canvas) throws IOException {
+            PngDecoder.Frame frame = apng.frames().get(index);
+            Pixels pixels;
+            try {
+                pixels = PngDecoder.decodeFrame(encoded, apng.header(), frame);
+            } catch (IOException e) {
+                if (index == 0) {
+                    throw e;
+                }
+                throw new ApngFrameException(new InvalidImageException(name,
+                        "corrupt PNG data: animation frame " + index + ": " + e.getMessage(), e));
+            }
+            ICC_Profile icc = apng.header().hasIccProfile() ? profile.get() : null;
+            canvas.draw(icc == null ? pixels : pixels.convertFrom(icc), frame.x(), frame.y(), frame.blend());
+        }
     }
 
     /**
@@ -1036,23 +1144,23 @@ public final class ImageDecoder {
         }
 
         @Override
-        public GifPlacement placement(int index) throws IOException {
+        public FramePlacement placement(int index) throws IOException {
             GifDecoder.Frame frame = gif.frame(index);
-            return new GifPlacement(frame.x(), frame.y(), GIF_DISPOSALS[frame.disposal()]);
+            return new FramePlacement(frame.x(), frame.y(), GIF_DISPOSALS[frame.disposal()]);
         }
 
         @Override
-        public void draw(int index, GifPlacement placement, Canvas canvas) throws IOException {
+        public void draw(int index, FramePlacement placement, Canvas canvas) throws IOException {
             gif.draw(index, canvas);
         }
     }
 
-    private enum GifDisposal { NONE, BACKGROUND, PREVIOUS }
+    private enum Disposal { NONE, BACKGROUND, PREVIOUS }
 
     /** GIF's disposal methods 0-3 (none, do not dispose, restore to background, to previous) as the canvas applies them. */
-    private static final GifDisposal[] GIF_DISPOSALS = {GifDisposal.NONE, GifDisposal.NONE, GifDisposal.BACKGROUND, GifDisposal.PREVIOUS};
+    private static final Disposal[] GIF_DISPOSALS = {Disposal.NONE, Disposal.NONE, Disposal.BACKGROUND, Disposal.PREVIOUS};
 
-    private record GifPlacement(int x, int y, GifDisposal disposal) {
+    private record FramePlacement(int x, int y, Disposal disposal) {
     }
 
     private static IIOMetadataNode child(IIOMetadataNode parent, String name) {

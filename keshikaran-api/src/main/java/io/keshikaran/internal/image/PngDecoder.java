@@ -3,7 +3,9 @@ package io.keshikaran.internal.image;
 import io.keshikaran.image.DecodeOptions;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -37,6 +39,9 @@ final class PngDecoder {
     private static final int COLOR_GRAY_ALPHA = 4;
     private static final int COLOR_RGBA = 6;
     /** Adam7's seven passes: first column, first row, column step, row step. */
+    /** APNG frames are decoded as stored; the transparency option applies to the canvas they make. */
+    private static final DecodeOptions STORED_COLOR =
+            DecodeOptions.builder().optTransparency(DecodeOptions.Transparency.KEEP_STORED_COLOR).build();
     private static final int[][] ADAM7 = {
         {0, 0, 8, 8}, {4, 0, 8, 8}, {0, 4, 4, 8}, {2, 0, 4, 4}, {0, 2, 2, 4}, {1, 0, 2, 2}, {0, 1, 1, 2}};
 
@@ -109,6 +114,49 @@ final class PngDecoder {
      *         or no IEND (a truncated-looking file)
      */
     static Header probe(byte[] d) {
+        Animation animation = scan(d, false);
+        return animation == null ? null : animation.header();
+    }
+
+    /**
+     * An animated PNG's canvas, colours and frames (the fcTL and the data chunks of each), for
+     * {@link #decodeFrame}.
+     *
+     * @param header  the image's IHDR and colour chunks; its size is the canvas's
+     * @param frames  the animation's frames in order, at least one; with {@code defaultImageHidden}
+     *                the first is the default image
+     * @param defaultImageHidden whether the default image (IDAT) is not part of the animation (its
+     *                fcTL comes after it): what viewers without APNG support show, listed first
+     */
+    record Animation(Header header, List<Frame> frames, boolean defaultImageHidden) {
+    }
+
+    /**
+     * One APNG frame: its rectangle on the canvas, what happens to it after it is shown
+     * ({@code dispose}: 0 none, 1 clear to transparent, 2 back to what was there), whether it is
+     * blended over the canvas or replaces it, and where its data starts: the first IDAT, or the
+     * first fdAT (whose 4-byte sequence number comes before the data).
+     */
+    record Frame(int width, int height, int x, int y, int dispose, boolean blend, int firstChunk, boolean fdat) {
+    }
+
+    /**
+     * Reads the chunks of an animated PNG (APNG) this decoder handles.
+     *
+     * @return the animation, or {@code null} for a still PNG, another format, a PNG the still
+     *         decoder would not take (see {@link #probe}), or an animation whose structure is
+     *         unsound (no frame, a frame outside the canvas or without data, unknown operations)
+     */
+    static Animation probeAnimation(byte[] d) {
+        Animation animation = scan(d, true);
+        return animation == null || animation.frames().isEmpty() ? null : animation;
+    }
+
+    /**
+     * Walks the chunks once: the still image's header, and with {@code animated} an APNG's frames
+     * (an empty list for a still PNG). Without {@code animated}, an APNG gives {@code null}.
+     */
+    private static Animation scan(byte[] d, boolean animated) {
         if (!RawMetadata.isPng(d) || d.length < 33 || !RawMetadata.fourCC(d, 12, "IHDR") || RawMetadata.u32be(d, 8) != 13) {
             return null;
         }
@@ -132,6 +180,9 @@ final class PngDecoder {
         int firstIdat = -1;
         boolean icc = false;
         boolean idatEnded = false;
+        boolean apng = false;
+        List<Frame> frames = new ArrayList<>();
+        boolean defaultImageHidden = false;
         int i = 33;
         while (true) {
             if (i + 12 > d.length) {
@@ -148,13 +199,40 @@ final class PngDecoder {
                 }
                 if (firstIdat < 0) {
                     firstIdat = i;
+                    if (apng && !frames.isEmpty() && frames.get(0).firstChunk() < 0) {
+                        // The first fcTL came before the image data: the default image is frame 0.
+                        frames.set(0, withData(frames.get(0), i, false));
+                    }
+                }
+            } else if (RawMetadata.fourCC(d, i + 4, "fdAT")) {
+                if (!apng || frames.isEmpty() || length < 4) {
+                    return null;
+                }
+                Frame last = frames.get(frames.size() - 1);
+                if (last.firstChunk() < 0) {
+                    frames.set(frames.size() - 1, withData(last, i, true));
                 }
             } else {
                 idatEnded = firstIdat >= 0;
                 if (RawMetadata.fourCC(d, i + 4, "IEND")) {
                     break;
                 } else if (RawMetadata.fourCC(d, i + 4, "acTL")) {
-                    return null;
+                    if (!animated || length != 8 || firstIdat >= 0) {
+                        return null;
+                    }
+                    apng = true;
+                } else if (RawMetadata.fourCC(d, i + 4, "fcTL")) {
+                    if (apng) {
+                        Frame frame = frameControl(d, body, (int) length, width, height);
+                        if (frame == null || (!frames.isEmpty() && frames.get(frames.size() - 1).firstChunk() < 0)) {
+                            return null; // unsound, or the frame before has no data
+                        }
+                        if (frames.isEmpty() && firstIdat >= 0) {
+                            defaultImageHidden = true;
+                            frames.add(new Frame((int) width, (int) height, 0, 0, 1, false, firstIdat, false));
+                        }
+                        frames.add(frame);
+                    }
                 } else if (RawMetadata.fourCC(d, i + 4, "iCCP")) {
                     icc = true;
                 } else if (RawMetadata.fourCC(d, i + 4, "PLTE")) {
@@ -194,10 +272,67 @@ final class PngDecoder {
             }
             i = body + (int) length + 4; // CRC
         }
-        if (firstIdat < 0 || (colorType == COLOR_PALETTE && palette == null)) {
+        if (firstIdat < 0 || (colorType == COLOR_PALETTE && palette == null)
+                || (!frames.isEmpty() && frames.get(frames.size() - 1).firstChunk() < 0)) {
             return null;
         }
-        return new Header((int) width, (int) height, bitDepth, colorType, palette, firstIdat, icc, d[28] == 1, key);
+        Header header = new Header((int) width, (int) height, bitDepth, colorType, palette, firstIdat, icc, d[28] == 1, key);
+        return new Animation(header, List.copyOf(frames), defaultImageHidden);
+    }
+
+    /** An fcTL chunk's frame, still without data; {@code null} when it does not fit the canvas or names no known operation. */
+    private static Frame frameControl(byte[] d, int body, int length, long canvasWidth, long canvasHeight) {
+        if (length != 26) {
+            return null;
+        }
+        long w = RawMetadata.u32be(d, body + 4);
+        long h = RawMetadata.u32be(d, body + 8);
+        long x = RawMetadata.u32be(d, body + 12);
+        long y = RawMetadata.u32be(d, body + 16);
+        int dispose = d[body + 24] & 0xFF;
+        int blend = d[body + 25] & 0xFF;
+        if (w == 0 || h == 0 || x + w > canvasWidth || y + h > canvasHeight || dispose > 2 || blend > 1) {
+            return null;
+        }
+        return new Frame((int) w, (int) h, (int) x, (int) y, dispose, blend == 1, -1, false);
+    }
+
+    private static Frame withData(Frame f, int firstChunk, boolean fdat) {
+        return new Frame(f.width(), f.height(), f.x(), f.y(), f.dispose(), f.blend(), firstChunk, fdat);
+    }
+
+    /**
+     * Decodes one APNG frame at full size, as stored: RGB with the stored colour kept, and its
+     * alpha (the canvas blends and the caller applies the transparency option to what it shows).
+     *
+     * @throws IOException for data that cannot be decoded, as {@link #decode}
+     */
+    static Pixels decodeFrame(byte[] d, Header canvas, Frame frame) throws IOException {
+        Header header = new Header(frame.width(), frame.height(), canvas.bitDepth(), canvas.colorType(), canvas.palette(),
+                frame.firstChunk(), canvas.hasIccProfile(), canvas.interlaced(), canvas.transparentKey());
+        int pixels = Math.multiplyExact(frame.width(), frame.height());
+        byte[] rgb = new byte[Math.multiplyExact(pixels, 3)];
+        byte[] alpha = new byte[pixels];
+        ImageData data = new ImageData(d, frame.firstChunk(), frame.fdat());
+        try {
+            RowConverter converter = new RowConverter(header, STORED_COLOR, alpha);
+            Blocks whole = new Blocks(header, 1);
+            if (header.interlaced()) {
+                decodeInterlaced(data, header, whole, converter, rgb);
+            } else {
+                decodeSequential(data, header, whole, converter, rgb);
+            }
+        } catch (DataFormatException e) {
+            throw new IOException("corrupt compressed image data: " + e.getMessage(), e);
+        } finally {
+            data.end();
+        }
+        return new Pixels(frame.width(), frame.height(), rgb, alpha);
+    }
+
+    /** Heap that {@link #decodeFrame} allocates: the frame's RGB and alpha, and the rows. */
+    static long frameHeapBytes(Header canvas, int width, int height) {
+        return 4L * width * height + heapBytes(canvas, 1) - 3L * canvas.width() * canvas.height();
     }
 
     /** A gray or RGB image's tRNS colour key (16-bit values), or {@code null} when the chunk does not fit the colour type. */
@@ -256,13 +391,13 @@ final class PngDecoder {
         int factor = effectiveFactor(header, reduction);
         int[] size = outputSize(header, reduction);
         byte[] out = new byte[Math.multiplyExact(Math.multiplyExact(size[0], size[1]), 3)];
-        ImageData data = new ImageData(d, header.firstIdat());
+        ImageData data = new ImageData(d, header.firstIdat(), false);
         try {
             Blocks blocks = new Blocks(header, factor);
             if (header.interlaced()) {
-                decodeInterlaced(data, header, blocks, new RowConverter(header, options), out);
+                decodeInterlaced(data, header, blocks, new RowConverter(header, options, null), out);
             } else {
-                decodeSequential(data, header, blocks, new RowConverter(header, options), out);
+                decodeSequential(data, header, blocks, new RowConverter(header, options, null), out);
             }
         } catch (DataFormatException e) {
             throw new IOException("corrupt compressed image data: " + e.getMessage(), e);
@@ -303,6 +438,7 @@ final class PngDecoder {
             byte[] row = rows.next(data, width, y, height);
             if (factor == 1) {
                 converter.convert(row, width, out, y * width * 3);
+                converter.alpha(row, width, y * width, 1);
             } else if (y < blocks.rowsUsed()) {
                 if (pixelType == COLOR_RGBA) {
                     // Not in place: the row is the next row's reference for unfiltering.
@@ -348,10 +484,12 @@ final class PngDecoder {
             }
             rows.startPass();
             for (int r = 0; r < passHeight; r++, done++) {
-                converter.convert(rows.next(data, passWidth, done, totalRows), passWidth, line, 0);
+                byte[] row = rows.next(data, passWidth, done, totalRows);
+                converter.convert(row, passWidth, line, 0);
                 int y = pass[1] + r * pass[3];
                 if (factor == 1) {
                     placePassRow(line, passWidth, pass, (y * width + pass[0]) * 3, out);
+                    converter.alpha(row, passWidth, y * width + pass[0], pass[2]);
                 } else if (y < blocks.rowsUsed()) {
                     addPassRow(line, pass, y / factor * blocks.outWidth(), factor, blocks.outWidth() * factor, sums);
                 }
@@ -487,13 +625,20 @@ final class PngDecoder {
     private static final class ImageData {
         private final byte[] d;
         private final Inflater inflater = new Inflater(true);
+        /** The chunks the stream is split over: IDAT, or an APNG frame's fdAT. */
+        private final String chunkType;
+        /** Bytes before the data in each chunk: an fdAT's sequence number. */
+        private final int skip;
         private int next;
         private int zlibHeader;
         private int zlibHeaderBytes;
 
-        ImageData(byte[] d, int firstIdat) {
+        /** The stream from the chunk at {@code first} on: IDAT chunks, or with {@code fdat} an APNG frame's fdAT chunks. */
+        ImageData(byte[] d, int first, boolean fdat) {
             this.d = d;
-            this.next = firstIdat;
+            this.next = first;
+            this.chunkType = fdat ? "fdAT" : "IDAT";
+            this.skip = fdat ? 4 : 0;
         }
 
         /** Fills {@code row[0..length)}; {@code done} of {@code total} rows were read before, for the message. */
@@ -518,12 +663,12 @@ final class PngDecoder {
         }
 
         private void feed(int done, int total) throws IOException {
-            if (!RawMetadata.fourCC(d, next + 4, "IDAT")) {
+            if (!RawMetadata.fourCC(d, next + 4, chunkType)) {
                 throw new IOException("the image data ends after " + done + " of " + total + " rows");
             }
-            int length = (int) RawMetadata.u32be(d, next);
-            int start = next + 8;
-            next += 12 + length;
+            int length = (int) RawMetadata.u32be(d, next) - skip;
+            int start = next + 8 + skip;
+            next += 12 + skip + length;
             // The two header bytes may lie in different (tiny) IDAT chunks.
             for (; zlibHeaderBytes < 2 && length > 0; zlibHeaderBytes++, start++, length--) {
                 zlibHeader = zlibHeader << 8 | d[start] & 0xFF;
@@ -714,8 +859,11 @@ final class PngDecoder {
         private final int backgroundRed;
         private final int backgroundGreen;
         private final int backgroundBlue;
+        /** Where {@link #alpha} writes a frame's alpha; {@code null} when only RGB is wanted. */
+        private final byte[] alphaOut;
 
-        RowConverter(Header header, DecodeOptions options) {
+        RowConverter(Header header, DecodeOptions options, byte[] alphaOut) {
+            this.alphaOut = alphaOut;
             this.palette = header.palette();
             this.bitDepth = header.bitDepth();
             this.pixelType = header.pixelType();
@@ -749,6 +897,25 @@ final class PngDecoder {
                     }
                 }
                 default -> palette(row, width, rgb, o);
+            }
+        }
+
+        /**
+         * Writes the alpha of the first {@code width} pixels of a row (as {@link #convert} reads
+         * it) to the alpha plane, at {@code o}, {@code o + step}, ...; nothing without a plane.
+         */
+        void alpha(byte[] row, int width, int o, int step) {
+            if (alphaOut == null) {
+                return;
+            }
+            for (int x = 0; x < width; x++, o += step) {
+                alphaOut[o] = switch (pixelType) {
+                    case COLOR_RGBA -> row[4 * x + 4];
+                    case COLOR_GRAY_ALPHA -> row[2 * x + 2];
+                    // An index without an entry was already refused by convert.
+                    case COLOR_PALETTE -> palette[4 * packedSample(row, x, bitDepth) + 3];
+                    default -> (byte) 0xFF;
+                };
             }
         }
 
