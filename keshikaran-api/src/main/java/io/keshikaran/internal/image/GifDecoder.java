@@ -94,6 +94,48 @@ final class GifDecoder {
         return new GifDecoder(d, global, at);
     }
 
+    /** Heap a frame takes while it is drawn: one palette index per pixel, no raster or conversion. */
+    static final int INDEX_BYTES_PER_PIXEL = 1;
+    /** GIF's disposal methods 0-3 (none, do not dispose, restore to background, to previous) as the canvas applies them. */
+    private static final FrameSource.Disposal[] DISPOSALS = {FrameSource.Disposal.NONE, FrameSource.Disposal.NONE,
+        FrameSource.Disposal.BACKGROUND, FrameSource.Disposal.PREVIOUS};
+
+    /** This GIF's frames for the decoder's frame loop. */
+    FrameSource frames() {
+        return new FrameSource() {
+            @Override
+            public boolean hasFrame(int index) throws IOException {
+                return GifDecoder.this.hasFrame(index);
+            }
+
+            @Override
+            public int width(int index) throws IOException {
+                return frame(index).width();
+            }
+
+            @Override
+            public int height(int index) throws IOException {
+                return frame(index).height();
+            }
+
+            @Override
+            public long frameCost(int w, int h) {
+                return (long) w * h * INDEX_BYTES_PER_PIXEL;
+            }
+
+            @Override
+            public Placement placement(int index) throws IOException {
+                Frame frame = frame(index);
+                return new Placement(frame.x(), frame.y(), DISPOSALS[frame.disposal()]);
+            }
+
+            @Override
+            public void draw(int index, Placement placement, Canvas canvas) throws IOException {
+                GifDecoder.this.draw(index, canvas);
+            }
+        };
+    }
+
     /**
      * Whether frame {@code index} exists: false when the blocks end (trailer, end of data, a zero
      * block) before it, or its blocks start with the trailer.

@@ -118,8 +118,6 @@ public final class ImageDecoder {
     static final int LOSSY_WEBP_BYTES_PER_PIXEL = 40;
     /** TwelveMonkeys' VP8L decoder: its ARGB buffers and raster, per pixel of the full frame. */
     static final int LOSSLESS_WEBP_BYTES_PER_PIXEL = 24;
-    /** keshikaran's GIF decoder: one palette index per pixel of the frame. */
-    static final int GIF_INDEX_BYTES_PER_PIXEL = 1;
     /** The JDK's and TwelveMonkeys' other readers: the raster (up to 16-bit RGBA), per decoded pixel. */
     static final int RASTER_BYTES_PER_PIXEL = 8;
     /** Turning a raster into an {@link RgbImage} (RGB and alpha planes, colour conversion, transparency, orientation), per decoded pixel. */
@@ -452,7 +450,7 @@ public final class ImageDecoder {
         FrameDecoder decoder = null;
         try {
             GifDecoder gif = GifDecoder.open(encoded);
-            decoder = new FrameDecoder(new GifDecoderFrames(gif), encoded, name, "GIF", maxFrames);
+            decoder = new FrameDecoder(gif.frames(), encoded, name, "GIF", maxFrames);
             int[] screen = RawMetadata.gifScreen(encoded);
             return decoder.decodeFrameSequence(screen[0], screen[1]);
         } catch (IOException | InvalidImageException | RuntimeException e) {
@@ -475,26 +473,16 @@ public final class ImageDecoder {
                                     int maxFrames) throws InvalidImageException {
         FrameDecoder decoder = null;
         try {
-            decoder = new FrameDecoder(new ApngFrames(encoded, apng, profile, name), encoded, name, "PNG", maxFrames);
+            decoder = new FrameDecoder(new ApngFrames(encoded, apng, profile::get, name), encoded, name, "PNG", maxFrames);
             return decoder.decodeFrameSequence(apng.header().width(), apng.header().height());
-        } catch (ApngFrameException e) {
-            throw e.error;
+        } catch (ApngFrames.DamagedFrame e) {
+            throw e.error();
         } catch (IOException | InvalidImageException | RuntimeException e) {
             return handedToImageIo("keshikaran's PNG decoder (APNG)", name, e);
         } finally {
             if (decoder != null) {
                 decoder.releaseMemory();
             }
-        }
-    }
-
-    /** Carries a later APNG frame's error past the fallback to the still decoders. */
-    private static final class ApngFrameException extends IOException {
-        private final InvalidImageException error;
-
-        ApngFrameException(InvalidImageException error) {
-            super(error.getMessage(), error);
-            this.error = error;
         }
     }
 
@@ -715,10 +703,10 @@ public final class ImageDecoder {
             int frameWidth = source.width(0);
             int frameHeight = source.height(0);
             checkSize(frameWidth, frameHeight, 0, "");
-            FramePlacement first = source.placement(0);
+            FrameSource.Placement first = source.placement(0);
             // A logical screen smaller than the first frame (0x0 is common) grows to hold it.
-            int width = (int) Math.max(screen[0], Math.min(Integer.MAX_VALUE, (long) first.x + frameWidth));
-            int height = (int) Math.max(screen[1], Math.min(Integer.MAX_VALUE, (long) first.y + frameHeight));
+            int width = (int) Math.max(screen[0], Math.min(Integer.MAX_VALUE, (long) first.x() + frameWidth));
+            int height = (int) Math.max(screen[1], Math.min(Integer.MAX_VALUE, (long) first.y() + frameHeight));
             checkSize(width, height, -1, " canvas");
             frameReduction = reduction(width, height);
             reserve(animationCost(width, height, 1, frameWidth, frameHeight));
@@ -741,14 +729,14 @@ public final class ImageDecoder {
                 if (!reserve(animationCost(width, height, frames.size() + 1, w, h))) {
                     break;
                 }
-                FramePlacement placement = index == 0 ? first : source.placement(index);
-                Pixels before = placement.disposal == Disposal.PREVIOUS ? canvas.snapshot() : null;
+                FrameSource.Placement placement = index == 0 ? first : source.placement(index);
+                Pixels before = placement.disposal() == FrameSource.Disposal.PREVIOUS ? canvas.snapshot() : null;
                 source.draw(index, placement, canvas);
                 if (sampled) {
                     frames.add(new DecodedImage.Frame(index, finishFrame(canvas.snapshot())));
                 }
-                if (placement.disposal == Disposal.BACKGROUND) {
-                    canvas.clear(placement.x, placement.y, w, h);
+                if (placement.disposal() == FrameSource.Disposal.BACKGROUND) {
+                    canvas.clear(placement.x(), placement.y(), w, h);
                 } else if (before != null) {
                     canvas.restore(before);
                 }
@@ -1006,11 +994,11 @@ public final class ImageDecoder {
 
             /** From the JDK GIF reader's metadata; none (the top left corner, no disposal) for other formats. */
             @Override
-            public FramePlacement placement(int index) throws IOException {
+            public FrameSource.Placement placement(int index) throws IOException {
                 IIOMetadata metadata = reader.getImageMetadata(index);
                 int x = 0;
                 int y = 0;
-                Disposal disposal = Disposal.NONE;
+                FrameSource.Disposal disposal = FrameSource.Disposal.NONE;
                 if (metadata != null) {
                     IIOMetadataNode root = (IIOMetadataNode) metadata.getAsTree("javax_imageio_gif_image_1.0");
                     IIOMetadataNode descriptor = child(root, "ImageDescriptor");
@@ -1021,146 +1009,20 @@ public final class ImageDecoder {
                     IIOMetadataNode control = child(root, "GraphicControlExtension");
                     if (control != null) {
                         disposal = switch (control.getAttribute("disposalMethod")) {
-                            case "restoreToBackgroundColor" -> Disposal.BACKGROUND;
-                            case "restoreToPrevious" -> Disposal.PREVIOUS;
-                            default -> Disposal.NONE;
+                            case "restoreToBackgroundColor" -> FrameSource.Disposal.BACKGROUND;
+                            case "restoreToPrevious" -> FrameSource.Disposal.PREVIOUS;
+                            default -> FrameSource.Disposal.NONE;
                         };
                     }
                 }
-                return new FramePlacement(x, y, disposal);
+                return new FrameSource.Placement(x, y, disposal);
             }
 
             @Override
-            public void draw(int index, FramePlacement placement, Canvas canvas) throws IOException, InvalidImageException {
-                canvas.draw(Pixels.of(readFrame(index)), placement.x, placement.y, true);
+            public void draw(int index, FrameSource.Placement placement, Canvas canvas) throws IOException, InvalidImageException {
+                canvas.draw(Pixels.of(readFrame(index)), placement.x(), placement.y(), true);
             }
         }
-    }
-
-    /**
-     * Where a {@link FrameDecoder}'s frames come from, chosen once per decode: keshikaran's
-     * {@link GifDecoder} (GIF only) or ImageIO's reader (every format). The frame loop, limits,
-     * sampling and memory reservations are the FrameDecoder's, the same for both.
-     */
-    private interface FrameSource {
-        /** Whether the file has a frame {@code index} (its header at least). */
-        boolean hasFrame(int index) throws IOException;
-
-        int width(int index) throws IOException;
-
-        int height(int index) throws IOException;
-
-        /** Heap to decode a {@code w x h} frame and draw it onto the canvas (the canvas not counted). */
-        long frameCost(int w, int h);
-
-        /** Where frame {@code index} goes on the canvas and how it is disposed. */
-        FramePlacement placement(int index) throws IOException;
-
-        /** Decodes frame {@code index} and draws it onto the canvas at its placement. */
-        void draw(int index, FramePlacement placement, Canvas canvas) throws IOException, InvalidImageException;
-    }
-
-    /**
-     * An animated PNG's frames, decoded by {@link PngDecoder} as stored (RGB and alpha) and drawn
-     * with their own blend operation; the default image comes first when the animation does not
-     * include it, cleared after it is sampled, so that it is scored as viewers without APNG show
-     * it. Colours are converted from the file's ICC profile when it has one other than sRGB.
-     */
-    private record ApngFrames(byte[] encoded, PngDecoder.Animation apng, PngProfile profile, String name)
-            implements FrameSource {
-        @Override
-        public boolean hasFrame(int index) {
-            return index < apng.frames().size();
-        }
-
-        @Override
-        public int width(int index) {
-            return apng.frames().get(index).width();
-        }
-
-        @Override
-        public int height(int index) {
-            return apng.frames().get(index).height();
-        }
-
-        @Override
-        public long frameCost(int w, int h) {
-            return PngDecoder.frameHeapBytes(apng.header(), w, h);
-        }
-
-        /** APNG's dispose operations 0-2; "previous" on the first frame means clearing (the APNG specification). */
-        @Override
-        public FramePlacement placement(int index) {
-            PngDecoder.Frame frame = apng.frames().get(index);
-            Disposal disposal = switch (frame.dispose()) {
-                case 1 -> Disposal.BACKGROUND;
-                case 2 -> index == 0 ? Disposal.BACKGROUND : Disposal.PREVIOUS;
-                default -> Disposal.NONE;
-            };
-            return new FramePlacement(frame.x(), frame.y(), disposal);
-        }
-
-        @Override
-        public void draw(int index, FramePlacement placement, Canvas canvas) throws IOException {
-            PngDecoder.Frame frame = apng.frames().get(index);
-            Pixels pixels;
-            try {
-                pixels = PngDecoder.decodeFrame(encoded, apng.header(), frame);
-            } catch (IOException e) {
-                if (index == 0) {
-                    throw e;
-                }
-                throw new ApngFrameException(new InvalidImageException(name,
-                        "corrupt PNG data: animation frame " + index + ": " + e.getMessage(), e));
-            }
-            ICC_Profile icc = apng.header().hasIccProfile() ? profile.get() : null;
-            canvas.draw(icc == null ? pixels : pixels.convertFrom(icc), frame.x(), frame.y(), frame.blend());
-        }
-    }
-
-    /**
-     * Frames decoded by {@link GifDecoder}: a frame is a byte of palette index per pixel, drawn
-     * onto the canvas with no raster or conversion between.
-     */
-    private record GifDecoderFrames(GifDecoder gif) implements FrameSource {
-        @Override
-        public boolean hasFrame(int index) throws IOException {
-            return gif.hasFrame(index);
-        }
-
-        @Override
-        public int width(int index) throws IOException {
-            return gif.frame(index).width();
-        }
-
-        @Override
-        public int height(int index) throws IOException {
-            return gif.frame(index).height();
-        }
-
-        @Override
-        public long frameCost(int w, int h) {
-            return (long) w * h * GIF_INDEX_BYTES_PER_PIXEL;
-        }
-
-        @Override
-        public FramePlacement placement(int index) throws IOException {
-            GifDecoder.Frame frame = gif.frame(index);
-            return new FramePlacement(frame.x(), frame.y(), GIF_DISPOSALS[frame.disposal()]);
-        }
-
-        @Override
-        public void draw(int index, FramePlacement placement, Canvas canvas) throws IOException {
-            gif.draw(index, canvas);
-        }
-    }
-
-    private enum Disposal { NONE, BACKGROUND, PREVIOUS }
-
-    /** GIF's disposal methods 0-3 (none, do not dispose, restore to background, to previous) as the canvas applies them. */
-    private static final Disposal[] GIF_DISPOSALS = {Disposal.NONE, Disposal.NONE, Disposal.BACKGROUND, Disposal.PREVIOUS};
-
-    private record FramePlacement(int x, int y, Disposal disposal) {
     }
 
     private static IIOMetadataNode child(IIOMetadataNode parent, String name) {
