@@ -144,6 +144,15 @@ convert "$TMP/photo.png" -rotate 270 "${PNG_CLEAN[@]}" "$TMP/rot.png"
 cwebp -quiet -q 90 "$TMP/rot.png" -o "$OUT/webp-exif-orientation-6.webp"
 exiftool -q -overwrite_original -Orientation#=6 "$OUT/webp-exif-orientation-6.webp"
 
+# ---- APNG ----------------------------------------------------------------------------------
+# The three pictures of webp-animated.webp (above) as an animated PNG, written by ffmpeg's APNG
+# encoder, which stores frame 2 as the 64x48 rectangle that changed (the dog patch at +96+64):
+# it decodes to the picture only if composited onto the canvas.
+cp "$TMP/photo.png" "$TMP/apng-1.png"
+cp "$TMP/drawing.png" "$TMP/apng-2.png"
+cp "$TMP/drawing-patched.png" "$TMP/apng-3.png"
+ffmpeg -loglevel error -y -framerate 5 -i "$TMP/apng-%d.png" -plays 0 -pred mixed -f apng "$OUT/png-animated.png"
+
 # ---- BMP -----------------------------------------------------------------------------------
 convert "$TMP/photo.png" -strip "BMP3:$OUT/bmp-24.bmp"
 convert "$TMP/photo.png" -strip -dither None -colors 200 -type Palette "BMP3:$OUT/bmp-8bit-palette.bmp"

@@ -13,7 +13,7 @@ import java.util.Optional;
  * <p>The {@linkplain #score() score} is a number from 0 (not explicit) to 1 (explicit). For the
  * bundled nsfwjs models it is {@code P(Porn) + P(Hentai) + P(Sexy)}, see {@link ScoreFunction}.
  *
- * <p>For an animated image (GIF, WebP) the score and probabilities aggregate the sampled
+ * <p>For an animated image (GIF, WebP, APNG) the score and probabilities aggregate the sampled
  * {@linkplain #frames() frames}, as {@link io.keshikaran.image.DecodeOptions.FrameAggregate} says:
  * by default the highest-scoring frame's. For a still image {@link #frames()} is empty.
  */

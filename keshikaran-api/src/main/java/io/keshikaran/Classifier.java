@@ -52,7 +52,7 @@ public interface Classifier extends AutoCloseable {
     String DEFAULT_MODEL = "mobilenet_v2_mid";
 
     /**
-     * Classifies an image file. For an animated GIF or WebP, the frames {@link DecodeOptions} sample
+     * Classifies an image file. For an animated GIF, WebP or PNG (APNG), the frames {@link DecodeOptions} sample
      * are classified and aggregated, see {@link Classification#frames()}.
      *
      * @throws InvalidImageException naming the file: missing, unreadable, not an image, truncated,

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The result for one sampled frame of an animated image (GIF, WebP). Immutable.
+ * The result for one sampled frame of an animated image (GIF, WebP, APNG). Immutable.
  *
  * @param index         the frame's position in the file, from 0
  * @param score         the frame's score, 0..1

@@ -42,15 +42,15 @@ final class ImageOptions {
     String background;
 
     @Option(names = "--max-frames", paramLabel = "N", defaultValue = "" + DecodeOptions.DEFAULT_MAX_FRAMES,
-            description = "Animated GIF/WebP: classify at most N frames (1 = the first only). Default: ${DEFAULT-VALUE}.")
+            description = "Animated GIF, WebP or PNG: classify at most N frames (1 = the first only). Default: ${DEFAULT-VALUE}.")
     int maxFrames;
 
     @Option(names = "--frame-step", paramLabel = "N", defaultValue = "1",
-            description = "Animated GIF/WebP: classify every N-th frame (0, N, 2N, ...). Default: ${DEFAULT-VALUE}.")
+            description = "Animated GIF, WebP or PNG: classify every N-th frame (0, N, 2N, ...). Default: ${DEFAULT-VALUE}.")
     int frameStep;
 
     @Option(names = "--frame-aggregate", paramLabel = "HOW", defaultValue = "max",
-            description = "Animated GIF/WebP: the file's score is the max or the mean of the frame scores. "
+            description = "Animated GIF, WebP or PNG: the file's score is the max or the mean of the frame scores. "
                     + "Default: ${DEFAULT-VALUE}. --json lists every frame's score.")
     DecodeOptions.FrameAggregate frameAggregate;
 

@@ -46,7 +46,7 @@ class AnimatedClassificationTest {
 
     @Test
     void everySampledFrameIsScoredAndTheMaximumIsTheFilesScore() throws Exception {
-        for (String file : List.of("gif-animated.gif", "webp-animated.webp", "webp-animated-lossy.webp")) {
+        for (String file : List.of("gif-animated.gif", "webp-animated.webp", "webp-animated-lossy.webp", "png-animated.png")) {
             Classification c = classifier.classify(format(file));
             assertThat(c.frames()).extracting(FrameScore::index).containsExactly(0, 1, 2);
             // Frame 0 is a photo of horses, frame 1 a drawing: the model must tell them apart.

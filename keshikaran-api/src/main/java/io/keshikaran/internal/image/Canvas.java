@@ -3,7 +3,7 @@ package io.keshikaran.internal.image;
 import java.util.Arrays;
 
 /**
- * The canvas an animation's frames are drawn onto, as browsers do: GIF and animated WebP store
+ * The canvas an animation's frames are drawn onto, as browsers do: GIF, animated WebP and APNG store
  * most frames as changed rectangles over the previous picture, so a frame on its own is not what a
  * viewer sees. Starts fully transparent (stored colour black), like libwebp's and browsers'
  * decoders. Not thread-safe; one per decode.

@@ -305,6 +305,25 @@ class FormatFixturesTest {
     }
 
     @Test
+    void animatedPngFramesAreCompositedOntoTheCanvas() throws Exception {
+        DecodedImage apng = frames("png-animated.png");
+        DecodedImage webp = frames("webp-animated.webp");
+        assertThat(apng.format()).isEqualTo("PNG");
+        assertThat(apng.isAnimated()).isTrue();
+        assertThat(apng.frames()).extracting(DecodedImage.Frame::index).containsExactly(0, 1, 2);
+        // Both lossless, from the same three pictures: frame 2, stored as the dog patch alone,
+        // equals the picture only when drawn over frame 1 on the canvas.
+        for (int i = 0; i < 3; i++) {
+            assertThat(apng.frames().get(i).image().toByteArray()).as("frame %d", i)
+                    .isEqualTo(webp.frames().get(i).image().toByteArray());
+        }
+        assertThat(meanDiff(apng.frames().get(0).image(), photo())).isZero();
+        // Java-only decoding (ImageIO) reads the default image alone, as before.
+        ImageDecoder imageIo = new ImageDecoder(ImageLimits.defaults(), DecodeOptions.builder().optDecoder(DecodeOptions.Decoder.JAVA).build());
+        assertThat(imageIo.decodeFrames(format("png-animated.png")).frames()).hasSize(1);
+    }
+
+    @Test
     void animatedGifFramesAreCompositedOntoTheCanvas() throws Exception {
         DecodedImage gif = frames("gif-animated.gif");
         DecodedImage webp = frames("webp-animated.webp");
