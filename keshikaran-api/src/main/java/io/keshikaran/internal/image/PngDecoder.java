@@ -180,9 +180,7 @@ final class PngDecoder {
         int firstIdat = -1;
         boolean icc = false;
         boolean idatEnded = false;
-        boolean apng = false;
-        List<Frame> frames = new ArrayList<>();
-        boolean defaultImageHidden = false;
+        FrameList frames = null;
         int i = 33;
         while (true) {
             if (i + 12 > d.length) {
@@ -199,18 +197,13 @@ final class PngDecoder {
                 }
                 if (firstIdat < 0) {
                     firstIdat = i;
-                    if (apng && !frames.isEmpty() && frames.get(0).firstChunk() < 0) {
-                        // The first fcTL came before the image data: the default image is frame 0.
-                        frames.set(0, withData(frames.get(0), i, false));
+                    if (frames != null) {
+                        frames.data(i, false);
                     }
                 }
             } else if (RawMetadata.fourCC(d, i + 4, "fdAT")) {
-                if (!apng || frames.isEmpty() || length < 4) {
+                if (frames == null || length < 4 || !frames.data(i, true)) {
                     return null;
-                }
-                Frame last = frames.get(frames.size() - 1);
-                if (last.firstChunk() < 0) {
-                    frames.set(frames.size() - 1, withData(last, i, true));
                 }
             } else {
                 idatEnded = firstIdat >= 0;
@@ -220,18 +213,10 @@ final class PngDecoder {
                     if (!animated || length != 8 || firstIdat >= 0) {
                         return null;
                     }
-                    apng = true;
+                    frames = new FrameList((int) width, (int) height);
                 } else if (RawMetadata.fourCC(d, i + 4, "fcTL")) {
-                    if (apng) {
-                        Frame frame = frameControl(d, body, (int) length, width, height);
-                        if (frame == null || (!frames.isEmpty() && frames.get(frames.size() - 1).firstChunk() < 0)) {
-                            return null; // unsound, or the frame before has no data
-                        }
-                        if (frames.isEmpty() && firstIdat >= 0) {
-                            defaultImageHidden = true;
-                            frames.add(new Frame((int) width, (int) height, 0, 0, 1, false, firstIdat, false));
-                        }
-                        frames.add(frame);
+                    if (frames != null && !frames.control(frameControl(d, body, (int) length, width, height), firstIdat)) {
+                        return null;
                     }
                 } else if (RawMetadata.fourCC(d, i + 4, "iCCP")) {
                     icc = true;
@@ -272,12 +257,66 @@ final class PngDecoder {
             }
             i = body + (int) length + 4; // CRC
         }
-        if (firstIdat < 0 || (colorType == COLOR_PALETTE && palette == null)
-                || (!frames.isEmpty() && frames.get(frames.size() - 1).firstChunk() < 0)) {
+        if (firstIdat < 0 || (colorType == COLOR_PALETTE && palette == null) || (frames != null && !frames.complete())) {
             return null;
         }
         Header header = new Header((int) width, (int) height, bitDepth, colorType, palette, firstIdat, icc, d[28] == 1, key);
-        return new Animation(header, List.copyOf(frames), defaultImageHidden);
+        return frames == null ? new Animation(header, List.of(), false)
+                : new Animation(header, List.copyOf(frames.frames), frames.defaultImageHidden);
+    }
+
+    /** An APNG's frames as {@link #scan} meets their chunks: each fcTL, then the chunk its data starts in. */
+    private static final class FrameList {
+        private final int canvasWidth;
+        private final int canvasHeight;
+        private final List<Frame> frames = new ArrayList<>();
+        private boolean defaultImageHidden;
+
+        FrameList(int canvasWidth, int canvasHeight) {
+            this.canvasWidth = canvasWidth;
+            this.canvasHeight = canvasHeight;
+        }
+
+        /**
+         * A frame's fcTL; {@code firstIdat} is the first IDAT's offset if it came before (the
+         * default image is then not part of the animation, and is listed first).
+         *
+         * @return false for an unsound frame ({@code null}) or when the frame before has no data
+         */
+        boolean control(Frame frame, int firstIdat) {
+            if (frame == null || !complete()) {
+                return false;
+            }
+            if (frames.isEmpty() && firstIdat >= 0) {
+                defaultImageHidden = true;
+                frames.add(new Frame(canvasWidth, canvasHeight, 0, 0, 1, false, firstIdat, false));
+            }
+            frames.add(frame);
+            return true;
+        }
+
+        /**
+         * A data chunk: it starts the last frame's data if that has none yet (the first IDAT is
+         * frame 0's when its fcTL came first).
+         *
+         * @return false for an fdAT before any fcTL
+         */
+        boolean data(int chunk, boolean fdat) {
+            if (frames.isEmpty()) {
+                return !fdat;
+            }
+            Frame last = frames.get(frames.size() - 1);
+            if (last.firstChunk() < 0) {
+                frames.set(frames.size() - 1, new Frame(last.width(), last.height(), last.x(), last.y(),
+                        last.dispose(), last.blend(), chunk, fdat));
+            }
+            return true;
+        }
+
+        /** Whether every frame has its data. */
+        boolean complete() {
+            return frames.isEmpty() || frames.get(frames.size() - 1).firstChunk() >= 0;
+        }
     }
 
     /** An fcTL chunk's frame, still without data; {@code null} when it does not fit the canvas or names no known operation. */
@@ -295,10 +334,6 @@ final class PngDecoder {
             return null;
         }
         return new Frame((int) w, (int) h, (int) x, (int) y, dispose, blend == 1, -1, false);
-    }
-
-    private static Frame withData(Frame f, int firstChunk, boolean fdat) {
-        return new Frame(f.width(), f.height(), f.x(), f.y(), f.dispose(), f.blend(), firstChunk, fdat);
     }
 
     /**
