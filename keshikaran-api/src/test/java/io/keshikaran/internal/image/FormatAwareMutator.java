@@ -94,6 +94,14 @@ final class FormatAwareMutator {
                     if (RawMetadata.fourCC(d, at + 4, "IHDR")) {
                         fields.add(new Field("IHDR width", at + 8, 4, false));
                         fields.add(new Field("IHDR height", at + 12, 4, false));
+                    } else if (RawMetadata.fourCC(d, at + 4, "acTL")) {
+                        fields.add(new Field("acTL frame count", at + 8, 4, false));
+                    } else if (RawMetadata.fourCC(d, at + 4, "fcTL")) {
+                        fields.add(new Field("fcTL width", at + 12, 4, false));
+                        fields.add(new Field("fcTL height", at + 16, 4, false));
+                        fields.add(new Field("fcTL x", at + 20, 4, false));
+                        fields.add(new Field("fcTL y", at + 24, 4, false));
+                        fields.add(new Field("fcTL dispose and blend", at + 32, 2, false));
                     }
                     at += 12 + (int) Math.min(d.length, u32be(d, at));
                 }
