@@ -10,9 +10,10 @@ import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
 /**
- * keshikaran's own decoder for still PNGs: every colour type and bit depth, interlaced (Adam7) or
- * not, with palette or colour-key transparency; not APNG, nor a colour key on gray below 8 bits
- * (see {@link #probe}). It inflates with {@link Inflater} (the JDK's zlib), unfilters one row at a
+ * keshikaran's own PNG decoder: every colour type and bit depth, interlaced (Adam7) or not, with
+ * palette or colour-key transparency, but not a colour key on gray below 8 bits (see {@link #probe});
+ * and the frames of animated PNGs (APNG: {@link #probeAnimation}, {@link #decodeFrame}), which
+ * the caller composites. It inflates with {@link Inflater} (the JDK's zlib), unfilters one row at a
  * time, applies the transparency option to each pixel and box-averages the pixels into the
  * reduced image as they arrive. So a 5120x2880 RGBA PNG costs two rows and the reduced image,
  * where libpng inside Leptonica holds the whole image twice off the heap (7-8 bytes per pixel) and
