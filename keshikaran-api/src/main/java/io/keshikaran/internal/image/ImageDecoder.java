@@ -603,12 +603,13 @@ public final class ImageDecoder {
 
     /**
      * Decodes the frames of one input; one instance per decode. Frames come from ImageIO's
-     * reader, or for a GIF from {@link GifDecoder} (no reader): {@link #source} is chosen once, here.
+     * reader, or without a reader from {@link GifDecoder} or an animated PNG's {@link ApngFrames}:
+     * {@link #source} is chosen once, here.
      */
     private final class FrameDecoder {
         private final ImageReader reader;
         private final FrameSource source;
-        /** For a PNG read by ImageIO: the profile its colours are converted from; {@code null} for GifDecoder. */
+        /** For a PNG read by ImageIO: the profile its colours are converted from; {@code null} without a reader. */
         private final PngProfile pngProfile;
         private final ByteArrayImageInputStream iis;
         private final byte[] encoded;
@@ -699,14 +700,13 @@ public final class ImageDecoder {
          * of as its source says: GIF's, and APNG's.
          */
         private DecodedImage decodeFrameSequence(int screenWidth, int screenHeight) throws IOException, InvalidImageException {
-            int[] screen = {screenWidth, screenHeight};
             int frameWidth = source.width(0);
             int frameHeight = source.height(0);
             checkSize(frameWidth, frameHeight, 0, "");
             FrameSource.Placement first = source.placement(0);
             // A logical screen smaller than the first frame (0x0 is common) grows to hold it.
-            int width = (int) Math.max(screen[0], Math.min(Integer.MAX_VALUE, (long) first.x() + frameWidth));
-            int height = (int) Math.max(screen[1], Math.min(Integer.MAX_VALUE, (long) first.y() + frameHeight));
+            int width = (int) Math.max(screenWidth, Math.min(Integer.MAX_VALUE, (long) first.x() + frameWidth));
+            int height = (int) Math.max(screenHeight, Math.min(Integer.MAX_VALUE, (long) first.y() + frameHeight));
             checkSize(width, height, -1, " canvas");
             frameReduction = reduction(width, height);
             reserve(animationCost(width, height, 1, frameWidth, frameHeight));
