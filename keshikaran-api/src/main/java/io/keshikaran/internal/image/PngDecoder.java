@@ -39,10 +39,10 @@ final class PngDecoder {
     private static final int COLOR_PALETTE = 3;
     private static final int COLOR_GRAY_ALPHA = 4;
     private static final int COLOR_RGBA = 6;
-    /** Adam7's seven passes: first column, first row, column step, row step. */
     /** APNG frames are decoded as stored; the transparency option applies to the canvas they make. */
     private static final DecodeOptions STORED_COLOR =
             DecodeOptions.builder().optTransparency(DecodeOptions.Transparency.KEEP_STORED_COLOR).build();
+    /** Adam7's seven passes: first column, first row, column step, row step. */
     private static final int[][] ADAM7 = {
         {0, 0, 8, 8}, {4, 0, 8, 8}, {0, 4, 4, 8}, {2, 0, 4, 4}, {0, 2, 2, 4}, {1, 0, 2, 2}, {0, 1, 1, 2}};
 
@@ -349,26 +349,17 @@ final class PngDecoder {
         int pixels = Math.multiplyExact(frame.width(), frame.height());
         byte[] rgb = new byte[Math.multiplyExact(pixels, 3)];
         byte[] alpha = new byte[pixels];
-        ImageData data = new ImageData(d, frame.firstChunk(), frame.fdat());
-        try {
-            RowConverter converter = new RowConverter(header, STORED_COLOR, alpha);
-            Blocks whole = new Blocks(header, 1);
-            if (header.interlaced()) {
-                decodeInterlaced(data, header, whole, converter, rgb);
-            } else {
-                decodeSequential(data, header, whole, converter, rgb);
-            }
-        } catch (DataFormatException e) {
-            throw new IOException("corrupt compressed image data: " + e.getMessage(), e);
-        } finally {
-            data.end();
-        }
+        decodeStream(new ImageData(d, frame.firstChunk(), frame.fdat()), header, 1,
+                new RowConverter(header, STORED_COLOR, alpha), rgb);
         return new Pixels(frame.width(), frame.height(), rgb, alpha);
     }
 
-    /** Heap that {@link #decodeFrame} allocates: the frame's RGB and alpha, and the rows. */
+    /**
+     * Heap that {@link #decodeFrame} allocates for a {@code width x height} frame: its RGB and
+     * alpha, and rows counted at the canvas's width (no frame is wider).
+     */
     static long frameHeapBytes(Header canvas, int width, int height) {
-        return 4L * width * height + heapBytes(canvas, 1) - 3L * canvas.width() * canvas.height();
+        return rowBytes(canvas, canvas.width()) + 4L * width * height;
     }
 
     /** A gray or RGB image's tRNS colour key (16-bit values), or {@code null} when the chunk does not fit the colour type. */
@@ -402,11 +393,15 @@ final class PngDecoder {
     static long heapBytes(Header header, int reduction) {
         int[] size = outputSize(header, reduction);
         long outPixels = (long) size[0] * size[1];
-        long width = header.width();
-        long stored = 2L * (header.stride() + 1);
-        long eightBit = (header.widened() ? 2 : 1) * (channelsOf(header.pixelType()) * width + 1);
         long sums = effectiveFactor(header, reduction) == 1 ? 0 : header.interlaced() ? 6 * outPixels : 12L * size[0];
-        return stored + eightBit + 3 * width + sums + 3 * outPixels;
+        return rowBytes(header, header.width()) + sums + 3 * outPixels;
+    }
+
+    /** The rows a decode of {@code width}-pixel rows holds: two as stored, two as 8-bit samples, one RGB. */
+    private static long rowBytes(Header header, int width) {
+        long stored = 2L * (header.stride(width) + 1);
+        long eightBit = (header.widened() ? 2 : 1) * (channelsOf(header.pixelType()) * (long) width + 1);
+        return stored + eightBit + 3L * width;
     }
 
     private static int effectiveFactor(Header header, int reduction) {
@@ -427,20 +422,25 @@ final class PngDecoder {
         int factor = effectiveFactor(header, reduction);
         int[] size = outputSize(header, reduction);
         byte[] out = new byte[Math.multiplyExact(Math.multiplyExact(size[0], size[1]), 3)];
-        ImageData data = new ImageData(d, header.firstIdat(), false);
+        decodeStream(new ImageData(d, header.firstIdat(), false), header, factor, new RowConverter(header, options, null), out);
+        return out;
+    }
+
+    /** Decodes one image's stream, in either row order, into {@code out}; the inflater is released. */
+    private static void decodeStream(ImageData data, Header header, int factor, RowConverter converter, byte[] out)
+            throws IOException {
         try {
             Blocks blocks = new Blocks(header, factor);
             if (header.interlaced()) {
-                decodeInterlaced(data, header, blocks, new RowConverter(header, options, null), out);
+                decodeInterlaced(data, header, blocks, converter, out);
             } else {
-                decodeSequential(data, header, blocks, new RowConverter(header, options, null), out);
+                decodeSequential(data, header, blocks, converter, out);
             }
         } catch (DataFormatException e) {
             throw new IOException("corrupt compressed image data: " + e.getMessage(), e);
         } finally {
             data.end();
         }
-        return out;
     }
 
     /**
