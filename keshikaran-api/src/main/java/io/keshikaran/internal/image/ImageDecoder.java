@@ -446,20 +446,19 @@ public final class ImageDecoder {
      * fail or warn, and any error of this path (a limit, memory), which ImageIO then reports in
      * its words.
      */
-    private DecodedImage decodeGif(byte[] encoded, String name, int maxFrames) {
-        FrameDecoder decoder = null;
+    private DecodedImage decodeGif(byte[] encoded, String name, int maxFrames) throws InvalidImageException {
+        GifDecoder gif;
         try {
-            GifDecoder gif = GifDecoder.open(encoded);
-            decoder = new FrameDecoder(gif.frames(), encoded, name, "GIF", maxFrames);
-            int[] screen = RawMetadata.gifScreen(encoded);
-            return decoder.decodeFrameSequence(screen[0], screen[1]);
-        } catch (IOException | InvalidImageException | RuntimeException e) {
+            gif = GifDecoder.open(encoded);
+        } catch (IOException | RuntimeException e) {
             return handedToImageIo("keshikaran's GIF decoder", name, e);
-        } finally {
-            if (decoder != null) {
-                decoder.releaseMemory();
-            }
         }
+        if (gif == null) {
+            return null;
+        }
+        int[] screen = RawMetadata.gifScreen(encoded);
+        return decodeWithoutReader(gif.frames(), "GIF", screen[0], screen[1], encoded, name, maxFrames,
+                "keshikaran's GIF decoder");
     }
 
     /**
@@ -471,17 +470,29 @@ public final class ImageDecoder {
      */
     private DecodedImage decodeApng(byte[] encoded, PngDecoder.Animation apng, PngProfile profile, String name,
                                     int maxFrames) throws InvalidImageException {
-        FrameDecoder decoder = null;
+        return decodeWithoutReader(new ApngFrames(encoded, apng, profile::get, name), "PNG", apng.header().width(),
+                apng.header().height(), encoded, name, maxFrames, "keshikaran's PNG decoder (APNG)");
+    }
+
+    /**
+     * Frames that keshikaran decodes itself (GIF, APNG) through the frame loop, or {@code null}
+     * when this path fails (the decoder named {@code decoder} then leaves the input to the others);
+     * an APNG's damaged later frame is the input's error.
+     */
+    private DecodedImage decodeWithoutReader(FrameSource source, String format, int screenWidth, int screenHeight,
+                                             byte[] encoded, String name, int maxFrames, String decoder)
+            throws InvalidImageException {
+        FrameDecoder frames = null;
         try {
-            decoder = new FrameDecoder(new ApngFrames(encoded, apng, profile::get, name), encoded, name, "PNG", maxFrames);
-            return decoder.decodeFrameSequence(apng.header().width(), apng.header().height());
+            frames = new FrameDecoder(source, encoded, name, format, maxFrames);
+            return frames.decodeFrameSequence(screenWidth, screenHeight);
         } catch (ApngFrames.DamagedFrame e) {
             throw e.error();
         } catch (IOException | InvalidImageException | RuntimeException e) {
-            return handedToImageIo("keshikaran's PNG decoder (APNG)", name, e);
+            return handedToImageIo(decoder, name, e);
         } finally {
-            if (decoder != null) {
-                decoder.releaseMemory();
+            if (frames != null) {
+                frames.releaseMemory();
             }
         }
     }
