@@ -88,15 +88,16 @@ public final class DecodeOptions {
     /**
      * Which decoder turns a still JPEG, PNG or WebP, or a GIF, into pixels. Whatever the choice,
      * CMYK/YCCK JPEGs, non-sRGB ICC profiles and BMP are decoded by ImageIO, and so are GIFs and
-     * 16-bit PNGs except with {@link #AUTO}.
+     * 16-bit PNGs except with {@link #AUTO}; and the frames of an animated PNG (APNG) are decoded
+     * by keshikaran's own PNG decoder, since ImageIO and the native decoder read only its default
+     * image, which would leave a later frame unseen.
      */
     public enum Decoder {
         /**
          * The system property {@value #PROPERTY} ({@code auto}, {@code java} or {@code native})
          * when set; otherwise keshikaran's own streaming PNG decoder (pure Java) for PNGs without a
          * colour key on gray below 8 bits (any bit depth, interlaced or not): stills without an ICC
-         * profile to convert, and every frame of animated ones (APNG, which the other decoders
-         * read as their first frame only); its own GIF decoder (pure Java, ImageIO's pixels;
+         * profile to convert, and every frame of animated ones (APNG, with any choice); its own GIF decoder (pure Java, ImageIO's pixels;
          * ImageIO for the files it declines), then the native decoder (keshikaran-leptonica) when
          * it is on the classpath and loads on this platform, else ImageIO.
          */

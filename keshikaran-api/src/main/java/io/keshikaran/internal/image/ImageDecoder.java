@@ -294,7 +294,9 @@ public final class ImageDecoder {
             // ImageIO decides, as after a native failure; libpng would print its complaint on stderr first.
             damagedPng = true;
         }
-        if (auto && png == null) {
+        // Whatever the decoder choice: neither ImageIO nor the native decoder reads an APNG's
+        // frames, and scoring its default image alone would let a later frame go unseen.
+        if (png == null) {
             PngDecoder.Animation apng = PngDecoder.probeAnimation(encoded);
             if (apng != null) {
                 DecodedImage decoded = decodeApng(encoded, apng, pngProfile, name, maxFrames);

@@ -57,6 +57,28 @@ class ApngDecoderTest {
         }
     }
 
+    /**
+     * {@code Decoder.JAVA} means ImageIO for stills, but ImageIO reads an APNG's default image
+     * only: the frames must still be decoded, or explicit content in a later frame goes unseen.
+     */
+    @Test
+    void theFramesAreDecodedWhateverTheDecoderChoice() throws Exception {
+        List<TestFrame> frames = List.of(
+                frame(0, 0, WIDTH, HEIGHT, 0, 0, 11, false),
+                frame(3, 2, 20, 12, 0, 1, 12, true),
+                frame(0, 0, WIDTH, HEIGHT, 0, 0, 13, false));
+        byte[] apng = apng(null, frames, false, false);
+        DecodeOptions java = FULL.toBuilder().optDecoder(DecodeOptions.Decoder.JAVA).build();
+
+        DecodedImage decoded = new ImageDecoder(ImageLimits.defaults(), java).decodeFrames(apng, "t.png");
+
+        assertThat(decoded.frames()).hasSize(frames.size());
+        List<int[][]> expected = composite(frames);
+        for (int f = 0; f < frames.size(); f++) {
+            assertThat(decoded.frames().get(f).image().toByteArray()).as("frame %d", f).isEqualTo(rgb(expected.get(f)));
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void aDefaultImageOutsideTheAnimationIsScoredFirstAndThenCleared(boolean interlaced) throws Exception {
