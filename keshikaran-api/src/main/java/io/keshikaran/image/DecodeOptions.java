@@ -86,8 +86,10 @@ public final class DecodeOptions {
     }
 
     /**
-     * Which decoder turns a still JPEG, PNG or WebP, or a GIF, into pixels. Whatever the choice,
-     * CMYK/YCCK JPEGs, non-sRGB ICC profiles and BMP are decoded by ImageIO, and so are GIFs and
+     * Which decoder turns a still JPEG, PNG or WebP, or a GIF, into pixels. An RGB ICC profile
+     * other than sRGB (Display P3, Adobe RGB) is applied to the decoded pixels whichever decodes
+     * them. Whatever the choice, CMYK/YCCK JPEGs, gray or malformed ICC profiles, translucent PNGs
+     * with an ICC profile to apply and BMP are decoded by ImageIO, and so are GIFs and
      * 16-bit PNGs except with {@link #AUTO}; and the frames of an animated PNG (APNG) are decoded
      * by keshikaran's own PNG decoder, since ImageIO and the native decoder read only its default
      * image, which would leave a later frame unseen.

@@ -13,7 +13,7 @@ import java.util.Objects;
  *
  * <p>The caller, not the implementation, enforces {@link io.keshikaran.image.ImageLimits} (from
  * {@link #probe}'s header, before {@link #decode}), applies EXIF orientation and transparency, and
- * decides whether an embedded ICC profile is sRGB: implementations ignore EXIF orientation and
+ * applies an embedded ICC profile: implementations ignore EXIF orientation and
  * return stored colours plus alpha. Implementations must be thread-safe and hold no native memory
  * between calls.
  */
@@ -62,8 +62,8 @@ public interface NativeImageDecoder {
      * @param format     the format as ImageIO names it, upper case: {@code JPEG}, {@code PNG} or {@code WEBP}
      * @param width      stored width (EXIF orientation not applied)
      * @param height     stored height
-     * @param iccProfile the embedded ICC profile, or {@code null}; the caller falls back to ImageIO
-     *                   unless it is sRGB
+     * @param iccProfile the embedded ICC profile, or {@code null}; the caller converts the decoded
+     *                   colours from an RGB profile and leaves a gray or malformed one to ImageIO
      */
     record Header(String format, int width, int height, byte[] iccProfile) {
         /**

@@ -91,7 +91,7 @@ class LeptonicaImageDecoderTest {
                 "png-rgb-trns.png", "gif-static.gif", "bmp-24.bmp", "random.bin", "text.png", "truncated-animated.gif")) {
             assertThat(LEPTONICA.probe(format(declined))).as(declined).isNull();
         }
-        // Profiles are reported for ImageDecoder to judge (it keeps non-sRGB ones for ImageIO).
+        // Profiles are reported for ImageDecoder to judge (it converts RGB ones, leaves others to ImageIO).
         assertThat(LEPTONICA.probe(format("jpeg-adobergb.jpg")).iccProfile()).isNotNull();
         assertThat(LEPTONICA.probe(format("png-adobergb.png"))).isNull();
     }
@@ -120,8 +120,86 @@ class LeptonicaImageDecoderTest {
         }
     }
 
+    /**
+     * An RGB profile that is not sRGB (Adobe RGB here; iPhones write Display P3) no longer sends a
+     * JPEG to ImageIO: it is decoded natively, reduced by DCT scaling, and the reduced pixels are
+     * converted. At full size that gives ImageIO's bytes (both convert with LittleCMS); reduced, the
+     * block means of ImageIO's full-size decode, which converts before averaging.
+     */
+    @Test
+    void rgbProfilesAreAppliedToNativelyDecodedJpegs() throws Exception {
+        byte[] small = format("jpeg-adobergb.jpg");
+        assertThat(sha256(decoder(FULL, DecodeOptions.Decoder.NATIVE).decode(small, "adobergb.jpg")))
+                .isEqualTo(sha256(decoder(FULL, DecodeOptions.Decoder.JAVA).decode(small, "adobergb.jpg")));
+
+        byte[] plain = Files.readAllBytes(FIXTURES.resolve("images/horses.jpg"));
+        byte[] tagged = withSegment(plain, iccSegment(small));
+        DecodeOptions reduced = DecodeOptions.builder().optResolution(DecodeOptions.Resolution.REDUCED).build();
+        RgbImage untagged = decoder(reduced, DecodeOptions.Decoder.AUTO).withTargetSize(100, 100).decode(plain, "horses.jpg");
+        RgbImage nat = decoder(reduced, DecodeOptions.Decoder.AUTO).withTargetSize(100, 100).decode(tagged, "adobe-horses.jpg");
+        RgbImage javaFull = decoder(FULL, DecodeOptions.Decoder.JAVA).decode(tagged, "adobe-horses.jpg");
+        // DCT-scaled like the untagged file (1024x664 to a half for a 100x100 input), so by libjpeg-turbo,
+        assertThat(nat.width()).isEqualTo(untagged.width()).isEqualTo(512);
+        assertThat(nat.height()).isEqualTo(untagged.height());
+        // with the profile applied to those reduced pixels (Adobe RGB's samples read as sRGB look washed out),
+        assertThat(meanDifference(nat, untagged)).as("profile applied").isGreaterThan(3.0);
+        assertThat(nat.toByteArray()).isEqualTo(convertedToSrgb(untagged, iccSegment(small)));
+        // and the colours of ImageIO's full-size decode, which converts before averaging: as close
+        // as the untagged file's reduced decode is to its full one (block edges, DCT scaling).
+        int scaling = blockDifference(untagged, decoder(FULL, DecodeOptions.Decoder.JAVA).decode(plain, "horses.jpg"));
+        assertThat(blockDifference(nat, javaFull)).isLessThanOrEqualTo(scaling + 1);
+        assertThat(sha256(decoder(FULL, DecodeOptions.Decoder.AUTO).decode(tagged, "adobe-horses.jpg")))
+                .isEqualTo(sha256(javaFull));
+    }
+
+    /** {@code image}'s samples read in the colour space of the profile in a JPEG ICC segment, converted to sRGB by LittleCMS. */
+    private static byte[] convertedToSrgb(RgbImage image, byte[] iccSegment) {
+        java.awt.color.ICC_Profile profile = java.awt.color.ICC_Profile.getInstance(
+                java.util.Arrays.copyOfRange(iccSegment, 18, iccSegment.length));
+        java.awt.image.ComponentColorModel model = new java.awt.image.ComponentColorModel(
+                new java.awt.color.ICC_ColorSpace(profile), false, false, java.awt.Transparency.OPAQUE,
+                java.awt.image.DataBuffer.TYPE_BYTE);
+        byte[] samples = image.toByteArray();
+        java.awt.image.WritableRaster raster = java.awt.image.Raster.createInterleavedRaster(
+                new java.awt.image.DataBufferByte(samples, samples.length), image.width(), image.height(),
+                image.width() * 3, 3, new int[] {0, 1, 2}, null);
+        java.awt.image.BufferedImage source = new java.awt.image.BufferedImage(model, raster, false, null);
+        java.awt.image.BufferedImage srgb = new java.awt.image.BufferedImage(image.width(), image.height(),
+                java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+        new java.awt.image.ColorConvertOp(null).filter(source, srgb);
+        byte[] bgr = ((java.awt.image.DataBufferByte) srgb.getRaster().getDataBuffer()).getData();
+        byte[] rgb = new byte[bgr.length];
+        for (int i = 0; i < rgb.length; i += 3) {
+            rgb[i] = bgr[i + 2];
+            rgb[i + 1] = bgr[i + 1];
+            rgb[i + 2] = bgr[i];
+        }
+        return rgb;
+    }
+
+    /** The APP2 ICC_PROFILE segment of a JPEG with one (marker to end). */
+    private static byte[] iccSegment(byte[] jpeg) {
+        for (int i = 2; i + 4 < jpeg.length && (jpeg[i] & 0xFF) == 0xFF; ) {
+            int length = (jpeg[i + 2] & 0xFF) << 8 | jpeg[i + 3] & 0xFF;
+            if ((jpeg[i + 1] & 0xFF) == 0xE2 && new String(jpeg, i + 4, 11, java.nio.charset.StandardCharsets.ISO_8859_1).equals("ICC_PROFILE")) {
+                return java.util.Arrays.copyOfRange(jpeg, i, i + 2 + length);
+            }
+            i += 2 + length;
+        }
+        throw new AssertionError("no ICC_PROFILE segment");
+    }
+
+    /** {@code jpeg} with {@code segment} inserted right after its SOI marker. */
+    private static byte[] withSegment(byte[] jpeg, byte[] segment) {
+        byte[] out = new byte[jpeg.length + segment.length];
+        System.arraycopy(jpeg, 0, out, 0, 2);
+        System.arraycopy(segment, 0, out, 2, segment.length);
+        System.arraycopy(jpeg, 2, out, 2 + segment.length, jpeg.length - 2);
+        return out;
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"jpeg-cmyk.jpg", "jpeg-ycck.jpg", "png-16bit.png", "jpeg-adobergb.jpg", "png-adobergb.png"})
+    @ValueSource(strings = {"jpeg-cmyk.jpg", "jpeg-ycck.jpg", "png-16bit.png", "png-adobergb.png"})
     void imagesItDoesNotDecodeIdenticallyStillDecodeThroughImageIo(String name) throws Exception {
         byte[] bytes = format(name);
         RgbImage nat = decoder(FULL, DecodeOptions.Decoder.NATIVE).decode(bytes, name);
@@ -186,7 +264,7 @@ class LeptonicaImageDecoderTest {
     @ValueSource(strings = {"wallpaper-spacefun.jpg", "china-summer-palace.jpg", "astronaut.png"})
     void reducedDecodingKeepsTwiceTheTargetAndAgreesWithTheJavaPath(String name) throws Exception {
         byte[] bytes = Files.readAllBytes(FIXTURES.resolve("images").resolve(name));
-        DecodeOptions reduced = DecodeOptions.defaults();
+        DecodeOptions reduced = DecodeOptions.builder().optResolution(DecodeOptions.Resolution.REDUCED).build();
         RgbImage full = decoder(FULL, DecodeOptions.Decoder.NATIVE).decode(bytes, name);
         RgbImage nat = decoder(reduced, DecodeOptions.Decoder.NATIVE).withTargetSize(100, 100).decode(bytes, name);
         RgbImage java = decoder(reduced, DecodeOptions.Decoder.JAVA).withTargetSize(100, 100).decode(bytes, name);

@@ -71,8 +71,9 @@ import javax.imageio.spi.ImageReaderSpi;
  * than the five above are refused, even when an ImageIO reader for them is installed.
  *
  * <p><b>Pixels:</b> {@link DecodeOptions} decide EXIF orientation, transparency and animation
- * frames. Colour: ICC profiles are applied (converted to sRGB) for JPEG and WebP by their readers
- * and for PNG iCCP here; CMYK and YCCK JPEGs are converted by TwelveMonkeys (the embedded profile,
+ * frames. Colour: ICC profiles are applied (converted to sRGB): RGB ones here, to the pixels the
+ * native decoder or {@link PngDecoder} decoded (reduced or not), others by ImageIO's readers and
+ * for PNG iCCP here; CMYK and YCCK JPEGs are converted by TwelveMonkeys (the embedded profile,
  * or its built-in formula when there is none). Gray, palette and 16-bit rules are those of
  * {@link RgbImage#from(BufferedImage)}. docs/images.md explains each choice.
  *
@@ -287,7 +288,7 @@ public final class ImageDecoder {
         boolean damagedPng = false;
         int pngReduction = png == null ? 1 : reduction(png.width(), png.height());
         if (png != null && suitsPngDecoder(png, pngProfile, pngReduction)) {
-            DecodedImage decoded = decodePng(encoded, png, pngReduction, name);
+            DecodedImage decoded = decodePng(encoded, png, pngReduction, pngProfile, name);
             if (decoded != null) {
                 return decoded;
             }
@@ -363,14 +364,21 @@ public final class ImageDecoder {
     private DecodedImage decodeNatively(NativeImageDecoder fast, byte[] encoded, String name) throws InvalidImageException {
         NativeImageDecoder.Header header = fast.probe(encoded);
         if (header == null || header.width() <= 0 || header.height() <= 0
-                || (long) header.width() * header.height() > limits.maxPixels()
-                || (header.iccProfile() != null && !isSrgb(header.iccProfile()))) {
+                || (long) header.width() * header.height() > limits.maxPixels()) {
+            return null;
+        }
+        ICC_Profile profile = header.iccProfile() == null ? null : rgbConversionProfile(header.iccProfile());
+        if (header.iccProfile() != null && profile == null && !isSrgb(header.iccProfile())) {
+            // Gray or malformed: ImageIO's reader decides what the profile means.
             return null;
         }
         int reduction = reduction(header.width(), header.height());
         Pixels decoded = decodeWithin(fast, encoded, header, reduction, name);
         if (decoded == null) {
             return null;
+        }
+        if (profile != null) {
+            decoded = convertedToSrgb(decoded, profile, name);
         }
         return orientedStill(header.format(), decoded.toRgb(options), header.width(), header.height(), encoded);
     }
@@ -412,13 +420,17 @@ public final class ImageDecoder {
      */
     private boolean suitsPngDecoder(PngDecoder.Header header, PngProfile profile, int reduction) {
         return (long) header.width() * header.height() <= limits.maxPixels()
-                && !(header.hasIccProfile() && profile.get() != null)
+                && !(header.hasIccProfile() && !header.opaque() && profile.get() != null)
                 && DecodeMemory.HEAP.fits(PngDecoder.heapBytes(header, reduction));
     }
 
-    /** The PNG decoded by keshikaran's streaming decoder, or {@code null} when its data is damaged. */
-    private DecodedImage decodePng(byte[] encoded, PngDecoder.Header header, int reduction, String name)
-            throws InvalidImageException {
+    /**
+     * The PNG decoded by keshikaran's streaming decoder, or {@code null} when its data is damaged.
+     * An opaque PNG's ICC profile is applied to the decoded (reduced) pixels; {@link #suitsPngDecoder}
+     * leaves a translucent one with a profile to ImageIO, which converts before compositing.
+     */
+    private DecodedImage decodePng(byte[] encoded, PngDecoder.Header header, int reduction, PngProfile profile,
+                                   String name) throws InvalidImageException {
         long reserved = acquire(DecodeMemory.HEAP, PngDecoder.heapBytes(header, reduction), name);
         byte[] rgb;
         try {
@@ -429,7 +441,26 @@ public final class ImageDecoder {
             DecodeMemory.HEAP.release(reserved);
         }
         int[] size = PngDecoder.outputSize(header, reduction);
-        return orientedStill("PNG", ImageAccess.bridge().wrap(size[0], size[1], rgb), header.width(), header.height(), encoded);
+        ICC_Profile icc = header.hasIccProfile() ? profile.get() : null;
+        RgbImage image = icc == null ? ImageAccess.bridge().wrap(size[0], size[1], rgb)
+                : convertedToSrgb(new Pixels(size[0], size[1], rgb, null), icc, name).toRgb(options);
+        return orientedStill("PNG", image, header.width(), header.height(), encoded);
+    }
+
+    /**
+     * Decoded pixels converted from {@code profile} to sRGB, with the heap the conversion takes
+     * (three copies of the samples) reserved first. Applied after a native or keshikaran decode, so
+     * a reduced decode converts the reduced pixels: an iPhone photo (Display P3) costs what an sRGB
+     * one does instead of a full-size ImageIO decode. The order differs from ImageIO's (convert,
+     * then reduce) only in how block edges average; docs/images.md gives the measured difference.
+     */
+    private static Pixels convertedToSrgb(Pixels pixels, ICC_Profile profile, String name) throws InvalidImageException {
+        long reserved = acquire(DecodeMemory.HEAP, 3L * pixels.rgb.length, name);
+        try {
+            return pixels.convertFrom(profile);
+        } finally {
+            DecodeMemory.HEAP.release(reserved);
+        }
     }
 
     /**
@@ -527,14 +558,16 @@ public final class ImageDecoder {
      */
     private static ICC_Profile pngConversionProfile(byte[] encoded) {
         byte[] icc = RawMetadata.pngIccProfile(encoded, MAX_ICC_PROFILE_BYTES);
-        if (icc == null) {
-            return null;
-        }
+        // A malformed profile is ignored: the stored colours are still the best guess.
+        return icc == null ? null : rgbConversionProfile(icc);
+    }
+
+    /** The RGB profile that is not sRGB which {@code icc} holds, or {@code null}: sRGB, not RGB, or malformed. */
+    private static ICC_Profile rgbConversionProfile(byte[] icc) {
         try {
             ICC_Profile profile = ICC_Profile.getInstance(icc);
             return profile.getColorSpaceType() != ColorSpace.TYPE_RGB || isSrgb(profile) ? null : profile;
         } catch (RuntimeException e) {
-            // A malformed profile is ignored: the stored colours are still the best guess.
             return null;
         }
     }

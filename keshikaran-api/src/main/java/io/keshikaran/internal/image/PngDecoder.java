@@ -88,6 +88,21 @@ final class PngDecoder {
             return colorType == COLOR_RGB ? COLOR_RGBA : COLOR_GRAY_ALPHA;
         }
 
+        /** Whether no pixel can be transparent: no alpha channel, no colour key, no translucent palette entry. */
+        boolean opaque() {
+            if (colorType == COLOR_GRAY_ALPHA || colorType == COLOR_RGBA || transparentKey != null) {
+                return false;
+            }
+            if (palette != null) {
+                for (int i = 3; i < palette.length; i += 4) {
+                    if (palette[i] != (byte) 0xFF) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
+
         /**
          * Whether rows must be rewritten as 8-bit samples of {@link #pixelType} before they are
          * converted: 16-bit samples, gray of 1, 2 or 4 bits, or a colour key.

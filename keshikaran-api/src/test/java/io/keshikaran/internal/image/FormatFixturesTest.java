@@ -10,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.file.Files;
 import java.util.List;
 
 import static io.keshikaran.internal.image.TestImages.format;
@@ -106,6 +107,24 @@ class FormatFixturesTest {
         RgbImage converted = decode("png-adobergb.png");
         assertThat(meanDiff(converted, photo())).isLessThan(1.0);
         assertThat(meanDiff(storedSamples("png-adobergb.png"), photo())).as("profile ignored").isGreaterThan(4.0);
+
+        // keshikaran's PNG decoder takes an opaque PNG with a profile and converts what it decoded:
+        // at full size ImageIO's pixels exactly, reduced the block means of those.
+        byte[] png = Files.readAllBytes(format("png-adobergb.png"));
+        DecodeOptions full = DecodeOptions.builder().optResolution(DecodeOptions.Resolution.FULL).build();
+        RgbImage ownFull = new ImageDecoder(ImageLimits.defaults(), full).decode(png, "adobergb.png");
+        RgbImage imageIo = new ImageDecoder(ImageLimits.defaults(), full.toBuilder().optDecoder(DecodeOptions.Decoder.JAVA).build())
+                .decode(png, "adobergb.png");
+        assertThat(ownFull.toByteArray()).isEqualTo(imageIo.toByteArray());
+        RgbImage reduced = new ImageDecoder(ImageLimits.defaults(), DecodeOptions.builder().optResolution(DecodeOptions.Resolution.REDUCED).build())
+                .withTargetSize(16, 16).decode(png, "adobergb.png");
+        assertThat(reduced.width()).isEqualTo(imageIo.width() / 4);
+        byte[] blockMeans = BoxAverage.reduce(imageIo.toByteArray(), imageIo.width(), imageIo.height(), 4);
+        double difference = 0;
+        for (int i = 0; i < blockMeans.length; i++) {
+            difference += Math.abs((blockMeans[i] & 0xFF) - reduced.sampleAt(i));
+        }
+        assertThat(difference / blockMeans.length).as("converted after averaging").isLessThan(1.0);
     }
 
     @Test
