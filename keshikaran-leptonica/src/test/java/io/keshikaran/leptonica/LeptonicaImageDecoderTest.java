@@ -143,7 +143,7 @@ class LeptonicaImageDecoderTest {
         assertThat(nat.height()).isEqualTo(untagged.height());
         // with the profile applied to those reduced pixels (Adobe RGB's samples read as sRGB look washed out),
         assertThat(meanDifference(nat, untagged)).as("profile applied").isGreaterThan(3.0);
-        assertThat(nat.toByteArray()).isEqualTo(convertedToSrgb(untagged, iccSegment(small)));
+        assertThat(nat.toByteArray()).isEqualTo(convertedToSrgb(untagged, iccProfile(small)));
         // and the colours of ImageIO's full-size decode, which converts before averaging: as close
         // as the untagged file's reduced decode is to its full one (block edges, DCT scaling).
         int scaling = blockDifference(untagged, decoder(FULL, DecodeOptions.Decoder.JAVA).decode(plain, "horses.jpg"));
@@ -152,10 +152,58 @@ class LeptonicaImageDecoderTest {
                 .isEqualTo(sha256(javaFull));
     }
 
-    /** {@code image}'s samples read in the colour space of the profile in a JPEG ICC segment, converted to sRGB by LittleCMS. */
-    private static byte[] convertedToSrgb(RgbImage image, byte[] iccSegment) {
-        java.awt.color.ICC_Profile profile = java.awt.color.ICC_Profile.getInstance(
-                java.util.Arrays.copyOfRange(iccSegment, 18, iccSegment.length));
+    /** A WebP with an RGB profile: decoded by libwebp, then converted, as a JPEG is. */
+    @Test
+    void rgbProfilesAreAppliedToNativelyDecodedWebPs() throws Exception {
+        byte[] plain = format("webp-lossy.webp");
+        byte[] icc = iccProfile(format("jpeg-adobergb.jpg"));
+        RgbImage untagged = decoder(FULL, DecodeOptions.Decoder.NATIVE).decode(plain, "webp-lossy.webp");
+        byte[] tagged = withIccChunk(plain, icc, untagged.width(), untagged.height());
+        assertThat(LEPTONICA.probe(tagged).iccProfile()).isEqualTo(icc);
+
+        RgbImage nat = decoder(FULL, DecodeOptions.Decoder.AUTO).decode(tagged, "adobe.webp");
+        assertThat(nat.toByteArray()).isEqualTo(convertedToSrgb(untagged, icc));
+        assertThat(meanDifference(nat, untagged)).as("profile applied").isGreaterThan(3.0);
+        // TwelveMonkeys applies the profile too; its VP8 decoder differs from libwebp as on the
+        // untagged file (1.6), that difference stretched by Adobe RGB's wider gamut (2.1 measured).
+        RgbImage java = decoder(FULL, DecodeOptions.Decoder.JAVA).decode(tagged, "adobe.webp");
+        double codecs = meanDifference(untagged, decoder(FULL, DecodeOptions.Decoder.JAVA).decode(plain, "webp-lossy.webp"));
+        assertThat(meanDifference(nat, java)).isLessThanOrEqualTo(1.5 * codecs);
+    }
+
+    /** A simple lossy WebP rewritten as extended (VP8X) with an ICCP chunk before its image. */
+    private static byte[] withIccChunk(byte[] simpleWebP, byte[] icc, int width, int height) {
+        java.io.ByteArrayOutputStream chunks = new java.io.ByteArrayOutputStream();
+        chunks.writeBytes("VP8X".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        chunks.writeBytes(new byte[] {10, 0, 0, 0, 0x20, 0, 0, 0,
+            (byte) (width - 1), (byte) ((width - 1) >> 8), (byte) ((width - 1) >> 16),
+            (byte) (height - 1), (byte) ((height - 1) >> 8), (byte) ((height - 1) >> 16)});
+        chunks.writeBytes("ICCP".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        chunks.writeBytes(new byte[] {(byte) icc.length, (byte) (icc.length >> 8), (byte) (icc.length >> 16), (byte) (icc.length >> 24)});
+        chunks.writeBytes(icc);
+        if (icc.length % 2 == 1) {
+            chunks.write(0);
+        }
+        chunks.write(simpleWebP, 12, simpleWebP.length - 12);
+        byte[] body = chunks.toByteArray();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes("RIFF".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        int size = 4 + body.length;
+        out.writeBytes(new byte[] {(byte) size, (byte) (size >> 8), (byte) (size >> 16), (byte) (size >> 24)});
+        out.writeBytes("WEBP".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.writeBytes(body);
+        return out.toByteArray();
+    }
+
+    /** The ICC profile in a JPEG's APP2 ICC_PROFILE segment (a single-segment one). */
+    private static byte[] iccProfile(byte[] jpeg) {
+        byte[] segment = iccSegment(jpeg);
+        return java.util.Arrays.copyOfRange(segment, 18, segment.length);
+    }
+
+    /** {@code image}'s samples read in {@code icc}'s colour space, converted to sRGB by LittleCMS. */
+    private static byte[] convertedToSrgb(RgbImage image, byte[] icc) {
+        java.awt.color.ICC_Profile profile = java.awt.color.ICC_Profile.getInstance(icc);
         java.awt.image.ComponentColorModel model = new java.awt.image.ComponentColorModel(
                 new java.awt.color.ICC_ColorSpace(profile), false, false, java.awt.Transparency.OPAQUE,
                 java.awt.image.DataBuffer.TYPE_BYTE);
