@@ -379,6 +379,9 @@ public final class ImageDecoder {
         }
         if (profile != null) {
             decoded = convertedToSrgb(decoded, profile, name);
+            if (decoded == null) {
+                return null;
+            }
         }
         return orientedStill(header.format(), decoded.toRgb(options), header.width(), header.height(), encoded);
     }
@@ -442,22 +445,31 @@ public final class ImageDecoder {
         }
         int[] size = PngDecoder.outputSize(header, reduction);
         ICC_Profile icc = header.hasIccProfile() ? profile.get() : null;
-        RgbImage image = icc == null ? ImageAccess.bridge().wrap(size[0], size[1], rgb)
-                : convertedToSrgb(new Pixels(size[0], size[1], rgb, null), icc, name).toRgb(options);
-        return orientedStill("PNG", image, header.width(), header.height(), encoded);
+        Pixels pixels = new Pixels(size[0], size[1], rgb, null);
+        if (icc != null) {
+            pixels = convertedToSrgb(pixels, icc, name);
+            if (pixels == null) {
+                return null;
+            }
+        }
+        return orientedStill("PNG", pixels.toRgb(options), header.width(), header.height(), encoded);
     }
 
     /**
-     * Decoded pixels converted from {@code profile} to sRGB, with the heap the conversion takes
+     * Decoded pixels converted from {@code profile} to sRGB, or {@code null} when LittleCMS cannot
+     * (ImageIO's reader then decides what the profile means), with the heap the conversion takes
      * (three copies of the samples) reserved first. Applied after a native or keshikaran decode, so
-     * a reduced decode converts the reduced pixels: an iPhone photo (Display P3) costs what an sRGB
-     * one does instead of a full-size ImageIO decode. The order differs from ImageIO's (convert,
+     * a reduced decode converts the reduced pixels: an iPhone photo (Display P3) takes an sRGB
+     * photo's path instead of a full-size ImageIO decode. The order differs from ImageIO's (convert,
      * then reduce) only in how block edges average; docs/images.md gives the measured difference.
      */
     private static Pixels convertedToSrgb(Pixels pixels, ICC_Profile profile, String name) throws InvalidImageException {
         long reserved = acquire(DecodeMemory.HEAP, 3L * pixels.rgb.length, name);
         try {
             return pixels.convertFrom(profile);
+        } catch (RuntimeException e) {
+            // A profile LittleCMS parses but cannot transform with (CMMException, ProfileDataException).
+            return handedToImageIo("the colour conversion from the embedded ICC profile", name, e);
         } finally {
             DecodeMemory.HEAP.release(reserved);
         }
