@@ -136,6 +136,12 @@ public final class ImageDecoder {
     static final int LOSSLESS_WEBP_BYTES_PER_NATIVE_PIXEL = 10;
     /** A progressive JPEG's DCT coefficients (2 bytes per sample, 3 samples without chroma subsampling), per pixel of the full image. */
     static final int PROGRESSIVE_JPEG_BYTES_PER_PIXEL = 6;
+    /**
+     * HEIF (HEVC) and AVIF (AV1) through FFmpeg: the decoder's frame and reference buffers (HEVC and
+     * AV1 decode only in full), swscale's RGB output, per pixel of the full image; measured as peak
+     * RSS (docs/images.md, "HEIF and AVIF").
+     */
+    static final int HEIF_BYTES_PER_NATIVE_PIXEL = 12;
     /** The codec's own buffers (rows, Huffman tables, libwebp's caches), per decode. */
     static final long NATIVE_CODEC_BYTES = 4L << 20;
 
@@ -309,12 +315,20 @@ public final class ImageDecoder {
                 return decoded;
             }
         }
-        NativeImageDecoder fast = damagedPng ? null : NativeDecoders.select(options.decoder());
+        NativeDecoders.Chain fast = damagedPng ? null : NativeDecoders.select(options.decoder());
         if (fast != null) {
             DecodedImage decoded = decodeNatively(fast, encoded, name);
             if (decoded != null) {
                 return decoded;
             }
+        }
+        String heif = HeifBrands.format(encoded);
+        if (heif != null) {
+            // No reader for it here: ImageIO would call it "not a recognised image format".
+            throw new InvalidImageException(name, InvalidImageException.Kind.UNSUPPORTED_FORMAT, heif
+                    + " images need keshikaran-video's decoder (FFmpeg), which "
+                    + (NativeDecoders.resolve(options.decoder()) == DecodeOptions.Decoder.JAVA
+                    ? "DecodeOptions.Decoder.JAVA turns off" : "is not on the classpath: add keshikaran-video"));
         }
         String format = "image";
         ImageReader reader = null;
@@ -354,21 +368,56 @@ public final class ImageDecoder {
     }
 
     /**
-     * The still image decoded by the native decoder, or {@code null} when ImageIO must do it: an
-     * input the native decoder declines, over a limit, with a non-sRGB profile, or that fails
-     * (ImageIO then reports the error in its words).
+     * The still image decoded by a native decoder, or {@code null} when ImageIO must do it: an
+     * input no native decoder takes, over a limit, with a non-sRGB profile, or that fails
+     * (ImageIO then reports the error in its words). Formats ImageIO does not read (HEIF, AVIF)
+     * end here: their errors are reported from the native decoder's reason.
      */
-    private DecodedImage decodeNatively(NativeImageDecoder fast, byte[] encoded, String name) throws InvalidImageException {
-        NativeImageDecoder.Header header = fast.probe(encoded);
-        if (header == null || header.width() <= 0 || header.height() <= 0
-                || (long) header.width() * header.height() > limits.maxPixels()
-                || (header.iccProfile() != null && !isSrgb(header.iccProfile()))) {
+    private DecodedImage decodeNatively(NativeDecoders.Chain fast, byte[] encoded, String name) throws InvalidImageException {
+        NativeDecoders.Probed probed;
+        try {
+            probed = fast.probe(encoded);
+        } catch (IOException | RuntimeException e) {
+            String format = HeifBrands.format(encoded);
+            if (format == null) {
+                return handedToImageIo("a native decoder's probe", name, e);
+            }
+            throw new InvalidImageException(name, InvalidImageException.Kind.CORRUPT, "corrupt or unsupported "
+                    + format + " data: " + describe(e), e);
+        }
+        if (probed == null) {
+            return null;
+        }
+        NativeImageDecoder.Header header = probed.header();
+        boolean nativeOnly = !ACCEPTED_FORMATS.contains(header.format().toLowerCase(Locale.ROOT));
+        if (header.width() <= 0 || header.height() <= 0) {
+            if (nativeOnly) {
+                throw new InvalidImageException(name, InvalidImageException.Kind.CORRUPT, header.format()
+                        + " header declares an empty image (" + header.width() + "x" + header.height() + ")");
+            }
+            return null;
+        }
+        long pixels = (long) header.width() * header.height();
+        if (pixels > limits.maxPixels()) {
+            if (nativeOnly) {
+                throw new InvalidImageException(name, InvalidImageException.Kind.TOO_LARGE, String.format(Locale.ROOT,
+                        "%s is %dx%d = %d pixels, over the limit of %d pixels (ImageLimits.maxPixels)",
+                        header.format(), header.width(), header.height(), pixels, limits.maxPixels()));
+            }
+            return null;
+        }
+        if (header.iccProfile() != null && !isSrgb(header.iccProfile())) {
             return null;
         }
         int reduction = reduction(header.width(), header.height());
-        Pixels decoded = decodeWithin(fast, encoded, header, reduction, name);
-        if (decoded == null) {
-            return null;
+        Pixels decoded;
+        if (nativeOnly) {
+            decoded = decodeWithinOrFail(probed.decoder(), encoded, header, reduction, name);
+        } else {
+            decoded = decodeWithin(probed.decoder(), encoded, header, reduction, name);
+            if (decoded == null) {
+                return null;
+            }
         }
         return orientedStill(header.format(), decoded.toRgb(options), header.width(), header.height(), encoded);
     }
@@ -391,13 +440,30 @@ public final class ImageDecoder {
      */
     private static Pixels decodeWithin(NativeImageDecoder fast, byte[] encoded, NativeImageDecoder.Header header,
                                        int reduction, String name) throws InvalidImageException {
+        try {
+            return decodeWithinOrFail(fast, encoded, header, reduction, name);
+        } catch (InvalidImageException e) {
+            if (e.kind() != InvalidImageException.Kind.CORRUPT) {
+                throw e;
+            }
+            return handedToImageIo("the native decoder " + fast.name(), name, (Exception) e.getCause());
+        }
+    }
+
+    /**
+     * {@link #decodeWithin} for formats no other decoder reads: a failure is the input's error,
+     * {@code corrupt <FORMAT> data: <the decoder's reason>}.
+     */
+    private static Pixels decodeWithinOrFail(NativeImageDecoder fast, byte[] encoded, NativeImageDecoder.Header header,
+                                             int reduction, String name) throws InvalidImageException {
         DecodeMemory memory = DecodeMemory.nativeMemory();
         long reserved = acquire(memory, nativeCost(encoded, header, reduction), name);
         try {
             NativeImageDecoder.Pixels decoded = fast.decode(encoded, header, reduction);
             return new Pixels(decoded.width(), decoded.height(), decoded.rgb(), decoded.alpha());
         } catch (IOException | RuntimeException e) {
-            return handedToImageIo("the native decoder " + fast.name(), name, e);
+            throw new InvalidImageException(name, InvalidImageException.Kind.CORRUPT, "corrupt " + header.format()
+                    + " data: " + describe(e), e);
         } finally {
             memory.release(reserved);
         }
@@ -579,6 +645,7 @@ public final class ImageDecoder {
             // A file whose structure is unsound counts as lossless: the dearer guess.
             case "WEBP" -> full * (WebPStructure.check(encoded).lossy() ? LOSSY_WEBP_BYTES_PER_NATIVE_PIXEL
                     : LOSSLESS_WEBP_BYTES_PER_NATIVE_PIXEL);
+            case "HEIF", "AVIF" -> full * HEIF_BYTES_PER_NATIVE_PIXEL;
             default -> full * NATIVE_BYTES_PER_DECODED_PIXEL;
         };
         return encoded.length + NATIVE_CODEC_BYTES + image;
@@ -767,7 +834,7 @@ public final class ImageDecoder {
             }
             RawMetadata.WebPFrame firstFrame = animation.frames().get(0);
             // Frames go to the native decoder as stills; a profile is left to TwelveMonkeys, which applies it.
-            NativeImageDecoder fast = animation.iccProfile() ? null : NativeDecoders.select(options.decoder());
+            NativeDecoders.Chain fast = animation.iccProfile() ? null : NativeDecoders.select(options.decoder());
             webpFramesNative = fast != null;
             reserve(animationCost(width, height, 1, firstFrame.width(), firstFrame.height()));
             Canvas canvas = new Canvas(width, height);
@@ -814,13 +881,19 @@ public final class ImageDecoder {
          * chunks, or {@code null} when it declines or fails: TwelveMonkeys then reads the frame
          * and reports any error as before.
          */
-        private Pixels nativeFrame(NativeImageDecoder fast, RawMetadata.WebPFrame placement) throws InvalidImageException {
+        private Pixels nativeFrame(NativeDecoders.Chain fast, RawMetadata.WebPFrame placement) throws InvalidImageException {
             byte[] still = RawMetadata.webpFrameFile(encoded, placement);
-            NativeImageDecoder.Header header = still == null ? null : fast.probe(still);
+            NativeDecoders.Probed probed;
+            try {
+                probed = still == null ? null : fast.probe(still);
+            } catch (IOException | RuntimeException e) {
+                return handedToImageIo("a native decoder's probe", name, e);
+            }
+            NativeImageDecoder.Header header = probed == null ? null : probed.header();
             if (header == null || header.width() != placement.width() || header.height() != placement.height()) {
                 return null;
             }
-            Pixels frame = decodeWithin(fast, still, header, 1, name);
+            Pixels frame = decodeWithin(probed.decoder(), still, header, 1, name);
             return frame != null && frame.width == placement.width() && frame.height == placement.height() ? frame : null;
         }
 
