@@ -57,13 +57,13 @@ convert "$TMP/photo.png" "$TMP/mask.png" -alpha off -compose CopyOpacity -compos
 
 # ---- HEIF and AVIF (fixtures/formats/heif) ---------------------------------------------------
 # Decoded by keshikaran-video's FFmpeg (keshikaran-api alone refuses them, naming what to add).
-# HEIC: ImageMagick through libheif and x265. AVIF: libavif's avifenc with libaom, speed 8,
+# HEIC: ImageMagick through libheif and x265 (4:2:0). AVIF: libavif's avifenc with libaom, 4:2:0, speed 8,
 # quantizers 10-30; --irot/--imir add the transformative properties to the same coded picture
 # (the AV1 data is the same as avif-photo.avif's), --grid 2x2 cuts the picture into 4 tiles of
 # 96x64. The *.ref.webp files are ImageMagick's (libheif's) decode of three of them, 8 bits per
 # sample, stored as lossless WebP (smaller than PNG), for the decoder tests to compare with.
 make_heif() {
-  local H="$OUT/heif" A=(-s 8 --min 10 --max 30)
+  local H="$OUT/heif" A=(-s 8 --min 10 --max 30 -y 420)
   rm -rf "$H"; mkdir -p "$H"
   convert "$TMP/photo.png" -quality 90 "$H/heif-photo.heic"
   avifenc "${A[@]}" "$TMP/photo.png" "$H/avif-photo.avif" >/dev/null

@@ -99,7 +99,7 @@ public final class FfmpegImageDecoder implements NativeImageDecoder {
     /** Decoded pictures may be padded to the codec's block size beyond the declared size, up to this. */
     private static final int CODED_SLACK = 64;
     /** Scaling with swscale's accurate rounding and full chroma interpolation, close to libheif's output. */
-    private static final int SWS_QUALITY = SWS_ACCURATE_RND;
+    private static final int SWS_QUALITY = SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT;
 
     /** The inputs being read, by the address of their opaque pointer (see {@link Input}). */
     private static final Map<Long, Input> INPUTS = new ConcurrentHashMap<>();
