@@ -240,12 +240,6 @@ public final class FfmpegImageDecoder implements NativeImageDecoder {
         Pixels run() throws IOException {
             open();
             List<Tile> tiles = tiles();
-            long bytes = (long) outWidth * outHeight * 3;
-            if (bytes > Integer.MAX_VALUE - 16) {
-                throw new IOException("image too large: " + primary.width() + "x" + primary.height());
-            }
-            rgb = new BytePointer(bytes);
-            rgb.fill(0);
             packet = av_packet_alloc();
             frame = av_frame_alloc();
             if (packet == null || packet.isNull() || frame == null || frame.isNull()) {
@@ -276,7 +270,7 @@ public final class FfmpegImageDecoder implements NativeImageDecoder {
                     av_packet_unref(packet);
                 }
             }
-            byte[] out = new byte[(int) bytes];
+            byte[] out = new byte[outWidth * outHeight * 3];
             rgb.get(out, 0, out.length);
             return transformed(out);
         }
@@ -351,6 +345,10 @@ public final class FfmpegImageDecoder implements NativeImageDecoder {
             }
             if (grid.horizontal_offset() != 0 || grid.vertical_offset() != 0) {
                 throw new IOException("a grid cropped at its top or left is not supported");
+            }
+            if (grid.coded_width() < grid.width() || grid.coded_height() < grid.height()) {
+                throw new IOException("the grid's tiles (" + grid.coded_width() + "x" + grid.coded_height()
+                        + ") do not cover its " + grid.width() + "x" + grid.height() + " picture");
             }
             if (n <= 0 || n > group.nb_streams()) {
                 throw new IOException("the grid has " + n + " tiles but FFmpeg found " + group.nb_streams());
@@ -455,6 +453,15 @@ public final class FfmpegImageDecoder implements NativeImageDecoder {
             }
             int dw = dx1 - dx0;
             int dh = dy1 - dy0;
+            if (rgb == null) {
+                // Allocated only once a coded picture of the declared size exists, not from the boxes.
+                long bytes = (long) outWidth * outHeight * 3;
+                if (bytes > Integer.MAX_VALUE - 16) {
+                    throw new IOException("image too large: " + primary.width() + "x" + primary.height());
+                }
+                rgb = new BytePointer(bytes);
+                rgb.fill(0);
+            }
             if (dw <= 0 || dh <= 0) {
                 return;
             }
