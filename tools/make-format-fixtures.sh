@@ -74,6 +74,10 @@ make_heif() {
   avifenc "${A[@]}" --imir 1 "$TMP/photo.png" "$H/avif-imir-1.avif" >/dev/null
   avifenc "${A[@]}" --irot 1 --imir 0 "$TMP/photo.png" "$H/avif-irot-1-imir-0.avif" >/dev/null
   avifenc "${A[@]}" "$TMP/rgba.png" "$H/avif-alpha.avif" >/dev/null
+  # A drawing, the whole of cartoon-watermill.png at 256x256, for the classification tests.
+  convert "$SRC/cartoon-watermill.png" -resize 256x256 -strip "$TMP/drawing-256.png"
+  convert "$TMP/drawing-256.png" -quality 80 "$H/heif-drawing.heic"
+  avifenc "${A[@]}" "$TMP/drawing-256.png" "$H/avif-drawing.avif" >/dev/null
   head -c "$(( $(stat -c %s "$H/heif-photo.heic") / 2 ))" "$H/heif-photo.heic" > "$H/truncated.heic"
   local f
   for f in heif-photo avif-photo avif-photo-10bit; do
