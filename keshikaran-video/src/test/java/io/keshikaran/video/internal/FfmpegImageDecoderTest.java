@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.ServiceLoader;
 
@@ -157,6 +158,43 @@ class FfmpegImageDecoderTest {
             }
         }
         return new RgbImage(w, h, out);
+    }
+
+    @Test
+    void concurrentDecodesEachReadTheirOwnFile() throws Exception {
+        // One read and one seek callback serve every decode, finding the file by FFmpeg's opaque
+        // pointer: parallel decodes of different files must each get their own pixels.
+        String[] names = {"heif-photo.heic", "avif-photo.avif", "avif-grid-2x2.avif", "avif-irot-1.avif", "truncated.heic"};
+        java.util.Map<String, Object> expected = new java.util.HashMap<>();
+        for (String n : names) {
+            expected.put(n, outcome(n));
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                String n = names[i % names.length];
+                futures.add(pool.submit(() -> {
+                    assertThat(outcome(n)).as(n).isEqualTo(expected.get(n));
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /** The decoded samples, or the error message. */
+    private static Object outcome(String name) throws Exception {
+        try {
+            RgbImage image = decode(name);
+            return image.width() + "x" + image.height() + "/" + java.util.Arrays.hashCode(image.toByteArray());
+        } catch (InvalidImageException e) {
+            return e.getMessage();
+        }
     }
 
     @Test
