@@ -329,10 +329,12 @@ public final class ImageDecoder {
         String heif = HeifBrands.format(encoded);
         if (heif != null) {
             // No reader for it here: ImageIO would call it "not a recognised image format".
+            String notLoaded = NativeDecoders.notLoaded();
             throw new InvalidImageException(name, InvalidImageException.Kind.UNSUPPORTED_FORMAT, heif
                     + " images need keshikaran-video's decoder (FFmpeg), which "
                     + (NativeDecoders.resolve(options.decoder()) == DecodeOptions.Decoder.JAVA
-                    ? "DecodeOptions.Decoder.JAVA turns off" : "is not on the classpath: add keshikaran-video"));
+                    ? "DecodeOptions.Decoder.JAVA turns off" : notLoaded.isEmpty()
+                    ? "is not on the classpath: add keshikaran-video" : "did not load: " + notLoaded));
         }
         String format = "image";
         ImageReader reader = null;

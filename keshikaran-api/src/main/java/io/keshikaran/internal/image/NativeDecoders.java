@@ -22,7 +22,10 @@ final class NativeDecoders {
     private NativeDecoders() {
     }
 
-    /** The loaded native decoders, or {@code null} with the reasons none could be used. */
+    /**
+     * The loaded native decoders, or {@code null}; and why the others could not be used (empty when
+     * every one found loaded).
+     */
     private record Found(Chain decoders, String why) {
     }
 
@@ -78,6 +81,15 @@ final class NativeDecoders {
     }
 
     /**
+     * Why native decoders on the classpath could not be used (such as FFmpeg's natives missing for
+     * this platform), or an empty string.
+     */
+    static String notLoaded() {
+        Found found = Holder.FOUND;
+        return found.decoders == null && found.why.startsWith("none is on the classpath") ? "" : found.why;
+    }
+
+    /**
      * The choice in force: {@code AUTO} is replaced by the system property's value when it is set.
      *
      * @throws IllegalStateException the system property has a bad value
@@ -119,7 +131,7 @@ final class NativeDecoders {
             List<String> names = loaded.stream().map(NativeImageDecoder::name).toList();
             LOG.log(System.Logger.Level.DEBUG, "decoding stills with the native decoders {0}{1}", names,
                     reasons.isEmpty() ? "" : " (not loaded: " + String.join("; ", reasons) + ")");
-            return new Found(new Chain(loaded), null);
+            return new Found(new Chain(loaded), String.join("; ", reasons));
         }
         String why = reasons.isEmpty() ? "none is on the classpath (add keshikaran-leptonica)" : String.join("; ", reasons);
         LOG.log(System.Logger.Level.DEBUG, "decoding with ImageIO only: no native decoder, {0}", why);
