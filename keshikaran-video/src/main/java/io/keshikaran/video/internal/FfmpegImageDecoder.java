@@ -31,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AV1;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_HEVC;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_CORRUPT;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
@@ -264,6 +265,11 @@ public final class FfmpegImageDecoder implements NativeImageDecoder {
                 try {
                     Tile t = byStream.remove(packet.stream_index());
                     if (t != null) {
+                        if ((packet.flags() & AV_PKT_FLAG_CORRUPT) != 0 || packet.pos() + packet.size() > encoded.length) {
+                            // The demuxer read less than the item's extent: the file was cut.
+                            throw new IOException("truncated: the coded image ends past the end of the file ("
+                                    + encoded.length + " bytes)");
+                        }
                         decodeInto(t);
                     }
                 } finally {
