@@ -55,6 +55,9 @@ import javax.imageio.spi.ImageReaderSpi;
  * accepts are decoded by it (JPEG at reduced resolution by DCT scaling), and so is each frame of an
  * animated WebP (handed over as a still WebP), and everything else by ImageIO; see
  * {@link DecodeOptions.Decoder}. Limits, orientation and transparency are applied here either way.
+ * HEIF and AVIF, which ImageIO cannot read, are decoded only by a native decoder (keshikaran-video's
+ * FFmpeg): without one they are refused naming keshikaran-video, and its failures are the input's
+ * errors rather than a fallback to ImageIO.
  *
  * <p><b>PNG:</b> with {@code Decoder.AUTO}, the PNGs {@link PngDecoder} handles (any bit depth,
  * interlaced or not; not APNG, no colour key on gray below 8 bits, no ICC profile to convert from)
