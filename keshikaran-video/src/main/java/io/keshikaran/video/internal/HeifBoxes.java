@@ -79,18 +79,18 @@ final class HeifBoxes {
     }
 
     private Primary primary(String format) throws IOException {
-        int[] meta = find(0, d.length, "meta");
+        Box meta = find(0, d.length, "meta");
         if (meta == null) {
             throw new IOException("no meta box (an image sequence without a still image is not supported)");
         }
         // meta is a full box: 4 bytes of version and flags before its children.
-        int start = meta[0] + 4;
-        int end = meta[1];
-        int[] pitm = find(start, end, "pitm");
+        int start = meta.payload() + 4;
+        int end = meta.end();
+        Box pitm = find(start, end, "pitm");
         if (pitm == null) {
             throw new IOException("no primary item (pitm box)");
         }
-        int primary = (int) (version(pitm) == 0 ? u16(pitm[0] + 4, pitm[1]) : u32(pitm[0] + 4, pitm[1]));
+        int primary = (int) (version(pitm) == 0 ? u16(pitm.payload() + 4, pitm.end()) : u32(pitm.payload() + 4, pitm.end()));
         String type = itemType(start, end, primary);
         if (type == null) {
             throw new IOException("the primary item " + primary + " is not in the item list (iinf)");
@@ -98,12 +98,12 @@ final class HeifBoxes {
         if (!type.equals("hvc1") && !type.equals("av01") && !type.equals("grid")) {
             throw new IOException("primary item of type '" + type + "' is not supported (hvc1, av01, grid)");
         }
-        int[] iprp = find(start, end, "iprp");
+        Box iprp = find(start, end, "iprp");
         if (iprp == null) {
             throw new IOException("no item properties (iprp box)");
         }
-        List<int[]> properties = properties(iprp[0], iprp[1]);
-        List<Integer> associated = associations(iprp[0], iprp[1], primary);
+        List<Box> properties = properties(iprp.payload(), iprp.end());
+        List<Integer> associated = associations(iprp.payload(), iprp.end(), primary);
         int width = -1;
         int height = -1;
         int matrix = -1;
@@ -113,18 +113,18 @@ final class HeifBoxes {
             if (index < 1 || index > properties.size()) {
                 throw new IOException("item property index " + index + " out of range (" + properties.size() + " properties)");
             }
-            int[] box = properties.get(index - 1);
+            Box box = properties.get(index - 1);
             switch (type(box)) {
                 case "ispe" -> {
-                    width = (int) Math.min(Integer.MAX_VALUE, u32(box[0] + 4, box[1]));
-                    height = (int) Math.min(Integer.MAX_VALUE, u32(box[0] + 8, box[1]));
+                    width = (int) Math.min(Integer.MAX_VALUE, u32(box.payload() + 4, box.end()));
+                    height = (int) Math.min(Integer.MAX_VALUE, u32(box.payload() + 8, box.end()));
                 }
-                case "irot" -> transforms.add(new Transform(true, u8(box[0], box[1]) & 3));
-                case "imir" -> transforms.add(new Transform(false, u8(box[0], box[1]) & 1));
+                case "irot" -> transforms.add(new Transform(true, u8(box.payload(), box.end()) & 3));
+                case "imir" -> transforms.add(new Transform(false, u8(box.payload(), box.end()) & 1));
                 case "colr" -> {
-                    if (box[1] - box[0] >= 11 && fourCC(box[0], box[1]).equals("nclx")) {
-                        matrix = u16(box[0] + 8, box[1]);
-                        fullRange = (u8(box[0] + 10, box[1]) & 0x80) != 0;
+                    if (box.end() - box.payload() >= 11 && fourCC(box.payload(), box.end()).equals("nclx")) {
+                        matrix = u16(box.payload() + 8, box.end());
+                        fullRange = (u8(box.payload() + 10, box.end()) & 0x80) != 0;
                     }
                 }
                 case "auxC" -> throw new IOException("the primary item is an auxiliary image (alpha or depth)");
@@ -141,43 +141,43 @@ final class HeifBoxes {
 
     /** The type of an item, from iinf's infe boxes, or {@code null}. */
     private String itemType(int start, int end, int item) throws IOException {
-        int[] iinf = find(start, end, "iinf");
+        Box iinf = find(start, end, "iinf");
         if (iinf == null) {
             throw new IOException("no item list (iinf box)");
         }
-        int at = iinf[0] + 4 + (version(iinf) == 0 ? 2 : 4);
-        for (int n = 0; at < iinf[1] && n < MAX_ITEMS; n++) {
-            int[] infe = box(at, iinf[1]);
+        int at = iinf.payload() + 4 + (version(iinf) == 0 ? 2 : 4);
+        for (int n = 0; at < iinf.end() && n < MAX_ITEMS; n++) {
+            Box infe = box(at, iinf.end());
             if (type(infe).equals("infe")) {
                 int v = version(infe);
                 if (v >= 2) {
-                    int p = infe[0] + 4;
-                    long id = v == 2 ? u16(p, infe[1]) : u32(p, infe[1]);
+                    int p = infe.payload() + 4;
+                    long id = v == 2 ? u16(p, infe.end()) : u32(p, infe.end());
                     p += v == 2 ? 2 : 4;
                     if (id == item) {
-                        return fourCC(p + 2, infe[1]);
+                        return fourCC(p + 2, infe.end());
                     }
                 }
             }
-            at = infe[2];
+            at = infe.end();
         }
         return null;
     }
 
     /** The property boxes of ipco, in order (property index i is element i - 1). */
-    private List<int[]> properties(int start, int end) throws IOException {
-        int[] ipco = find(start, end, "ipco");
+    private List<Box> properties(int start, int end) throws IOException {
+        Box ipco = find(start, end, "ipco");
         if (ipco == null) {
             throw new IOException("no property container (ipco box)");
         }
-        List<int[]> list = new ArrayList<>();
-        for (int at = ipco[0]; at < ipco[1]; ) {
+        List<Box> list = new ArrayList<>();
+        for (int at = ipco.payload(); at < ipco.end(); ) {
             if (list.size() >= MAX_PROPERTIES) {
                 throw new IOException("more than " + MAX_PROPERTIES + " item properties");
             }
-            int[] b = box(at, ipco[1]);
+            Box b = box(at, ipco.end());
             list.add(b);
-            at = b[2];
+            at = b.end();
         }
         return list;
     }
@@ -188,24 +188,24 @@ final class HeifBoxes {
         boolean seen = false;
         boolean any = false;
         for (int at = start; at < end; ) {
-            int[] b = box(at, end);
-            at = b[2];
+            Box b = box(at, end);
+            at = b.end();
             if (!type(b).equals("ipma")) {
                 continue;
             }
             any = true;
             int version = version(b);
             boolean wide = (flags(b) & 1) != 0;
-            int p = b[0] + 4;
-            long entries = u32(p, b[1]);
+            int p = b.payload() + 4;
+            long entries = u32(p, b.end());
             p += 4;
             for (long e = 0; e < entries; e++) {
-                long id = version < 1 ? u16(p, b[1]) : u32(p, b[1]);
+                long id = version < 1 ? u16(p, b.end()) : u32(p, b.end());
                 p += version < 1 ? 2 : 4;
-                int count = u8(p, b[1]);
+                int count = u8(p, b.end());
                 p += 1;
                 for (int a = 0; a < count; a++) {
-                    int index = wide ? u16(p, b[1]) & 0x7FFF : u8(p, b[1]) & 0x7F;
+                    int index = wide ? u16(p, b.end()) & 0x7FFF : u8(p, b.end()) & 0x7F;
                     p += wide ? 2 : 1;
                     if (id == item && index != 0) {
                         found.add(index);
@@ -225,22 +225,26 @@ final class HeifBoxes {
         return found;
     }
 
-    // ---- Boxes: {start of payload, end of box, start of next box}; all bounds checked -------
+    // ---- Boxes; every read is bounds-checked ----------------------------------------------------
+
+    /** A box: where it starts (its size field), where its payload starts, where it ends. */
+    private record Box(int start, int payload, int end) {
+    }
 
     /** The first box of this type among the boxes between start and end, or {@code null}. */
-    private int[] find(int start, int end, String type) throws IOException {
+    private Box find(int start, int end, String type) throws IOException {
         for (int at = start; at < end; ) {
-            int[] b = box(at, end);
+            Box b = box(at, end);
             if (type(b).equals(type)) {
                 return b;
             }
-            at = b[2];
+            at = b.end();
         }
         return null;
     }
 
-    /** The box at {@code at}: {payload start, payload end, next box}, with its type at {@code at + 4}. */
-    private int[] box(int at, int end) throws IOException {
+    /** The box at {@code at}, which must end by {@code end}. */
+    private Box box(int at, int end) throws IOException {
         if (end - at < 8) {
             throw new IOException("truncated box at byte " + at);
         }
@@ -259,21 +263,19 @@ final class HeifBoxes {
             throw new IOException("box '" + fourCC(at + 4, end) + "' at byte " + at + " declares " + size
                     + " bytes, " + (end - at) + " remain");
         }
-        int next = (int) (at + size);
-        return new int[] {at + header, next, next, at};
+        return new Box(at, at + header, (int) (at + size));
     }
 
-    private String type(int[] box) throws IOException {
-        int at = box[3];
-        return fourCC(at + 4, box[1]);
+    private String type(Box box) throws IOException {
+        return fourCC(box.start() + 4, box.end());
     }
 
-    private int version(int[] box) throws IOException {
-        return u8(box[0], box[1]);
+    private int version(Box box) throws IOException {
+        return u8(box.payload(), box.end());
     }
 
-    private int flags(int[] box) throws IOException {
-        return (u8(box[0] + 1, box[1]) << 16) | u16(box[0] + 2, box[1]);
+    private int flags(Box box) throws IOException {
+        return (u8(box.payload() + 1, box.end()) << 16) | u16(box.payload() + 2, box.end());
     }
 
     private String fourCC(int at, int end) throws IOException {
