@@ -74,6 +74,15 @@ make_heif() {
   avifenc "${A[@]}" --imir 1 "$TMP/photo.png" "$H/avif-imir-1.avif" >/dev/null
   avifenc "${A[@]}" --irot 1 --imir 0 "$TMP/photo.png" "$H/avif-irot-1-imir-0.avif" >/dev/null
   avifenc "${A[@]}" "$TMP/rgba.png" "$H/avif-alpha.avif" >/dev/null
+  # A HEIC grid, as iPhones store photos (neither libheif 1.15 nor ImageMagick writes one):
+  # tools/make-heic-grid.py assembles four 96x64 HEIC tiles of the photo into a 2x2 grid item,
+  # plain and with irot 3 on the grid (a quarter turn clockwise, as portrait iPhone photos carry).
+  local i
+  for i in 0 1 2 3; do
+    convert "$TMP/photo.png" -crop "96x64+$(( (i % 2) * 96 ))+$(( (i / 2) * 64 ))" +repage -quality 90 "$TMP/tile$i.heic"
+  done
+  "$PY" "$ROOT/tools/make-heic-grid.py" "$H/heif-grid-2x2.heic" 2 2 192 128 0 "$TMP"/tile{0,1,2,3}.heic
+  "$PY" "$ROOT/tools/make-heic-grid.py" "$H/heif-grid-2x2-irot-3.heic" 2 2 192 128 3 "$TMP"/tile{0,1,2,3}.heic
   # A drawing, the whole of cartoon-watermill.png at 256x256, for the classification tests.
   convert "$SRC/cartoon-watermill.png" -resize 256x256 -strip "$TMP/drawing-256.png"
   convert "$TMP/drawing-256.png" -quality 80 "$H/heif-drawing.heic"
@@ -90,6 +99,11 @@ make_heif() {
   convert "$H/avif-irot-1-imir-0.avif" "$TMP/rot-flip-file.png"
   [ "$(compare -metric AE "$TMP/rot-flip-file.png" "$TMP/rot-flip.png" null: 2>&1)" = 0 ] \
     || { echo "avif-irot-1-imir-0.avif is not avif-photo.avif turned and flipped" >&2; exit 1; }
+  # libheif reads the assembled grid: the plain one turned clockwise is the irot 3 one.
+  convert "$H/heif-grid-2x2.heic" -rotate 90 "$TMP/grid-turned.png"
+  convert "$H/heif-grid-2x2-irot-3.heic" "$TMP/grid-irot.png"
+  [ "$(compare -metric AE "$TMP/grid-irot.png" "$TMP/grid-turned.png" null: 2>&1)" = 0 ] \
+    || { echo "heif-grid-2x2-irot-3.heic is not heif-grid-2x2.heic turned" >&2; exit 1; }
 }
 if $HEIF_ONLY; then
   make_heif

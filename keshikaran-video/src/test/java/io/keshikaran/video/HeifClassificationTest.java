@@ -53,6 +53,7 @@ class HeifClassificationTest {
         "formats/heif/avif-photo.avif, formats/png-interlaced.png",
         "formats/heif/avif-photo-10bit.avif, formats/png-interlaced.png",
         "formats/heif/avif-grid-2x2.avif, formats/png-interlaced.png",
+        "formats/heif/heif-grid-2x2.heic, formats/png-interlaced.png",
         "formats/heif/heif-drawing.heic, images/cartoon-watermill.png",
         "formats/heif/avif-drawing.avif, images/cartoon-watermill.png",
     })

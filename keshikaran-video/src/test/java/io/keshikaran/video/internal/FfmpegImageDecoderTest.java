@@ -123,8 +123,22 @@ class FfmpegImageDecoderTest {
         assertThat(misplaced[0]).isGreaterThan(5 * d[0]);
     }
 
+    @Test
+    void aHeicGridDecodesLikeTheWholeImageAndItsIrotTurnsIt() throws Exception {
+        // Assembled by tools/make-heic-grid.py from four HEIC tiles, as iPhones store photos.
+        RgbImage grid = decode("heif-grid-2x2.heic");
+        double[] d = difference(grid, decode("heif-photo.heic"));
+        System.out.printf(Locale.ROOT, "HEIC 2x2 grid against the whole image: mean %.2f, max %.0f%n", d[0], d[1]);
+        assertThat(d[0]).isLessThan(3.0);
+        // irot 3: three quarter turns anti-clockwise, one clockwise, on the grid item.
+        RgbImage turned = decode("heif-grid-2x2-irot-3.heic");
+        assertThat(new int[] {turned.width(), turned.height()}).containsExactly(128, 192);
+        assertThat(turned.toByteArray()).isEqualTo(Rotation.rotate(grid.toByteArray(), 192, 128, 90));
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"heif-photo.heic", "avif-photo.avif", "avif-grid-2x2.avif", "avif-irot-1-imir-0.avif"})
+    @ValueSource(strings = {"heif-photo.heic", "avif-photo.avif", "avif-grid-2x2.avif", "avif-irot-1-imir-0.avif",
+        "heif-grid-2x2-irot-3.heic"})
     void reducedDecodingIsTheBoxAverageOfTheFullDecode(String name) throws Exception {
         byte[] file = bytes(name);
         NativeImageDecoder.Header header = FFMPEG.probe(file);
