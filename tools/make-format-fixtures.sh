@@ -83,6 +83,8 @@ make_heif() {
   done
   "$PY" "$ROOT/tools/make-heic-grid.py" "$H/heif-grid-2x2.heic" 2 2 192 128 0 "$TMP"/tile{0,1,2,3}.heic
   "$PY" "$ROOT/tools/make-heic-grid.py" "$H/heif-grid-2x2-irot-3.heic" 2 2 192 128 3 "$TMP"/tile{0,1,2,3}.heic
+  # iPhone grids are larger than the photo and cropped by the grid's output size: 180x120 of 192x128.
+  "$PY" "$ROOT/tools/make-heic-grid.py" "$H/heif-grid-2x2-cropped.heic" 2 2 180 120 0 "$TMP"/tile{0,1,2,3}.heic
   # A drawing, the whole of cartoon-watermill.png at 256x256, for the classification tests.
   convert "$SRC/cartoon-watermill.png" -resize 256x256 -strip "$TMP/drawing-256.png"
   convert "$TMP/drawing-256.png" -quality 80 "$H/heif-drawing.heic"

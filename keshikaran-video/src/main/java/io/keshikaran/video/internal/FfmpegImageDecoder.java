@@ -228,6 +228,8 @@ public final class FfmpegImageDecoder implements NativeImageDecoder {
         private AVCodecContext codec;
         private SwsContext sws;
         private BytePointer rgb;
+        /** A cropped tile's whole RGB conversion (full resolution only). */
+        private BytePointer scratch;
 
         Decode(byte[] encoded, HeifBoxes.Primary primary, int reduction) {
             this.encoded = encoded;
@@ -471,6 +473,31 @@ public final class FfmpegImageDecoder implements NativeImageDecoder {
             if (dw <= 0 || dh <= 0) {
                 return;
             }
+            // A view into the output (not owning it) at the rectangle's first pixel.
+            BytePointer target = rgb.getPointer(((long) dy0 * outWidth + dx0) * 3);
+            if (reduction == 1 && (sw < tile.width || sh < tile.height)) {
+                // A tile the picture crops (a grid's right and bottom edge): convert it whole and copy
+                // the visible part, so that chroma at the crop edge is interpolated from the samples
+                // beyond it, as libheif does, and the pixels equal the uncropped grid's.
+                long bytes = (long) tile.width * tile.height * 3;
+                if (scratch == null || scratch.capacity() < bytes) {
+                    if (scratch != null) {
+                        scratch.close();
+                    }
+                    scratch = new BytePointer(bytes);
+                }
+                scale(tile.width, tile.height, scratch, tile.width, tile.height, tile.width * 3);
+                for (int row = 0; row < sh; row++) {
+                    Pointer.memcpy(target.getPointer((long) row * outWidth * 3),
+                            scratch.getPointer((long) row * tile.width * 3), (long) sw * 3);
+                }
+                return;
+            }
+            scale(sw, sh, target, dw, dh, outWidth * 3);
+        }
+
+        /** Converts the frame's top-left {@code sw x sh} to {@code dw x dh} RGB at {@code target}. */
+        private void scale(int sw, int sh, BytePointer target, int dw, int dh, int stride) throws IOException {
             boolean scaling = dw != sw || dh != sh;
             sws = sws_getCachedContext(sws, sw, sh, frame.format(), dw, dh, AV_PIX_FMT_RGB24,
                     (scaling ? SWS_AREA : SWS_BILINEAR) | SWS_QUALITY, null, null, (double[]) null);
@@ -478,10 +505,8 @@ public final class FfmpegImageDecoder implements NativeImageDecoder {
                 throw new IOException("swscale cannot convert pixel format " + frame.format() + " to RGB");
             }
             Ffmpeg.setColorspace(sws, matrix(), fullRange());
-            // A view into the output (not owning it) at the rectangle's first pixel.
-            BytePointer target = rgb.getPointer(((long) dy0 * outWidth + dx0) * 3);
             try (PointerPointer<BytePointer> dst = new PointerPointer<BytePointer>(4).put(0, target);
-                 IntPointer dstStride = new IntPointer(outWidth * 3, 0, 0, 0)) {
+                 IntPointer dstStride = new IntPointer(stride, 0, 0, 0)) {
                 sws_scale(sws, frame.data(), frame.linesize(), 0, sh, dst, dstStride);
             }
         }
@@ -551,6 +576,9 @@ public final class FfmpegImageDecoder implements NativeImageDecoder {
             }
             if (rgb != null) {
                 rgb.close();
+            }
+            if (scratch != null) {
+                scratch.close();
             }
             if (opaque != null) {
                 INPUTS.remove(opaque.address());

@@ -134,6 +134,16 @@ class FfmpegImageDecoderTest {
         RgbImage turned = decode("heif-grid-2x2-irot-3.heic");
         assertThat(new int[] {turned.width(), turned.height()}).containsExactly(128, 192);
         assertThat(turned.toByteArray()).isEqualTo(Rotation.rotate(grid.toByteArray(), 192, 128, 90));
+        // The same tiles with a smaller output size: the grid's top-left 180x120, as iPhones crop.
+        RgbImage cropped = decode("heif-grid-2x2-cropped.heic");
+        assertThat(new int[] {cropped.width(), cropped.height()}).containsExactly(180, 120);
+        for (int y = 0; y < 120; y++) {
+            for (int x = 0; x < 180; x++) {
+                for (int c = 0; c < 3; c++) {
+                    assertThat(cropped.sample(x, y, c)).as("%d,%d", x, y).isEqualTo(grid.sample(x, y, c));
+                }
+            }
+        }
     }
 
     @ParameterizedTest
