@@ -59,7 +59,8 @@ public interface NativeImageDecoder {
      *                  decoder may ignore it), never smaller than {@code ceil(size / reduction) - 1}
      * @return the stored pixels
      * @throws IOException when the data cannot be decoded; the caller then tries ImageIO, which
-     *                     reports the error
+     *                     reports the error (for {@code HEIF} and {@code AVIF}, which ImageIO does
+     *                     not read, the caller reports this exception's message as the reason)
      */
     Pixels decode(byte[] encoded, Header header, int reduction) throws IOException;
 
