@@ -48,9 +48,22 @@ final class Ffmpeg {
 
     /** Why FFmpeg's natives cannot be used here (what to add), or {@code null} when they load. */
     static String unavailableReason() {
-        if (Natives.FAILURE == null) {
-            return null;
-        }
+        return Natives.FAILURE == null ? null : missingNatives();
+    }
+
+    /**
+     * Why FFmpeg cannot be used here, from the classpath alone, without loading the natives (which
+     * costs 200-250 ms): {@code null} when this platform's FFmpeg and JavaCPP native jars are present.
+     */
+    static String nativesMissing() {
+        String platform = Loader.getPlatform();
+        ClassLoader cl = Ffmpeg.class.getClassLoader();
+        boolean present = cl != null && cl.getResource("org/bytedeco/ffmpeg/" + platform + "/") != null
+                && cl.getResource("org/bytedeco/javacpp/" + platform + "/") != null;
+        return present ? null : missingNatives();
+    }
+
+    private static String missingNatives() {
         String platform = Loader.getPlatform();
         return "FFmpeg's natives for " + platform + " could not be loaded: add "
                 + "org.bytedeco:ffmpeg:7.1-1.5.11:" + platform + " and org.bytedeco:javacpp:1.5.11:" + platform
