@@ -332,6 +332,7 @@ public final class FfmpegImageDecoder implements NativeImageDecoder {
 
         /** The coded images of the primary item: itself, or a grid's tiles, checked against the boxes. */
         private List<Tile> tiles() throws IOException {
+            // HEIF means HEVC here and AVIF AV1, by the item's type (a grid: by the brands).
             int codecId = primary.format().equals("AVIF") ? AV_CODEC_ID_AV1 : AV_CODEC_ID_HEVC;
             if (!primary.itemType().equals("grid")) {
                 for (int i = 0; i < format.nb_streams(); i++) {

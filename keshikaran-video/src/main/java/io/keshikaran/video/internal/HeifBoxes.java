@@ -136,7 +136,10 @@ final class HeifBoxes {
         if (width <= 0 || height <= 0) {
             throw new IOException("the primary item has no valid size (ispe " + width + "x" + height + ")");
         }
-        return new Primary(format, primary, type, width, height, List.copyOf(transforms), matrix, fullRange);
+        // The coding names the format (a file may carry only the generic mif1 brand); a grid's
+        // tiles are checked against the brands' format when FFmpeg has read them.
+        String coded = type.equals("av01") ? "AVIF" : type.equals("hvc1") ? "HEIF" : format;
+        return new Primary(coded, primary, type, width, height, List.copyOf(transforms), matrix, fullRange);
     }
 
     /** The type of an item, from iinf's infe boxes, or {@code null}. */
