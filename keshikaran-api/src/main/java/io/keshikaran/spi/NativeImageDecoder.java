@@ -43,9 +43,10 @@ public interface NativeImageDecoder {
      * @param encoded the whole file
      * @return the header, or {@code null} when this decoder does not handle this input (another
      *         format, CMYK, 16-bit, an animation, a truncated-looking file...)
-     * @throws IOException when the input is in a format only this decoder reads but cannot be
-     *                     decoded (damaged or unsupported structure); its message is the reason
-     *                     reported for the input
+     * @throws IOException when the input is in a format only this decoder reads but is damaged;
+     *                     its message is the reason reported for the input (an
+     *                     {@link UnsupportedOperationException} instead says that it is of a kind
+     *                     this decoder does not decode, reported as an unsupported format)
      */
     Header probe(byte[] encoded) throws IOException;
 

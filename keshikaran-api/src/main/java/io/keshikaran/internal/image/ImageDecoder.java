@@ -391,8 +391,7 @@ public final class ImageDecoder {
             if (format == null) {
                 return handedToImageIo("a native decoder's probe", name, e);
             }
-            throw new InvalidImageException(name, InvalidImageException.Kind.CORRUPT, "corrupt or unsupported "
-                    + format + " data: " + describe(e), e);
+            throw nativeOnlyFailure(name, format, e);
         }
         if (probed == null) {
             return null;
@@ -471,11 +470,22 @@ public final class ImageDecoder {
             NativeImageDecoder.Pixels decoded = fast.decode(encoded, header, reduction);
             return new Pixels(decoded.width(), decoded.height(), decoded.rgb(), decoded.alpha());
         } catch (IOException | RuntimeException e) {
-            throw new InvalidImageException(name, InvalidImageException.Kind.CORRUPT, "corrupt " + header.format()
-                    + " data: " + describe(e), e);
+            throw nativeOnlyFailure(name, header.format(), e);
         } finally {
             memory.release(reserved);
         }
+    }
+
+    /**
+     * A native decoder's failure as the input's error: {@code unsupported <FORMAT> data: <reason>}
+     * for an {@link UnsupportedOperationException} (a kind of file of its format it does not
+     * decode), else {@code corrupt <FORMAT> data: <reason>}.
+     */
+    private static InvalidImageException nativeOnlyFailure(String name, String format, Exception e) {
+        boolean unsupported = e instanceof UnsupportedOperationException;
+        return new InvalidImageException(name, unsupported ? InvalidImageException.Kind.UNSUPPORTED_FORMAT
+                : InvalidImageException.Kind.CORRUPT, (unsupported ? "unsupported " : "corrupt ") + format + " data: "
+                + describe(e), e);
     }
 
     /**

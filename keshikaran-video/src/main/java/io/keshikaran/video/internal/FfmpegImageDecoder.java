@@ -361,7 +361,7 @@ public final class FfmpegImageDecoder implements NativeImageDecoder {
                         + primary.width() + "x" + primary.height());
             }
             if (grid.horizontal_offset() != 0 || grid.vertical_offset() != 0) {
-                throw new IOException("a grid cropped at its top or left is not supported");
+                throw new UnsupportedOperationException("a grid cropped at its top or left is not supported");
             }
             if (grid.coded_width() < grid.width() || grid.coded_height() < grid.height()) {
                 throw new IOException("the grid's tiles (" + grid.coded_width() + "x" + grid.coded_height()

@@ -15,8 +15,8 @@ import java.util.List;
  * mirror, and the size is needed before any native work so that the limits hold.
  *
  * <p>Every length is checked against the bytes there are before it is used; nothing is allocated
- * from a length. A file this parser does not understand is refused with an {@link IOException}
- * whose message is the reason.
+ * from a length. A damaged file is refused with an {@link IOException}, a kind of HEIF file not
+ * handled with an {@link UnsupportedOperationException}; their message is the reason.
  */
 final class HeifBoxes {
     /** Bounds on counts a hostile file could inflate; real files have a handful of each. */
@@ -67,8 +67,9 @@ final class HeifBoxes {
 
     /**
      * @return the primary image, or {@code null} when the file is not HEIF or AVIF by its brands
-     * @throws IOException a HEIF or AVIF file whose boxes are damaged, or whose primary image is of a
-     *                     kind not handled (another coding, an alpha or depth item, no size)
+     * @throws IOException a HEIF or AVIF file whose boxes are damaged or inconsistent (no size...)
+     * @throws UnsupportedOperationException its primary image is of a kind not handled (another
+     *                                       coding, an alpha or depth item, no still image)
      */
     static Primary parse(byte[] encoded) throws IOException {
         String format = HeifBrands.format(encoded);
@@ -81,7 +82,7 @@ final class HeifBoxes {
     private Primary primary(String format) throws IOException {
         Box meta = find(0, d.length, "meta");
         if (meta == null) {
-            throw new IOException("no meta box (an image sequence without a still image is not supported)");
+            throw new UnsupportedOperationException("no meta box (an image sequence without a still image is not supported)");
         }
         // meta is a full box: 4 bytes of version and flags before its children.
         int start = meta.payload() + 4;
@@ -96,7 +97,7 @@ final class HeifBoxes {
             throw new IOException("the primary item " + primary + " is not in the item list (iinf)");
         }
         if (!type.equals("hvc1") && !type.equals("av01") && !type.equals("grid")) {
-            throw new IOException("primary item of type '" + type + "' is not supported (hvc1, av01, grid)");
+            throw new UnsupportedOperationException("primary item of type '" + type + "' is not supported (hvc1, av01, grid)");
         }
         Box iprp = find(start, end, "iprp");
         if (iprp == null) {
@@ -127,7 +128,7 @@ final class HeifBoxes {
                         fullRange = (u8(box.payload() + 10, box.end()) & 0x80) != 0;
                     }
                 }
-                case "auxC" -> throw new IOException("the primary item is an auxiliary image (alpha or depth)");
+                case "auxC" -> throw new UnsupportedOperationException("the primary item is an auxiliary image (alpha or depth)");
                 default -> {
                     // hvcC, av1C, pixi, clap and the rest: FFmpeg reads what it needs.
                 }

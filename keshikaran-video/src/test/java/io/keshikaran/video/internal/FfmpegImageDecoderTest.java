@@ -248,6 +248,21 @@ class FfmpegImageDecoderTest {
     }
 
     @Test
+    void anUnsupportedPrimaryItemIsAnUnsupportedFormat() throws Exception {
+        byte[] file = bytes("heif-photo.heic");
+        String text = new String(file, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int infe = text.indexOf("infe");
+        int type = text.indexOf("hvc1", infe);
+        byte[] other = file.clone();
+        System.arraycopy("unci".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), 0, other, type, 4);
+        assertThatThrownBy(() -> ImageDecoder.withDefaults().decode(other, "other.heic"))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessage("other.heic: unsupported HEIF data: primary item of type 'unci' is not supported (hvc1, av01, grid)")
+                .satisfies(e -> assertThat(((InvalidImageException) e).kind())
+                        .isEqualTo(InvalidImageException.Kind.UNSUPPORTED_FORMAT));
+    }
+
+    @Test
     void decoderJavaNamesWhatDecodesHeif() {
         ImageDecoder java = new ImageDecoder(ImageLimits.defaults(),
                 DecodeOptions.builder().optDecoder(DecodeOptions.Decoder.JAVA).build());
