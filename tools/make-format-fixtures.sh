@@ -4,8 +4,9 @@
 # fixtures/images/. fixtures/formats/README.md says what each file exercises.
 #
 # Run by hand after changing it (the outputs are committed; tests never run it):
-#   apt-get install -y imagemagick webp libimage-exiftool-perl icc-profiles-free python3-pil
-#   tools/make-format-fixtures.sh
+#   apt-get install -y imagemagick webp libimage-exiftool-perl icc-profiles-free python3-pil libavif-bin
+#   tools/make-format-fixtures.sh              # everything
+#   tools/make-format-fixtures.sh --heif-only  # only fixtures/formats/heif (HEIC and AVIF)
 #
 # Deterministic: no timestamps are written, random bytes come from a seeded generator, and the
 # script checks its own EXIF-orientation and forged-header outputs before it finishes.
@@ -18,17 +19,26 @@ ADOBE_RGB=/usr/share/color/icc/compatibleWithAdobeRGB1998.icc   # icc-profiles-f
 SRGB_ICC=/usr/share/color/icc/sRGB.icc                           # icc-profiles-free
 PY=/usr/bin/python3                                              # Debian's, with python3-pil
 
-for tool in convert identify compare cwebp img2webp webpmux exiftool; do
+HEIF_ONLY=false
+[ "${1:-}" = "--heif-only" ] && HEIF_ONLY=true
+
+TOOLS=(convert identify compare cwebp img2webp webpmux exiftool avifenc)
+$HEIF_ONLY && TOOLS=(convert compare cwebp avifenc)
+for tool in "${TOOLS[@]}"; do
   command -v "$tool" >/dev/null || { echo "missing $tool (see the header of $0)" >&2; exit 1; }
 done
-[ -r "$ADOBE_RGB" ] && [ -r "$SRGB_ICC" ] || { echo "missing icc-profiles-free" >&2; exit 1; }
-"$PY" -c 'import PIL' || { echo "missing python3-pil" >&2; exit 1; }
+if ! $HEIF_ONLY; then
+  [ -r "$ADOBE_RGB" ] && [ -r "$SRGB_ICC" ] || { echo "missing icc-profiles-free" >&2; exit 1; }
+  "$PY" -c 'import PIL' || { echo "missing python3-pil" >&2; exit 1; }
+fi
 
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 # Regenerate everything except README.md, which describes the files.
 mkdir -p "$OUT"
-find "$OUT" -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +
+if ! $HEIF_ONLY; then
+  find "$OUT" -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +
+fi
 mkdir -p "$OUT/alpha"
 
 # PNGs without gAMA/cHRM/bKGD/tIME/tEXt chunks, so each file holds only what it is meant to test.
@@ -44,6 +54,65 @@ convert "$SRC/cat-chelsea.png" -resize 48x32^ -gravity center -extent 48x32 +rep
 convert -size 192x128 xc:black -fill white -draw "roundrectangle 32,20 159,107 16,16" -blur 0x4 "$TMP/mask.png"
 convert "$TMP/photo.png" "$TMP/mask.png" -alpha off -compose CopyOpacity -composite \
   -background black -alpha background "${PNG_CLEAN[@]}" "$TMP/rgba.png"
+
+# ---- HEIF and AVIF (fixtures/formats/heif) ---------------------------------------------------
+# Decoded by keshikaran-video's FFmpeg (keshikaran-api alone refuses them, naming what to add).
+# HEIC: ImageMagick through libheif and x265 (4:2:0). AVIF: libavif's avifenc with libaom, 4:2:0, speed 8,
+# quantizers 10-30; --irot/--imir add the transformative properties to the same coded picture
+# (the AV1 data is the same as avif-photo.avif's), --grid 2x2 cuts the picture into 4 tiles of
+# 96x64. The *.ref.webp files are ImageMagick's (libheif's) decode of three of them, 8 bits per
+# sample, stored as lossless WebP (smaller than PNG), for the decoder tests to compare with.
+make_heif() {
+  local H="$OUT/heif" A=(-s 8 --min 10 --max 30 -y 420)
+  rm -rf "$H"; mkdir -p "$H"
+  convert "$TMP/photo.png" -quality 90 "$H/heif-photo.heic"
+  avifenc "${A[@]}" "$TMP/photo.png" "$H/avif-photo.avif" >/dev/null
+  avifenc "${A[@]}" -d 10 "$TMP/photo.png" "$H/avif-photo-10bit.avif" >/dev/null
+  avifenc "${A[@]}" --grid 2x2 "$TMP/photo.png" "$H/avif-grid-2x2.avif" >/dev/null
+  avifenc "${A[@]}" --irot 1 "$TMP/photo.png" "$H/avif-irot-1.avif" >/dev/null
+  avifenc "${A[@]}" --imir 0 "$TMP/photo.png" "$H/avif-imir-0.avif" >/dev/null
+  avifenc "${A[@]}" --imir 1 "$TMP/photo.png" "$H/avif-imir-1.avif" >/dev/null
+  avifenc "${A[@]}" --irot 1 --imir 0 "$TMP/photo.png" "$H/avif-irot-1-imir-0.avif" >/dev/null
+  avifenc "${A[@]}" "$TMP/rgba.png" "$H/avif-alpha.avif" >/dev/null
+  # A HEIC grid, as iPhones store photos (neither libheif 1.15 nor ImageMagick writes one):
+  # tools/make-heic-grid.py assembles four 96x64 HEIC tiles of the photo into a 2x2 grid item,
+  # plain and with irot 3 on the grid (a quarter turn clockwise, as portrait iPhone photos carry).
+  local i
+  for i in 0 1 2 3; do
+    convert "$TMP/photo.png" -crop "96x64+$(( (i % 2) * 96 ))+$(( (i / 2) * 64 ))" +repage -quality 90 "$TMP/tile$i.heic"
+  done
+  "$PY" "$ROOT/tools/make-heic-grid.py" "$H/heif-grid-2x2.heic" 2 2 192 128 0 "$TMP"/tile{0,1,2,3}.heic
+  "$PY" "$ROOT/tools/make-heic-grid.py" "$H/heif-grid-2x2-irot-3.heic" 2 2 192 128 3 "$TMP"/tile{0,1,2,3}.heic
+  # iPhone grids are larger than the photo and cropped by the grid's output size: 180x120 of 192x128.
+  "$PY" "$ROOT/tools/make-heic-grid.py" "$H/heif-grid-2x2-cropped.heic" 2 2 180 120 0 "$TMP"/tile{0,1,2,3}.heic
+  # A drawing, the whole of cartoon-watermill.png at 256x256, for the classification tests.
+  convert "$SRC/cartoon-watermill.png" -resize 256x256 -strip "$TMP/drawing-256.png"
+  convert "$TMP/drawing-256.png" -quality 80 "$H/heif-drawing.heic"
+  avifenc "${A[@]}" "$TMP/drawing-256.png" "$H/avif-drawing.avif" >/dev/null
+  head -c "$(( $(stat -c %s "$H/heif-photo.heic") / 2 ))" "$H/heif-photo.heic" > "$H/truncated.heic"
+  local f
+  for f in heif-photo avif-photo avif-photo-10bit; do
+    convert "$H/$f".* -depth 8 -strip "PNG24:$TMP/$f.ref.png"
+    cwebp -quiet -lossless -z 9 -exact "$TMP/$f.ref.png" -o "$H/$f.ref.webp"
+  done
+  # Sanity: libheif applies irot (anti-clockwise) then imir (mode 0: top-bottom), in that order.
+  # (Through PNGs: ImageMagick's compare reads HEIF without applying them.)
+  convert "$H/avif-photo.avif" -rotate 270 -flip "$TMP/rot-flip.png"
+  convert "$H/avif-irot-1-imir-0.avif" "$TMP/rot-flip-file.png"
+  [ "$(compare -metric AE "$TMP/rot-flip-file.png" "$TMP/rot-flip.png" null: 2>&1)" = 0 ] \
+    || { echo "avif-irot-1-imir-0.avif is not avif-photo.avif turned and flipped" >&2; exit 1; }
+  # libheif reads the assembled grid: the plain one turned clockwise is the irot 3 one.
+  convert "$H/heif-grid-2x2.heic" -rotate 90 "$TMP/grid-turned.png"
+  convert "$H/heif-grid-2x2-irot-3.heic" "$TMP/grid-irot.png"
+  [ "$(compare -metric AE "$TMP/grid-irot.png" "$TMP/grid-turned.png" null: 2>&1)" = 0 ] \
+    || { echo "heif-grid-2x2-irot-3.heic is not heif-grid-2x2.heic turned" >&2; exit 1; }
+}
+if $HEIF_ONLY; then
+  make_heif
+  echo "wrote $(find "$OUT/heif" -type f | wc -l) files to $OUT/heif"
+  exit 0
+fi
+make_heif
 
 # ---- JPEG ----------------------------------------------------------------------------------
 convert "$TMP/photo.png" -strip -quality 90 "$OUT/jpeg-baseline.jpg"

@@ -4,12 +4,16 @@ import java.io.IOException;
 import java.util.Objects;
 
 /**
- * A decoder backed by native code (such as keshikaran-leptonica's libjpeg-turbo, libwebp and libpng)
- * that keshikaran's image decoder uses, when one is found with
- * {@link java.util.ServiceLoader}, for the still images it can decode exactly as the Java path
- * would (or, for lossy WebP, as libwebp does). Everything else (CMYK/YCCK, ICC conversion, 16-bit,
- * animations, other formats) and every input it declines or fails on goes to ImageIO; except that an
- * animated WebP's frames are handed to it one by one, each as a still WebP file.
+ * A decoder backed by native code (such as keshikaran-leptonica's libjpeg-turbo, libwebp and libpng,
+ * or keshikaran-video's FFmpeg for HEIF and AVIF) that keshikaran's image decoder uses, when found
+ * with {@link java.util.ServiceLoader}, for the still images it can decode exactly as the Java path
+ * would (or, for lossy WebP, as libwebp does). Several may be present: each input goes to the first,
+ * in {@code ServiceLoader} order, whose {@link #probe} returns a header, and is decoded by that one.
+ * Everything else (CMYK/YCCK, ICC conversion, 16-bit, animations, other formats) and every input
+ * they decline or fail on goes to ImageIO; except that an animated WebP's frames are handed over one
+ * by one, each as a still WebP file, and that formats ImageIO does not read ({@code HEIF},
+ * {@code AVIF}) are never handed to it: their failures are the input's errors, with the decoder's
+ * reason.
  *
  * <p>The caller, not the implementation, enforces {@link io.keshikaran.image.ImageLimits} (from
  * {@link #probe}'s header, before {@link #decode}), applies EXIF orientation and transparency, and
@@ -39,8 +43,12 @@ public interface NativeImageDecoder {
      * @param encoded the whole file
      * @return the header, or {@code null} when this decoder does not handle this input (another
      *         format, CMYK, 16-bit, an animation, a truncated-looking file...)
+     * @throws IOException when the input is in a format only this decoder reads but is damaged;
+     *                     its message is the reason reported for the input (an
+     *                     {@link UnsupportedOperationException} instead says that it is of a kind
+     *                     this decoder does not decode, reported as an unsupported format)
      */
-    Header probe(byte[] encoded);
+    Header probe(byte[] encoded) throws IOException;
 
     /**
      * Decodes a probed image, reduced by {@code reduction} in each dimension when that is cheaper
@@ -52,16 +60,20 @@ public interface NativeImageDecoder {
      *                  decoder may ignore it), never smaller than {@code ceil(size / reduction) - 1}
      * @return the stored pixels
      * @throws IOException when the data cannot be decoded; the caller then tries ImageIO, which
-     *                     reports the error
+     *                     reports the error (for {@code HEIF} and {@code AVIF}, which ImageIO does
+     *                     not read, the caller reports this exception's message as the reason)
      */
     Pixels decode(byte[] encoded, Header header, int reduction) throws IOException;
 
     /**
      * What {@link #probe} learns from the header.
      *
-     * @param format     the format as ImageIO names it, upper case: {@code JPEG}, {@code PNG} or {@code WEBP}
-     * @param width      stored width (EXIF orientation not applied)
-     * @param height     stored height
+     * @param format     the format as ImageIO names it, upper case: {@code JPEG}, {@code PNG} or
+     *                   {@code WEBP}; {@code HEIF} or {@code AVIF} for HEIF files (HEVC) and AVIF files
+     * @param width      stored width (EXIF orientation not applied); for HEIF and AVIF the width
+     *                   after the file's own rotation and mirror properties ({@code irot},
+     *                   {@code imir}), which {@link #decode} applies
+     * @param height     stored height, likewise
      * @param iccProfile the embedded ICC profile, or {@code null}; the caller converts the decoded
      *                   colours from an RGB profile and leaves a gray or malformed one to ImageIO
      */

@@ -61,7 +61,8 @@ final class ImageOptions {
 
     @Option(names = "--decoder", paramLabel = "WHICH", defaultValue = "auto",
             description = "Still JPEG, PNG and WebP decoder: native (Leptonica: libjpeg-turbo, libpng, libwebp; 3-10x faster "
-                    + "on large images), java (ImageIO only), or auto: native where it loads, else java (also set by "
+                    + "on large images), java (ImageIO only; HEIC and AVIF, which only FFmpeg decodes, are then refused), "
+                    + "or auto: native where it loads, else java (also set by "
                     + "-D" + DecodeOptions.Decoder.PROPERTY + "). Default: ${DEFAULT-VALUE}.")
     DecodeOptions.Decoder decoder;
 

@@ -39,9 +39,10 @@ import java.util.stream.StreamSupport;
  */
 final class InputScanner {
     /** Files a folder scan picks up by default, by extension; content decides the format later. */
-    static final List<String> DEFAULT_INCLUDES = List.of("*.{jpg,jpeg,png,gif,webp,bmp,JPG,JPEG,PNG,GIF,WEBP,BMP}");
+    static final List<String> DEFAULT_INCLUDES = List.of(
+            "*.{jpg,jpeg,png,gif,webp,bmp,heic,heif,avif,JPG,JPEG,PNG,GIF,WEBP,BMP,HEIC,HEIF,AVIF}");
     /** {@link #DEFAULT_INCLUDES} for messages. */
-    static final String DEFAULT_INCLUDES_HELP = "jpg, jpeg, png, gif, webp, bmp";
+    static final String DEFAULT_INCLUDES_HELP = "jpg, jpeg, png, gif, webp, bmp, heic, heif, avif";
 
     private final List<Predicate<Path>> includes;
     private final List<Predicate<Path>> excludes;

@@ -171,6 +171,30 @@ class ImageInputsCommandTest {
     }
 
     @Test
+    void heicAndAvifAreClassifiedAndAFolderScanPicksThemUp(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path heic = format("heif/heif-photo.heic");
+        Path avif = format("heif/avif-grid-2x2.avif");
+        CliRun run = CliRun.of("--json", heic.toString(), avif.toString());
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(run.jsonLines()).hasSize(2).allSatisfy(n -> assertThat(n.path("score").isNumber()).isTrue());
+        // The same picture in PNG scores alike (HeifClassificationTest measures it closely).
+        double png = CliRun.of("--json", format("png-interlaced.png").toString()).jsonLines().get(0).path("score").asDouble();
+        assertThat(run.jsonLines().get(0).path("score").asDouble()).isCloseTo(png, within(0.05));
+
+        Files.copy(heic, dir.resolve("phone.HEIC"));
+        Files.copy(heic, dir.resolve("phone.heif"));
+        Files.copy(avif, dir.resolve("web.avif"));
+        Files.writeString(dir.resolve("notes.txt"), "not an image");
+        CliRun scan = CliRun.of("--json", dir.toString());
+        assertThat(scan.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(scan.jsonLines()).extracting(n -> Path.of(n.path("file").asText()).getFileName().toString())
+                .containsExactlyInAnyOrder("phone.HEIC", "phone.heif", "web.avif");
+        // Without keshikaran-video's decoder the error says what decodes it.
+        CliRun java = CliRun.of("--decoder", "java", heic.toString());
+        assertThat(java.err()).as(java.exitCode() + " out: " + java.out()).contains("HEIF images need keshikaran-video's decoder (FFmpeg), which DecodeOptions.Decoder.JAVA turns off");
+    }
+
+    @Test
     void decoderOptionChoosesTheDecoderAndBothScoreAJpegAlike() throws Exception {
         String jpeg = format("jpeg-progressive.jpg").toString();
         double nativeScore = CliRun.of("--json", "--decoder", "native", jpeg).jsonLines().get(0).path("score").asDouble();

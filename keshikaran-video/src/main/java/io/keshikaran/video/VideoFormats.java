@@ -1,10 +1,13 @@
 package io.keshikaran.video;
 
+import io.keshikaran.internal.image.HeifBrands;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * Recognises the video containers keshikaran-video reads from the first bytes of a file, never from
@@ -21,7 +24,9 @@ public final class VideoFormats {
 
     /**
      * Whether the content starts like an MP4/MOV or Matroska/WebM file. Audio-only MP4 brands
-     * ({@code M4A}, {@code M4B}, {@code M4P}) are not videos.
+     * ({@code M4A}, {@code M4B}, {@code M4P}) are not videos, and neither are HEIF and AVIF images
+     * (major brand {@code heic}, {@code mif1}, {@code avif}...), which share the container: they are
+     * images, which the image classifier decodes with this module's FFmpeg.
      *
      * @param head   the first bytes of the content
      * @param length how many of them are valid
@@ -38,7 +43,8 @@ public final class VideoFormats {
         String type = new String(head, 4, 4, StandardCharsets.ISO_8859_1);
         if (type.equals("ftyp")) {
             String brand = new String(head, 8, 4, StandardCharsets.ISO_8859_1);
-            return !(brand.equals("M4A ") || brand.equals("M4B ") || brand.equals("M4P "));
+            return !(brand.equals("M4A ") || brand.equals("M4B ") || brand.equals("M4P "))
+                    && HeifBrands.format(Arrays.copyOf(head, Math.min(length, SNIFF_BYTES))) == null;
         }
         // Old QuickTime files start with one of these atoms instead of ftyp.
         return type.equals("moov") || type.equals("mdat") || type.equals("wide") || type.equals("free")

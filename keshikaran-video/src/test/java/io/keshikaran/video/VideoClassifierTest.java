@@ -383,6 +383,9 @@ class VideoClassifierTest {
         assertThat(VideoFormats.looksLikeVideo(video("audio-only.m4a"))).isFalse();
         assertThat(VideoFormats.looksLikeVideo(fixture("images", "dog.jpg"))).isFalse();
         assertThat(VideoFormats.looksLikeVideo(fixture("formats", "webp-animated.webp"))).isFalse();
+        // HEIF and AVIF share the MP4 container but are images.
+        assertThat(VideoFormats.looksLikeVideo(fixture("formats/heif", "heif-photo.heic"))).isFalse();
+        assertThat(VideoFormats.looksLikeVideo(fixture("formats/heif", "avif-grid-2x2.avif"))).isFalse();
         assertThat(VideoFormats.looksLikeVideo(fixture("formats", "empty.jpg"))).isFalse();
         assertThat(VideoFormats.looksLikeVideo(fixture("formats", "directory.jpg"))).isFalse();
     }

@@ -55,6 +55,9 @@ import javax.imageio.spi.ImageReaderSpi;
  * accepts are decoded by it (JPEG at reduced resolution by DCT scaling), and so is each frame of an
  * animated WebP (handed over as a still WebP), and everything else by ImageIO; see
  * {@link DecodeOptions.Decoder}. Limits, orientation and transparency are applied here either way.
+ * HEIF and AVIF, which ImageIO cannot read, are decoded only by a native decoder (keshikaran-video's
+ * FFmpeg): without one they are refused naming keshikaran-video, and its failures are the input's
+ * errors rather than a fallback to ImageIO.
  *
  * <p><b>PNG:</b> with {@code Decoder.AUTO}, the PNGs {@link PngDecoder} handles (any bit depth,
  * interlaced or not; not APNG, no colour key on gray below 8 bits, no ICC profile to convert from)
@@ -137,6 +140,16 @@ public final class ImageDecoder {
     static final int LOSSLESS_WEBP_BYTES_PER_NATIVE_PIXEL = 10;
     /** A progressive JPEG's DCT coefficients (2 bytes per sample, 3 samples without chroma subsampling), per pixel of the full image. */
     static final int PROGRESSIVE_JPEG_BYTES_PER_PIXEL = 6;
+    /**
+     * HEIF through FFmpeg's HEVC decoder, which decodes only in full: its frame buffers per pixel of
+     * the full image (3.5 measured on a 4032x3024 4:2:0 8-bit HEIC, peak RSS; room for 4:4:4 and
+     * 10 bits; docs/images.md, "HEIF and AVIF").
+     */
+    static final int HEVC_BYTES_PER_NATIVE_PIXEL = 8;
+    /** AVIF through libaom, which keeps far larger buffers: 17.1 (4:2:0) to 21.8 (4:4:4) measured at 4032x3024. */
+    static final int AV1_BYTES_PER_NATIVE_PIXEL = 23;
+    /** swscale's RGB output of a HEIF or AVIF, per pixel of the (reduced) result. */
+    static final int RGB_BYTES_PER_NATIVE_PIXEL = 3;
     /** The codec's own buffers (rows, Huffman tables, libwebp's caches), per decode. */
     static final long NATIVE_CODEC_BYTES = 4L << 20;
 
@@ -312,12 +325,22 @@ public final class ImageDecoder {
                 return decoded;
             }
         }
-        NativeImageDecoder fast = damagedPng ? null : NativeDecoders.select(options.decoder());
+        NativeDecoders.Chain fast = damagedPng ? null : NativeDecoders.select(options.decoder());
         if (fast != null) {
             DecodedImage decoded = decodeNatively(fast, encoded, name);
             if (decoded != null) {
                 return decoded;
             }
+        }
+        String heif = HeifBrands.format(encoded);
+        if (heif != null) {
+            // No reader for it here: ImageIO would call it "not a recognised image format".
+            String notLoaded = NativeDecoders.notLoaded();
+            throw new InvalidImageException(name, InvalidImageException.Kind.UNSUPPORTED_FORMAT, heif
+                    + " images need keshikaran-video's decoder (FFmpeg), which "
+                    + (NativeDecoders.resolve(options.decoder()) == DecodeOptions.Decoder.JAVA
+                    ? "DecodeOptions.Decoder.JAVA turns off" : notLoaded.isEmpty()
+                    ? "is not on the classpath: add keshikaran-video" : "did not load: " + notLoaded));
         }
         String format = "image";
         ImageReader reader = null;
@@ -357,31 +380,66 @@ public final class ImageDecoder {
     }
 
     /**
-     * The still image decoded by the native decoder, or {@code null} when ImageIO must do it: an
-     * input the native decoder declines, over a limit, with a non-sRGB profile, or that fails
-     * (ImageIO then reports the error in its words).
+     * The still image decoded by a native decoder, or {@code null} when ImageIO must do it: an
+     * input no native decoder takes, over a limit, with a gray or malformed profile, or that fails
+     * (ImageIO then reports the error in its words). An RGB profile is applied to the decoded
+     * pixels. Formats ImageIO does not read (HEIF, AVIF) end here: their errors are reported from
+     * the native decoder's reason, and a profile that cannot be applied is ignored.
      */
-    private DecodedImage decodeNatively(NativeImageDecoder fast, byte[] encoded, String name) throws InvalidImageException {
-        NativeImageDecoder.Header header = fast.probe(encoded);
-        if (header == null || header.width() <= 0 || header.height() <= 0
-                || (long) header.width() * header.height() > limits.maxPixels()) {
+    private DecodedImage decodeNatively(NativeDecoders.Chain fast, byte[] encoded, String name) throws InvalidImageException {
+        NativeDecoders.Probed probed;
+        try {
+            probed = fast.probe(encoded);
+        } catch (IOException | RuntimeException e) {
+            String format = HeifBrands.format(encoded);
+            if (format == null) {
+                return handedToImageIo("a native decoder's probe", name, e);
+            }
+            throw nativeOnlyFailure(name, format, e);
+        }
+        if (probed == null) {
+            return null;
+        }
+        NativeImageDecoder.Header header = probed.header();
+        boolean nativeOnly = !ACCEPTED_FORMATS.contains(header.format().toLowerCase(Locale.ROOT));
+        if (header.width() <= 0 || header.height() <= 0) {
+            if (nativeOnly) {
+                throw new InvalidImageException(name, InvalidImageException.Kind.CORRUPT, header.format()
+                        + " header declares an empty image (" + header.width() + "x" + header.height() + ")");
+            }
+            return null;
+        }
+        long pixels = (long) header.width() * header.height();
+        if (pixels > limits.maxPixels()) {
+            if (nativeOnly) {
+                throw new InvalidImageException(name, InvalidImageException.Kind.TOO_LARGE, String.format(Locale.ROOT,
+                        "%s is %dx%d = %d pixels, over the limit of %d pixels (ImageLimits.maxPixels)",
+                        header.format(), header.width(), header.height(), pixels, limits.maxPixels()));
+            }
             return null;
         }
         ICC_Profile profile = header.iccProfile() == null ? null : rgbConversionProfile(header.iccProfile());
-        if (header.iccProfile() != null && profile == null && !isSrgb(header.iccProfile())) {
+        if (header.iccProfile() != null && profile == null && !isSrgb(header.iccProfile()) && !nativeOnly) {
             // Gray or malformed: ImageIO's reader decides what the profile means.
             return null;
         }
         int reduction = reduction(header.width(), header.height());
-        Pixels decoded = decodeWithin(fast, encoded, header, reduction, name);
-        if (decoded == null) {
-            return null;
-        }
-        if (profile != null) {
-            decoded = convertedToSrgb(decoded, profile, name);
+        Pixels decoded;
+        if (nativeOnly) {
+            decoded = decodeWithinOrFail(probed.decoder(), encoded, header, reduction, name);
+        } else {
+            decoded = decodeWithin(probed.decoder(), encoded, header, reduction, name);
             if (decoded == null) {
                 return null;
             }
+        }
+        if (profile != null) {
+            Pixels converted = convertedToSrgb(decoded, profile, name);
+            if (converted == null && !nativeOnly) {
+                return null;
+            }
+            // Formats only a native decoder reads keep their colours as encoded when the profile fails.
+            decoded = converted == null ? decoded : converted;
         }
         return orientedStill(header.format(), decoded.toRgb(options), header.width(), header.height(), encoded);
     }
@@ -404,16 +462,44 @@ public final class ImageDecoder {
      */
     private static Pixels decodeWithin(NativeImageDecoder fast, byte[] encoded, NativeImageDecoder.Header header,
                                        int reduction, String name) throws InvalidImageException {
+        try {
+            return decodeWithinOrFail(fast, encoded, header, reduction, name);
+        } catch (InvalidImageException e) {
+            if (e.kind() != InvalidImageException.Kind.CORRUPT) {
+                throw e;
+            }
+            return handedToImageIo("the native decoder " + fast.name(), name, (Exception) e.getCause());
+        }
+    }
+
+    /**
+     * {@link #decodeWithin} for formats no other decoder reads: a failure is the input's error,
+     * {@code corrupt <FORMAT> data: <the decoder's reason>}.
+     */
+    private static Pixels decodeWithinOrFail(NativeImageDecoder fast, byte[] encoded, NativeImageDecoder.Header header,
+                                             int reduction, String name) throws InvalidImageException {
         DecodeMemory memory = DecodeMemory.nativeMemory();
         long reserved = acquire(memory, nativeCost(encoded, header, reduction), name);
         try {
             NativeImageDecoder.Pixels decoded = fast.decode(encoded, header, reduction);
             return new Pixels(decoded.width(), decoded.height(), decoded.rgb(), decoded.alpha());
         } catch (IOException | RuntimeException e) {
-            return handedToImageIo("the native decoder " + fast.name(), name, e);
+            throw nativeOnlyFailure(name, header.format(), e);
         } finally {
             memory.release(reserved);
         }
+    }
+
+    /**
+     * A native decoder's failure as the input's error: {@code unsupported <FORMAT> data: <reason>}
+     * for an {@link UnsupportedOperationException} (a kind of file of its format it does not
+     * decode), else {@code corrupt <FORMAT> data: <reason>}.
+     */
+    private static InvalidImageException nativeOnlyFailure(String name, String format, Exception e) {
+        boolean unsupported = e instanceof UnsupportedOperationException;
+        return new InvalidImageException(name, unsupported ? InvalidImageException.Kind.UNSUPPORTED_FORMAT
+                : InvalidImageException.Kind.CORRUPT, (unsupported ? "unsupported " : "corrupt ") + format + " data: "
+                + describe(e), e);
     }
 
     /**
@@ -626,6 +712,10 @@ public final class ImageDecoder {
             // A file whose structure is unsound counts as lossless: the dearer guess.
             case "WEBP" -> full * (WebPStructure.check(encoded).lossy() ? LOSSY_WEBP_BYTES_PER_NATIVE_PIXEL
                     : LOSSLESS_WEBP_BYTES_PER_NATIVE_PIXEL);
+            // A grid's tiles are decoded one at a time: the whole image's rate is an upper bound.
+            case "HEIF", "AVIF" -> full * ("HEIF".equals(header.format()) ? HEVC_BYTES_PER_NATIVE_PIXEL
+                    : AV1_BYTES_PER_NATIVE_PIXEL) + (long) Math.max(1, header.width() / reduction)
+                    * Math.max(1, header.height() / reduction) * RGB_BYTES_PER_NATIVE_PIXEL;
             default -> full * NATIVE_BYTES_PER_DECODED_PIXEL;
         };
         return encoded.length + NATIVE_CODEC_BYTES + image;
@@ -814,7 +904,7 @@ public final class ImageDecoder {
             }
             RawMetadata.WebPFrame firstFrame = animation.frames().get(0);
             // Frames go to the native decoder as stills; a profile is left to TwelveMonkeys, which applies it.
-            NativeImageDecoder fast = animation.iccProfile() ? null : NativeDecoders.select(options.decoder());
+            NativeDecoders.Chain fast = animation.iccProfile() ? null : NativeDecoders.select(options.decoder());
             webpFramesNative = fast != null;
             reserve(animationCost(width, height, 1, firstFrame.width(), firstFrame.height()));
             Canvas canvas = new Canvas(width, height);
@@ -861,13 +951,19 @@ public final class ImageDecoder {
          * chunks, or {@code null} when it declines or fails: TwelveMonkeys then reads the frame
          * and reports any error as before.
          */
-        private Pixels nativeFrame(NativeImageDecoder fast, RawMetadata.WebPFrame placement) throws InvalidImageException {
+        private Pixels nativeFrame(NativeDecoders.Chain fast, RawMetadata.WebPFrame placement) throws InvalidImageException {
             byte[] still = RawMetadata.webpFrameFile(encoded, placement);
-            NativeImageDecoder.Header header = still == null ? null : fast.probe(still);
+            NativeDecoders.Probed probed;
+            try {
+                probed = still == null ? null : fast.probe(still);
+            } catch (IOException | RuntimeException e) {
+                return handedToImageIo("a native decoder's probe", name, e);
+            }
+            NativeImageDecoder.Header header = probed == null ? null : probed.header();
             if (header == null || header.width() != placement.width() || header.height() != placement.height()) {
                 return null;
             }
-            Pixels frame = decodeWithin(fast, still, header, 1, name);
+            Pixels frame = decodeWithin(probed.decoder(), still, header, 1, name);
             return frame != null && frame.width == placement.width() && frame.height == placement.height() ? frame : null;
         }
 

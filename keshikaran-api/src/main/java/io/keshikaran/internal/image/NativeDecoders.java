@@ -3,14 +3,18 @@ package io.keshikaran.internal.image;
 import io.keshikaran.image.DecodeOptions;
 import io.keshikaran.spi.NativeImageDecoder;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.ServiceLoader;
 
 /**
- * Finds the {@link NativeImageDecoder} (once per class loader, lazily: loading natives costs time)
+ * Finds the {@link NativeImageDecoder}s (once per class loader, lazily: loading natives costs time)
  * and applies {@link DecodeOptions.Decoder}: the one place that decides between native and Java.
+ * Several may be on the classpath (keshikaran-leptonica for JPEG, PNG and WebP, keshikaran-video for
+ * HEIF and AVIF): every one that loads is kept, in {@link ServiceLoader} order, and an input goes to
+ * the first whose {@code probe} accepts it.
  */
 final class NativeDecoders {
     private static final System.Logger LOG = System.getLogger(ImageDecoder.class.getName());
@@ -18,8 +22,40 @@ final class NativeDecoders {
     private NativeDecoders() {
     }
 
-    /** The loaded native decoder, or {@code null} with the reasons none could be used. */
-    private record Found(NativeImageDecoder decoder, String why) {
+    /**
+     * The loaded native decoders, or {@code null}; and why the others could not be used (empty when
+     * every one found loaded).
+     */
+    private record Found(Chain decoders, String why) {
+    }
+
+    /** The native decoders that loaded, asked in {@link ServiceLoader} order. */
+    static final class Chain {
+        private final List<NativeImageDecoder> decoders;
+
+        private Chain(List<NativeImageDecoder> decoders) {
+            this.decoders = List.copyOf(decoders);
+        }
+
+        /**
+         * The first decoder's header for this input, with that decoder, or {@code null} when none
+         * handles it.
+         *
+         * @throws IOException a decoder recognised its format but cannot decode it (its reason)
+         */
+        Probed probe(byte[] encoded) throws IOException {
+            for (NativeImageDecoder d : decoders) {
+                NativeImageDecoder.Header header = d.probe(encoded);
+                if (header != null) {
+                    return new Probed(d, header);
+                }
+            }
+            return null;
+        }
+    }
+
+    /** An input's header and the decoder that read it, which decodes it. */
+    record Probed(NativeImageDecoder decoder, NativeImageDecoder.Header header) {
     }
 
     private static final class Holder {
@@ -27,21 +63,30 @@ final class NativeDecoders {
     }
 
     /**
-     * The native decoder to use, or {@code null} for ImageIO.
+     * The native decoders to ask, or {@code null} for ImageIO only.
      *
      * @throws IllegalStateException {@code NATIVE} asked for (by option or system property) and no
      *                               native decoder loads; or the system property has a bad value
      */
-    static NativeImageDecoder select(DecodeOptions.Decoder choice) {
+    static Chain select(DecodeOptions.Decoder choice) {
         choice = resolve(choice);
         if (choice == DecodeOptions.Decoder.JAVA) {
             return null;
         }
         Found found = Holder.FOUND;
-        if (found.decoder == null && choice == DecodeOptions.Decoder.NATIVE) {
+        if (found.decoders == null && choice == DecodeOptions.Decoder.NATIVE) {
             throw new IllegalStateException("the native image decoder was asked for but " + found.why);
         }
-        return found.decoder;
+        return found.decoders;
+    }
+
+    /**
+     * Why native decoders on the classpath could not be used (such as FFmpeg's natives missing for
+     * this platform), or an empty string.
+     */
+    static String notLoaded() {
+        Found found = Holder.FOUND;
+        return found.decoders == null && found.why.startsWith("none is on the classpath") ? "" : found.why;
     }
 
     /**
@@ -68,18 +113,25 @@ final class NativeDecoders {
 
     private static Found find() {
         List<String> reasons = new ArrayList<>();
+        List<NativeImageDecoder> loaded = new ArrayList<>();
         ClassLoader cl = ImageDecoder.class.getClassLoader();
         try {
             for (NativeImageDecoder d : ServiceLoader.load(NativeImageDecoder.class, cl)) {
                 String why = d.unavailableReason();
                 if (why == null) {
-                    LOG.log(System.Logger.Level.DEBUG, "decoding JPEG, PNG and WebP stills with the native decoder {0}", d.name());
-                    return new Found(d, null);
+                    loaded.add(d);
+                } else {
+                    reasons.add(d.name() + ": " + why);
                 }
-                reasons.add(d.name() + ": " + why);
             }
         } catch (java.util.ServiceConfigurationError | LinkageError e) {
             reasons.add(e.toString());
+        }
+        if (!loaded.isEmpty()) {
+            List<String> names = loaded.stream().map(NativeImageDecoder::name).toList();
+            LOG.log(System.Logger.Level.DEBUG, "decoding stills with the native decoders {0}{1}", names,
+                    reasons.isEmpty() ? "" : " (not loaded: " + String.join("; ", reasons) + ")");
+            return new Found(new Chain(loaded), String.join("; ", reasons));
         }
         String why = reasons.isEmpty() ? "none is on the classpath (add keshikaran-leptonica)" : String.join("; ", reasons);
         LOG.log(System.Logger.Level.DEBUG, "decoding with ImageIO only: no native decoder, {0}", why);

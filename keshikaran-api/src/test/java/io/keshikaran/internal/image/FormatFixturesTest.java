@@ -470,7 +470,8 @@ class FormatFixturesTest {
         // A guard against adding fixtures nobody checks: the names this class (and the fuzz test)
         // knows about, by prefix.
         List<String> known = List.of("png-", "jpeg-", "gif-", "webp-", "bmp-", "tiny-", "truncated", "empty.jpg",
-                "random.bin", "text.png", "directory.jpg", "alpha", "README.md");
+                "random.bin", "text.png", "directory.jpg", "alpha", "README.md",
+                "heif"); // HEIC and AVIF: keshikaran-video's FfmpegImageDecoderTest and NativeDecodersTest
         try (var files = java.nio.file.Files.list(TestImages.formats())) {
             files.map(p -> p.getFileName().toString())
                     .forEach(n -> assertThat(known).as(n).anyMatch(n::startsWith));

@@ -1,5 +1,6 @@
 package io.keshikaran.internal.image;
 
+import io.keshikaran.InvalidImageException;
 import io.keshikaran.image.DecodeOptions;
 import io.keshikaran.image.ImageLimits;
 import io.keshikaran.image.RgbImage;
@@ -27,6 +28,21 @@ class NativeDecodersTest {
         assertThatThrownBy(() -> forced.decode(jpeg, "horses.jpg"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("keshikaran-leptonica");
+    }
+
+    @Test
+    void heifAndAvifWithoutKeshikaranVideoNameWhatToAdd() {
+        for (String name : new String[] {"heif-photo.heic", "avif-grid-2x2.avif"}) {
+            Path file = FIXTURES.resolve("formats/heif").resolve(name);
+            String format = name.endsWith(".heic") ? "HEIF" : "AVIF";
+            // Until now ImageIO's "not a recognised image format": say what decodes it instead.
+            assertThatThrownBy(() -> ImageDecoder.withDefaults().decode(file))
+                    .isInstanceOf(InvalidImageException.class)
+                    .hasMessage(file + ": " + format + " images need keshikaran-video's decoder (FFmpeg), which is not"
+                            + " on the classpath: add keshikaran-video")
+                    .satisfies(e -> assertThat(((InvalidImageException) e).kind())
+                            .isEqualTo(InvalidImageException.Kind.UNSUPPORTED_FORMAT));
+        }
     }
 
     @Test

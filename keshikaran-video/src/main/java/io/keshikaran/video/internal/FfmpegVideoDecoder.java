@@ -1,6 +1,5 @@
 package io.keshikaran.video.internal;
 
-import io.keshikaran.EngineUnavailableException;
 import io.keshikaran.image.RgbImage;
 import io.keshikaran.video.InvalidVideoException;
 import io.keshikaran.video.InvalidVideoException.VideoKind;
@@ -22,7 +21,6 @@ import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.ffmpeg.swscale.SwsContext;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
-import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.PointerPointer;
 
 import java.io.IOException;
@@ -51,7 +49,6 @@ import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_flush_buffers;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_get_name;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_to_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_frame;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_packet;
@@ -71,7 +68,6 @@ import static org.bytedeco.ffmpeg.global.avutil.AVCOL_SPC_BT709;
 import static org.bytedeco.ffmpeg.global.avutil.AVCOL_SPC_UNSPECIFIED;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
-import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_QUIET;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
@@ -81,17 +77,12 @@ import static org.bytedeco.ffmpeg.global.avutil.av_display_rotation_get;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
-import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
-import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_AREA;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
-import static org.bytedeco.ffmpeg.global.swscale.SWS_CS_DEFAULT;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_CS_ITU601;
 import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_getCachedContext;
-import static org.bytedeco.ffmpeg.global.swscale.sws_getCoefficients;
 import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
-import static org.bytedeco.ffmpeg.global.swscale.sws_setColorspaceDetails;
 
 /**
  * Decodes one video file with FFmpeg and hands sampled frames, scaled down in FFmpeg and
@@ -161,8 +152,7 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
     private static final Map<Integer, String> CODECS = Map.of(
             AV_CODEC_ID_H264, "H.264", AV_CODEC_ID_HEVC, "H.265", AV_CODEC_ID_VP8, "VP8",
             AV_CODEC_ID_VP9, "VP9", AV_CODEC_ID_AV1, "AV1");
-    /** AVERROR(EAGAIN): errno values differ between platforms and JavaCPP does not expose them. */
-    private static final int AVERROR_EAGAIN = -(Loader.getPlatform().startsWith("macosx") ? 35 : 11);
+    private static final int AVERROR_EAGAIN = Ffmpeg.AVERROR_EAGAIN;
     /** Tolerance of the sampler's time comparisons: absorbs rounding of timestamps like 0.2 * 5. */
     private static final double TIME_TOLERANCE = 1e-6;
     /**
@@ -175,30 +165,6 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
     private static final int DECODER_THREADS = Math.min(16, Runtime.getRuntime().availableProcessors());
     /** AV_FRAME_FLAG_KEY from libavutil/frame.h, not mapped by the JavaCPP preset. */
     private static final int AV_FRAME_FLAG_KEY = 1 << 1;
-
-    /** Loads FFmpeg's natives once, turning a missing platform jar into an actionable error. */
-    private static final class Natives {
-        private static final Throwable FAILURE = load();
-
-        private static Throwable load() {
-            try {
-                // Errors reach the caller as exceptions; FFmpeg's own log would only write to stderr.
-                av_log_set_level(AV_LOG_QUIET);
-                return null;
-            } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {
-                return e;
-            }
-        }
-
-        static void check() {
-            if (FAILURE != null) {
-                String platform = Loader.getPlatform();
-                throw new EngineUnavailableException("FFmpeg's natives for " + platform + " could not be loaded: add "
-                        + "org.bytedeco:ffmpeg:7.1-1.5.11:" + platform + " and org.bytedeco:javacpp:1.5.11:" + platform
-                        + " to the classpath (keshikaran-video ships linux-x86_64 only; see its README)", FAILURE);
-            }
-        }
-    }
 
     private final Path file;
     private final String name;
@@ -257,7 +223,7 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
      */
     public static FfmpegVideoDecoder open(Path file, String name, VideoLimits limits, long startNanos)
             throws InvalidVideoException {
-        Natives.check();
+        Ffmpeg.check();
         FfmpegVideoDecoder decoder = new FfmpegVideoDecoder(file, name, limits, startNanos);
         try {
             decoder.openContainer();
@@ -510,14 +476,7 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
             throw new InvalidVideoException(name, VideoKind.CORRUPT, "corrupt codec parameters (" + error(ret) + ")");
         }
         codec.pkt_timebase(stream.time_base());
-        AVDictionary options = new AVDictionary(null);
-        try {
-            av_dict_set(options, "max_pixels", Long.toString(limits.maxPixels()), 0);
-            av_dict_set(options, "threads", Integer.toString(DECODER_THREADS), 0);
-            ret = avcodec_open2(codec, decoder, options);
-        } finally {
-            av_dict_free(options);
-        }
+        ret = Ffmpeg.open(codec, decoder, limits.maxPixels(), DECODER_THREADS);
         if (ret < 0) {
             throw new InvalidVideoException(name, VideoKind.UNSUPPORTED, "cannot open the " + codecName
                     + " decoder (" + error(ret) + ")");
@@ -911,8 +870,7 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
                 // What players assume: BT.709 for HD, BT.601 for SD.
                 colorspace = h >= 720 ? AVCOL_SPC_BT709 : SWS_CS_ITU601;
             }
-            sws_setColorspaceDetails(sws, sws_getCoefficients(colorspace), f.color_range() == AVCOL_RANGE_JPEG ? 1 : 0,
-                    sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16);
+            Ffmpeg.setColorspace(sws, colorspace, f.color_range() == AVCOL_RANGE_JPEG);
             int bytes = dw * dh * 3;
             if (rgb == null || rgbCapacity < bytes) {
                 if (rgb != null) {
@@ -932,13 +890,7 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
     }
 
     private static String error(int code) {
-        byte[] buf = new byte[256];
-        av_strerror(code, buf, buf.length);
-        int len = 0;
-        while (len < buf.length && buf[len] != 0) {
-            len++;
-        }
-        return new String(buf, 0, len, java.nio.charset.StandardCharsets.UTF_8);
+        return Ffmpeg.error(code);
     }
 
     @Override

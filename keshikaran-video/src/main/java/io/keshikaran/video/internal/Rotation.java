@@ -2,7 +2,10 @@ package io.keshikaran.video.internal;
 
 import io.keshikaran.image.RgbImage;
 
-/** Turns frames as a player does for a video with a display-matrix rotation (portrait phone clips). */
+/**
+ * Turns frames as a player does for a video with a display-matrix rotation (portrait phone clips),
+ * and HEIF images as their rotation and mirror properties say.
+ */
 final class Rotation {
     private Rotation() {
     }
@@ -16,11 +19,21 @@ final class Rotation {
         if (clockwise == 0) {
             return image;
         }
-        int w = image.width();
-        int h = image.height();
         boolean swap = clockwise != 180;
-        int ow = swap ? h : w;
-        int oh = swap ? w : h;
+        byte[] out = rotate(image.toByteArray(), image.width(), image.height(), clockwise);
+        return new RgbImage(swap ? image.height() : image.width(), swap ? image.width() : image.height(), out);
+    }
+
+    /**
+     * @param rgb       interleaved RGB samples of a {@code w x h} image
+     * @param clockwise 0, 90, 180 or 270
+     * @return the samples turned; {@code w} and {@code h} swap for 90 and 270
+     */
+    static byte[] rotate(byte[] rgb, int w, int h, int clockwise) {
+        if (clockwise == 0) {
+            return rgb;
+        }
+        int ow = clockwise != 180 ? h : w;
         byte[] out = new byte[w * h * 3];
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
@@ -31,13 +44,29 @@ final class Rotation {
                     case 180 -> { dx = w - 1 - x; dy = h - 1 - y; }
                     default -> { dx = y; dy = w - 1 - x; } // 270
                 }
-                int s = (y * w + x) * 3;
-                int d = (dy * ow + dx) * 3;
-                out[d] = (byte) image.sampleAt(s);
-                out[d + 1] = (byte) image.sampleAt(s + 1);
-                out[d + 2] = (byte) image.sampleAt(s + 2);
+                System.arraycopy(rgb, (y * w + x) * 3, out, (dy * ow + dx) * 3, 3);
             }
         }
-        return new RgbImage(ow, oh, out);
+        return out;
+    }
+
+    /**
+     * @param rgb       interleaved RGB samples of a {@code w x h} image
+     * @param topBottom exchange the top and bottom (else left and right)
+     * @return the samples mirrored
+     */
+    static byte[] mirror(byte[] rgb, int w, int h, boolean topBottom) {
+        byte[] out = new byte[rgb.length];
+        int row = w * 3;
+        for (int y = 0; y < h; y++) {
+            if (topBottom) {
+                System.arraycopy(rgb, y * row, out, (h - 1 - y) * row, row);
+            } else {
+                for (int x = 0; x < w; x++) {
+                    System.arraycopy(rgb, y * row + x * 3, out, y * row + (w - 1 - x) * 3, 3);
+                }
+            }
+        }
+        return out;
     }
 }

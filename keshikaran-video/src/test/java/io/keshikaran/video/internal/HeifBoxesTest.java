@@ -1,0 +1,92 @@
+package io.keshikaran.video.internal;
+
+import io.keshikaran.image.RgbImage;
+import io.keshikaran.internal.image.ImageDecoder;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** What the Java box parser reads from the fixtures, and the order of transformative properties. */
+class HeifBoxesTest {
+    static HeifBoxes.Primary parse(String name) throws Exception {
+        return HeifBoxes.parse(FfmpegImageDecoderTest.bytes(name));
+    }
+
+    @Test
+    void readsThePrimaryItemItsSizeAndItsTransformsInFileOrder() throws Exception {
+        HeifBoxes.Primary heic = parse("heif-photo.heic");
+        assertThat(heic.format()).isEqualTo("HEIF");
+        assertThat(heic.itemType()).isEqualTo("hvc1");
+        assertThat(new int[] {heic.width(), heic.height()}).containsExactly(192, 128);
+        assertThat(heic.transforms()).isEmpty();
+
+        assertThat(parse("avif-grid-2x2.avif").itemType()).isEqualTo("grid");
+        assertThat(parse("avif-grid-2x2.avif").format()).isEqualTo("AVIF");
+        assertThat(parse("heif-grid-2x2-cropped.heic").width()).isEqualTo(180);
+
+        HeifBoxes.Primary both = parse("avif-irot-1-imir-0.avif");
+        assertThat(both.transforms()).containsExactly(new HeifBoxes.Transform(true, 1), new HeifBoxes.Transform(false, 0));
+        assertThat(new int[] {both.displayWidth(), both.displayHeight()}).containsExactly(128, 192);
+        assertThat(parse("avif-imir-1.avif").transforms()).containsExactly(new HeifBoxes.Transform(false, 1));
+        assertThat(parse("heif-grid-2x2-irot-3.heic").transforms()).containsExactly(new HeifBoxes.Transform(true, 3));
+    }
+
+    @Test
+    void transformsApplyInTheOrderOfTheAssociations() throws Exception {
+        // avif-irot-1-imir-0.avif lists irot then imir; swapping their two association bytes in
+        // ipma makes it imir then irot: mirrored first, then turned.
+        byte[] file = FfmpegImageDecoderTest.bytes("avif-irot-1-imir-0.avif");
+        byte[] swapped = swapLastTwoAssociations(file);
+        assertThat(HeifBoxes.parse(swapped).transforms())
+                .containsExactly(new HeifBoxes.Transform(false, 0), new HeifBoxes.Transform(true, 1));
+        RgbImage stored = FfmpegImageDecoderTest.decode("avif-photo.avif");
+        byte[] expected = Rotation.rotate(Rotation.mirror(stored.toByteArray(), 192, 128, true), 192, 128, 270);
+        RgbImage decoded = ImageDecoder.withDefaults().decode(swapped, "swapped.avif");
+        assertThat(decoded.toByteArray()).isEqualTo(expected);
+        // Not the same picture as the file's own order (a flip about the other axis, once turned).
+        assertThat(expected).isNotEqualTo(FfmpegImageDecoderTest.decode("avif-irot-1-imir-0.avif").toByteArray());
+    }
+
+    /** The primary item's ipma entry ends with its irot and imir indexes: exchange them. */
+    private static byte[] swapLastTwoAssociations(byte[] file) {
+        byte[] b = file.clone();
+        int ipma = indexOf(b, "ipma");
+        // version 0, flags 0 (8-bit indexes), one entry: u32 count, u16 item 1, u8 association count.
+        int count = b[ipma + 4 + 4 + 4 + 2] & 0xFF;
+        int last = ipma + 4 + 4 + 4 + 2 + 1 + count - 1;
+        byte t = b[last];
+        b[last] = b[last - 1];
+        b[last - 1] = t;
+        return b;
+    }
+
+    private static int indexOf(byte[] b, String code) {
+        byte[] c = code.getBytes(StandardCharsets.ISO_8859_1);
+        for (int i = 0; i + 4 <= b.length; i++) {
+            if (Arrays.equals(b, i, i + 4, c, 0, 4)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no " + code);
+    }
+
+    @Test
+    void otherFilesAreNotHeifAndDamagedBoxesSayWhere() throws Exception {
+        assertThat(HeifBoxes.parse(Files.readAllBytes(java.nio.file.Path.of(System.getProperty("keshikaran.fixtures", "../fixtures"), "videos", "with-audio.mp4")))).isNull();
+        assertThat(HeifBoxes.parse(new byte[] {1, 2, 3})).isNull();
+        byte[] file = FfmpegImageDecoderTest.bytes("heif-photo.heic");
+        for (int cut : List.of(40, 120, 200, 300)) {
+            assertThatThrownBy(() -> HeifBoxes.parse(Arrays.copyOf(file, cut)))
+                    .as("cut at %d", cut)
+                    .isInstanceOf(IOException.class)
+                    .hasMessageMatching(".*(declares \\d+ bytes, \\d+ remain|truncated box|no meta box).*");
+        }
+    }
+}
