@@ -4,7 +4,7 @@
 # fixtures/images/. fixtures/formats/README.md says what each file exercises.
 #
 # Run by hand after changing it (the outputs are committed; tests never run it):
-#   apt-get install -y imagemagick webp libimage-exiftool-perl icc-profiles-free python3-pil libavif-bin
+#   apt-get install -y imagemagick webp libimage-exiftool-perl icc-profiles-free python3-pil libavif-bin libheif-examples
 #   tools/make-format-fixtures.sh              # everything
 #   tools/make-format-fixtures.sh --heif-only  # only fixtures/formats/heif (HEIC and AVIF)
 #
@@ -22,8 +22,8 @@ PY=/usr/bin/python3                                              # Debian's, wit
 HEIF_ONLY=false
 [ "${1:-}" = "--heif-only" ] && HEIF_ONLY=true
 
-TOOLS=(convert identify compare cwebp img2webp webpmux exiftool avifenc)
-$HEIF_ONLY && TOOLS=(convert compare cwebp avifenc)
+TOOLS=(convert identify compare cwebp img2webp webpmux exiftool avifenc heif-enc)
+$HEIF_ONLY && TOOLS=(convert compare cwebp avifenc heif-enc)
 for tool in "${TOOLS[@]}"; do
   command -v "$tool" >/dev/null || { echo "missing $tool (see the header of $0)" >&2; exit 1; }
 done
@@ -74,6 +74,13 @@ make_heif() {
   avifenc "${A[@]}" --imir 1 "$TMP/photo.png" "$H/avif-imir-1.avif" >/dev/null
   avifenc "${A[@]}" --irot 1 --imir 0 "$TMP/photo.png" "$H/avif-irot-1-imir-0.avif" >/dev/null
   avifenc "${A[@]}" "$TMP/rgba.png" "$H/avif-alpha.avif" >/dev/null
+  # Tagged Display P3, as iPhones tag their photos (tools/bench/display-p3-icc.py; Debian ships no
+  # P3 profile): the photo's colours converted from sRGB to P3 and the profile embedded (colr prof),
+  # by libheif's heif-enc (x265) and avifenc.
+  "$PY" "$ROOT/tools/bench/display-p3-icc.py" "$TMP/p3.icc"
+  convert "$TMP/photo.png" -profile /usr/share/color/icc/sRGB.icc -profile "$TMP/p3.icc" "$TMP/photo-p3.png"
+  heif-enc -q 90 "$TMP/photo-p3.png" -o "$H/heif-photo-p3.heic" >/dev/null
+  avifenc "${A[@]}" --icc "$TMP/p3.icc" "$TMP/photo-p3.png" "$H/avif-photo-p3.avif" >/dev/null
   # A HEIC grid, as iPhones store photos (neither libheif 1.15 nor ImageMagick writes one):
   # tools/make-heic-grid.py assembles four 96x64 HEIC tiles of the photo into a 2x2 grid item,
   # plain and with irot 3 on the grid (a quarter turn clockwise, as portrait iPhone photos carry).

@@ -203,7 +203,7 @@ public final class FfmpegImageDecoder implements NativeImageDecoder {
         if (why != null) {
             throw new IOException(why);
         }
-        return new Header(primary.format(), primary.displayWidth(), primary.displayHeight(), null);
+        return new Header(primary.format(), primary.displayWidth(), primary.displayHeight(), primary.iccProfile());
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.keshikaran.internal.image.HeifBrands;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -38,9 +39,11 @@ final class HeifBoxes {
      * @param transforms  its {@code irot} and {@code imir}, in the order of its associations
      * @param matrix      {@code colr nclx} matrix coefficients, or -1 when the file has none
      * @param fullRange   {@code colr nclx} full-range flag (false when there is none)
+     * @param iccProfile  the {@code colr prof} (or {@code rICC}) ICC profile, such as an iPhone's
+     *                    Display P3, or {@code null}; ImageDecoder converts the colours from it
      */
     record Primary(String format, int itemId, String itemType, int width, int height, List<Transform> transforms,
-                   int matrix, boolean fullRange) {
+                   int matrix, boolean fullRange, byte[] iccProfile) {
         /** Whether the transforms turn the picture a quarter (odd number of quarter turns). */
         boolean swapsSides() {
             int quarters = 0;
@@ -58,6 +61,9 @@ final class HeifBoxes {
             return swapsSides() ? width : height;
         }
     }
+
+    /** ICC profiles larger than this are ignored, as ImageDecoder ignores larger ones in other formats. */
+    static final int MAX_ICC_PROFILE_BYTES = 4 * 1024 * 1024;
 
     private final byte[] d;
 
@@ -109,6 +115,7 @@ final class HeifBoxes {
         int height = -1;
         int matrix = -1;
         boolean fullRange = false;
+        byte[] iccProfile = null;
         List<Transform> transforms = new ArrayList<>();
         for (int index : associated) {
             if (index < 1 || index > properties.size()) {
@@ -123,9 +130,14 @@ final class HeifBoxes {
                 case "irot" -> transforms.add(new Transform(true, u8(box.payload(), box.end()) & 3));
                 case "imir" -> transforms.add(new Transform(false, u8(box.payload(), box.end()) & 1));
                 case "colr" -> {
-                    if (box.end() - box.payload() >= 11 && fourCC(box.payload(), box.end()).equals("nclx")) {
+                    String colourType = box.end() - box.payload() >= 4 ? fourCC(box.payload(), box.end()) : "";
+                    if (box.end() - box.payload() >= 11 && colourType.equals("nclx")) {
                         matrix = u16(box.payload() + 8, box.end());
                         fullRange = (u8(box.payload() + 10, box.end()) & 0x80) != 0;
+                    } else if ((colourType.equals("prof") || colourType.equals("rICC"))
+                            && box.end() - box.payload() - 4 <= MAX_ICC_PROFILE_BYTES) {
+                        // A larger one is ignored, as ImageDecoder ignores one in a PNG or JPEG.
+                        iccProfile = Arrays.copyOfRange(d, box.payload() + 4, box.end());
                     }
                 }
                 case "auxC" -> throw new UnsupportedOperationException("the primary item is an auxiliary image (alpha or depth)");
@@ -140,7 +152,7 @@ final class HeifBoxes {
         // The coding names the format (a file may carry only the generic mif1 brand); a grid's
         // tiles are checked against the brands' format when FFmpeg has read them.
         String coded = type.equals("av01") ? "AVIF" : type.equals("hvc1") ? "HEIF" : format;
-        return new Primary(coded, primary, type, width, height, List.copyOf(transforms), matrix, fullRange);
+        return new Primary(coded, primary, type, width, height, List.copyOf(transforms), matrix, fullRange, iccProfile);
     }
 
     /** The type of an item, from iinf's infe boxes, or {@code null}. */

@@ -68,6 +68,32 @@ class FfmpegImageDecoderTest {
         assertThat(FFMPEG.unavailableReason()).isNull();
     }
 
+    /**
+     * iPhones tag their HEICs Display P3 ({@code colr prof}): the probe hands the profile over and
+     * keshikaran's image decoder converts the decoded colours to sRGB, as for a tagged JPEG. The
+     * fixtures hold the photo converted to P3, so converted they come back to the untagged file.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"heif-photo-p3.heic heif-photo.heic", "avif-photo-p3.avif avif-photo.avif"})
+    void aDisplayP3ProfileIsAppliedToTheDecodedColours(String pair) throws Exception {
+        String tagged = pair.split(" ")[0];
+        String untagged = pair.split(" ")[1];
+        byte[] icc = FFMPEG.probe(bytes(tagged)).iccProfile();
+        assertThat(icc).isNotNull();
+        assertThat(new String(icc, java.nio.charset.StandardCharsets.ISO_8859_1)).contains("Display P3");
+
+        byte[] stored = FFMPEG.decode(bytes(tagged), FFMPEG.probe(bytes(tagged)), 1).rgb();
+        byte[] plain = decode(untagged).toByteArray();
+        long sum = 0;
+        for (int i = 0; i < plain.length; i++) {
+            sum += Math.abs((stored[i] & 0xFF) - (plain[i] & 0xFF));
+        }
+        double ignored = sum / (double) plain.length;
+        double converted = difference(decode(tagged), decode(untagged))[0];
+        assertThat(ignored).as("P3 samples read as sRGB").isGreaterThan(2.0);
+        assertThat(converted).as("converted to sRGB").isLessThan(ignored / 2);
+    }
+
     @Test
     void probeReadsTheDisplayedSizeFromTheBoxesAndDeclinesOtherFormats() throws Exception {
         assertThat(FFMPEG.probe(bytes("heif-photo.heic"))).isEqualTo(new NativeImageDecoder.Header("HEIF", 192, 128, null));
