@@ -2,6 +2,7 @@
 # Builds a folder of phone-like photos from the real-world benchmark folder; nothing is committed.
 #
 #   tools/bench/phone-photos.sh [SRC [OUT]]   # defaults: tools/bench/out/realworld, tools/bench/out/phone
+#   HEIF=1 tools/bench/phone-photos.sh        # also OUT-heif: the first 8 as iPhone-style HEICs and as AVIFs
 #
 # What a phone uploads differs from Debian's wallpapers in two ways that change the decode path:
 # the photo is tagged with a Display P3 ICC profile (every iPhone since the 7), and it is often
@@ -9,8 +10,12 @@
 # JPEGs of SRC at least 2560 px wide becomes a 4032x3024 (12 MP) JPEG, quality 92, 4:2:0, its
 # colours converted from sRGB to Display P3 and that profile embedded; every other one gets EXIF
 # orientation 6. Those below 4032 px are upscaled, so smoother (smaller files) than camera photos.
+# With HEIF=1, OUT-heif gets the first 8 again as a phone would store them in HEIF: a HEIC whose
+# primary item is an 8x6 grid of 512x512 HEVC tiles cropped to 4032x3024 (tools/make-heic-grid.py;
+# the tiles by libheif's heif-enc -q 90; no profile, which the assembler does not carry), and an
+# AVIF (avifenc, libaom speed 8, 4:2:0, Display P3 profile).
 # Needs: imagemagick, python3 (the profile: tools/bench/display-p3-icc.py), and an sRGB profile:
-#   apt-get install -y imagemagick icc-profiles-free
+#   apt-get install -y imagemagick icc-profiles-free   (HEIF=1: also libheif-examples libavif-bin)
 set -eu
 here=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd)
 src=${1:-$here/out/realworld}
@@ -41,3 +46,31 @@ open(path, "wb").write(jpeg[:2] + app1 + jpeg[2:])
 ' "$photo"
 done
 echo "phone-photos.sh: $n photos in $out"
+[ "${HEIF:-0}" = 1 ] || exit 0
+heif="$out-heif"
+tiles=$(mktemp -d)
+mkdir -p "$heif"
+k=0
+for photo in $(ls "$out"/phone-*.jpg | head -8); do
+  k=$((k + 1))
+  name=$(basename "$photo" .jpg)
+  # Stored landscape as the sensor sees it; a portrait shot (EXIF orientation 6 in the JPEG) is
+  # turned by the HEIF's own irot 3 (a quarter clockwise), as iPhones store it.
+  irot=0
+  python3 -c 'import sys; sys.exit(0 if b"Exif" in open(sys.argv[1], "rb").read(64) else 1)' "$photo" && irot=3
+  convert "$photo" -extent 4096x3072 "$tiles/whole.png"
+  list=""
+  for row in 0 1 2 3 4 5; do
+    for col in 0 1 2 3 4 5 6 7; do
+      convert "$tiles/whole.png" -crop "512x512+$((col * 512))+$((row * 512))" +repage -strip -type TrueColor \
+        -define png:bit-depth=8 "PNG24:$tiles/t.png"
+      heif-enc -q 90 "$tiles/t.png" -o "$tiles/t$row$col.heic" >/dev/null
+      list="$list $tiles/t$row$col.heic"
+    done
+  done
+  python3 "$here/../make-heic-grid.py" "$heif/$name.heic" 8 6 4032 3024 "$irot" $list
+  convert "$photo" -strip -type TrueColor "PNG24:$tiles/p3.png"
+  avifenc -s 8 -y 420 --min 10 --max 30 --irot "$irot" --icc "$p3" "$tiles/p3.png" "$heif/$name.avif" >/dev/null
+done
+rm -rf "$tiles"
+echo "phone-photos.sh: $(ls "$heif" | wc -l) HEIC and AVIF files in $heif"
