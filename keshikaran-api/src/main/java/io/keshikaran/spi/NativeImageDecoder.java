@@ -45,8 +45,8 @@ public interface NativeImageDecoder {
      *         format, CMYK, 16-bit, an animation, a truncated-looking file...)
      * @throws IOException when the input is in a format only this decoder reads but is damaged;
      *                     its message is the reason reported for the input (an
-     *                     {@link UnsupportedOperationException} instead says that it is of a kind
-     *                     this decoder does not decode, reported as an unsupported format)
+     *                     {@link UnsupportedImageException} says instead that it is of a kind this
+     *                     decoder does not decode, reported as an unsupported format)
      */
     Header probe(byte[] encoded) throws IOException;
 

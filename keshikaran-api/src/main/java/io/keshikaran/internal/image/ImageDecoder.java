@@ -7,6 +7,7 @@ import io.keshikaran.image.ImageInput;
 import io.keshikaran.image.ImageLimits;
 import io.keshikaran.image.RgbImage;
 import io.keshikaran.spi.NativeImageDecoder;
+import io.keshikaran.spi.UnsupportedImageException;
 
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_Profile;
@@ -492,11 +493,11 @@ public final class ImageDecoder {
 
     /**
      * A native decoder's failure as the input's error: {@code unsupported <FORMAT> data: <reason>}
-     * for an {@link UnsupportedOperationException} (a kind of file of its format it does not
+     * for an {@link UnsupportedImageException} (a kind of file of its format it does not
      * decode), else {@code corrupt <FORMAT> data: <reason>}.
      */
     private static InvalidImageException nativeOnlyFailure(String name, String format, Exception e) {
-        boolean unsupported = e instanceof UnsupportedOperationException;
+        boolean unsupported = e instanceof UnsupportedImageException;
         return new InvalidImageException(name, unsupported ? InvalidImageException.Kind.UNSUPPORTED_FORMAT
                 : InvalidImageException.Kind.CORRUPT, (unsupported ? "unsupported " : "corrupt ") + format + " data: "
                 + describe(e), e);

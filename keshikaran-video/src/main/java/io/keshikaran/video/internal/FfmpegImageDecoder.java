@@ -1,6 +1,7 @@
 package io.keshikaran.video.internal;
 
 import io.keshikaran.spi.NativeImageDecoder;
+import io.keshikaran.spi.UnsupportedImageException;
 
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
@@ -361,7 +362,7 @@ public final class FfmpegImageDecoder implements NativeImageDecoder {
                         + primary.width() + "x" + primary.height());
             }
             if (grid.horizontal_offset() != 0 || grid.vertical_offset() != 0) {
-                throw new UnsupportedOperationException("a grid cropped at its top or left is not supported");
+                throw new UnsupportedImageException("a grid cropped at its top or left is not supported");
             }
             if (grid.coded_width() < grid.width() || grid.coded_height() < grid.height()) {
                 throw new IOException("the grid's tiles (" + grid.coded_width() + "x" + grid.coded_height()

@@ -1,6 +1,7 @@
 package io.keshikaran.video.internal;
 
 import io.keshikaran.internal.image.HeifBrands;
+import io.keshikaran.spi.UnsupportedImageException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,7 @@ import java.util.List;
  *
  * <p>Every length is checked against the bytes there are before it is used; nothing is allocated
  * from a length. A damaged file is refused with an {@link IOException}, a kind of HEIF file not
- * handled with an {@link UnsupportedOperationException}; their message is the reason.
+ * handled with an {@link UnsupportedImageException}; their message is the reason.
  */
 final class HeifBoxes {
     /** Bounds on counts a hostile file could inflate; real files have a handful of each. */
@@ -74,7 +75,7 @@ final class HeifBoxes {
     /**
      * @return the primary image, or {@code null} when the file is not HEIF or AVIF by its brands
      * @throws IOException a HEIF or AVIF file whose boxes are damaged or inconsistent (no size...)
-     * @throws UnsupportedOperationException its primary image is of a kind not handled (another
+     * @throws UnsupportedImageException its primary image is of a kind not handled (another
      *                                       coding, an alpha or depth item, no still image)
      */
     static Primary parse(byte[] encoded) throws IOException {
@@ -88,7 +89,7 @@ final class HeifBoxes {
     private Primary primary(String format) throws IOException {
         Box meta = find(0, d.length, "meta");
         if (meta == null) {
-            throw new UnsupportedOperationException("no meta box (an image sequence without a still image is not supported)");
+            throw new UnsupportedImageException("no meta box (an image sequence without a still image is not supported)");
         }
         // meta is a full box: 4 bytes of version and flags before its children.
         int start = meta.payload() + 4;
@@ -103,7 +104,7 @@ final class HeifBoxes {
             throw new IOException("the primary item " + primary + " is not in the item list (iinf)");
         }
         if (!type.equals("hvc1") && !type.equals("av01") && !type.equals("grid")) {
-            throw new UnsupportedOperationException("primary item of type '" + type + "' is not supported (hvc1, av01, grid)");
+            throw new UnsupportedImageException("primary item of type '" + type + "' is not supported (hvc1, av01, grid)");
         }
         Box iprp = find(start, end, "iprp");
         if (iprp == null) {
@@ -140,7 +141,7 @@ final class HeifBoxes {
                         iccProfile = Arrays.copyOfRange(d, box.payload() + 4, box.end());
                     }
                 }
-                case "auxC" -> throw new UnsupportedOperationException("the primary item is an auxiliary image (alpha or depth)");
+                case "auxC" -> throw new UnsupportedImageException("the primary item is an auxiliary image (alpha or depth)");
                 default -> {
                     // hvcC, av1C, pixi, clap and the rest: FFmpeg reads what it needs.
                 }
