@@ -4,16 +4,15 @@ import io.keshikaran.InvalidImageException;
 import io.keshikaran.image.DecodeOptions;
 import io.keshikaran.image.ImageLimits;
 import io.keshikaran.internal.image.ImageDecoder;
+import io.keshikaran.testkit.ForkedCampaign;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,16 +34,7 @@ class NativeDecodeFuzzTest {
     @ParameterizedTest
     @ValueSource(longs = {11, 12, 13})
     void damagedStillsNeverEscapeAsAnythingButInvalidImageException(long seed) throws Exception {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                Campaign.class.getName(), Long.toString(seed), Integer.toString(CASES), FORMATS.toString())
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
-        List<String> lines = out.lines().toList();
-        String last = lines.stream().filter(l -> l.startsWith("case ")).reduce((a, b) -> b).orElse("no case started");
-        assertThat(p.exitValue()).as("seed %d: the fuzzing JVM died at %s:%n%s", seed, last, out).isZero();
-        assertThat(lines).as(out).anyMatch(l -> l.matches("done: \\d+ decoded, \\d+ refused of " + CASES));
+        ForkedCampaign.run(Campaign.class, seed, CASES, FORMATS);
     }
 
     /** One seed's campaign, run by the test in a JVM of its own; prints each case before decoding it. */
