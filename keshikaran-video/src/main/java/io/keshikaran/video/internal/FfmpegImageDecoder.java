@@ -88,8 +88,10 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
  * its declared size) and converts it with swscale into one RGB image, reduced by area averaging
  * when asked (HEVC and AV1 decode only in full), then applies {@code irot} and {@code imir} in the
  * order the file lists them. EXIF orientation inside a HEIF is not applied (HEIF's own properties
- * govern). The ICC profile ({@code colr prof}) is not reported: colours are taken as encoded.
- * Alpha (an auxiliary item) is not decoded: pixels come with their stored colours.
+ * govern). The primary item's ICC profile ({@code colr prof} or {@code rICC}, such as an
+ * iPhone's Display P3) is reported in the header, and keshikaran's image decoder converts the
+ * decoded colours from it. Alpha (an auxiliary item) is not decoded: pixels come with their
+ * stored colours.
  *
  * <p>Thread-safe; holds no native memory between calls: every decode allocates its FFmpeg contexts
  * and frees them before returning.
