@@ -27,7 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class NativeDecodeFuzzTest {
     private static final Path FORMATS = Path.of(System.getProperty("keshikaran.fixtures", "../fixtures")).resolve("formats");
     private static final int CASES = 300;
-    private static final List<String> SEEDS = List.of("jpeg-baseline.jpg", "jpeg-progressive.jpg", "png-rgba.png",
+    private static final List<String> SEEDS = List.of("jpeg-baseline.jpg", "jpeg-progressive.jpg",
+            // Its Adobe RGB profile, damaged too, goes to LittleCMS after the native decode.
+            "jpeg-adobergb.jpg", "png-rgba.png",
             "png-palette.png", "png-interlaced.png", "webp-lossy.webp", "webp-lossless-alpha.webp",
             "webp-animated-alpha-lossy.webp", "webp-animated-alpha-lossless.webp");
 
