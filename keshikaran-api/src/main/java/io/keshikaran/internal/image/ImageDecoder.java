@@ -510,30 +510,32 @@ public final class ImageDecoder {
      */
     private boolean suitsPngDecoder(PngDecoder.Header header, PngProfile profile, int reduction) {
         return (long) header.width() * header.height() <= limits.maxPixels()
-                && !(header.hasIccProfile() && !header.opaque() && profile.get() != null)
+                && !(header.hasIccProfile() && !header.colourManageable() && profile.get() != null)
                 && DecodeMemory.HEAP.fits(PngDecoder.heapBytes(header, reduction));
     }
 
     /**
      * The PNG decoded by keshikaran's streaming decoder, or {@code null} when its data is damaged.
-     * An opaque PNG's ICC profile is applied to the decoded (reduced) pixels; {@link #suitsPngDecoder}
-     * leaves a translucent one with a profile to ImageIO, which converts before compositing.
+     * An opaque PNG's ICC profile is applied to the decoded (reduced) pixels, the cheaper order; a
+     * translucent one's to each row before the transparency option blends it with the (sRGB)
+     * background. {@link #suitsPngDecoder} leaves gray images with an RGB profile to ImageIO.
      */
     private DecodedImage decodePng(byte[] encoded, PngDecoder.Header header, int reduction, PngProfile profile,
                                    String name) throws InvalidImageException {
+        ICC_Profile icc = header.hasIccProfile() ? profile.get() : null;
+        boolean convertRows = icc != null && !header.opaque();
         long reserved = acquire(DecodeMemory.HEAP, PngDecoder.heapBytes(header, reduction), name);
         byte[] rgb;
         try {
-            rgb = PngDecoder.decode(encoded, header, reduction, options);
+            rgb = PngDecoder.decode(encoded, header, reduction, options, convertRows ? icc : null);
         } catch (IOException | RuntimeException e) {
             return handedToImageIo("keshikaran's PNG decoder", name, e);
         } finally {
             DecodeMemory.HEAP.release(reserved);
         }
         int[] size = PngDecoder.outputSize(header, reduction);
-        ICC_Profile icc = header.hasIccProfile() ? profile.get() : null;
         Pixels pixels = new Pixels(size[0], size[1], rgb, null);
-        if (icc != null) {
+        if (icc != null && !convertRows) {
             pixels = convertedToSrgb(pixels, icc, name);
             if (pixels == null) {
                 return null;

@@ -2,10 +2,21 @@ package io.keshikaran.internal.image;
 
 import io.keshikaran.image.DecodeOptions;
 
+import java.awt.Transparency;
+import java.awt.color.ICC_ColorSpace;
+import java.awt.color.ICC_Profile;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorConvertOp;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.DataBufferByte;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -86,6 +97,12 @@ final class PngDecoder {
                 return colorType;
             }
             return colorType == COLOR_RGB ? COLOR_RGBA : COLOR_GRAY_ALPHA;
+        }
+
+        /** Whether an RGB ICC profile can be applied to its rows: RGB, RGBA (or RGB with a colour key) and palette images. */
+        boolean colourManageable() {
+            int type = pixelType();
+            return type == COLOR_RGB || type == COLOR_RGBA || type == COLOR_PALETTE;
         }
 
         /** Whether no pixel can be transparent: no alpha channel, no colour key, no translucent palette entry. */
@@ -365,7 +382,7 @@ final class PngDecoder {
         byte[] rgb = new byte[Math.multiplyExact(pixels, 3)];
         byte[] alpha = new byte[pixels];
         decodeStream(new ImageData(d, frame.firstChunk(), frame.fdat()), header, 1,
-                new RowConverter(header, STORED_COLOR, alpha), rgb);
+                new RowConverter(header, STORED_COLOR, alpha, null), rgb);
         return new Pixels(frame.width(), frame.height(), rgb, alpha);
     }
 
@@ -434,10 +451,25 @@ final class PngDecoder {
      *                     an unknown row filter, a palette index without an entry)
      */
     static byte[] decode(byte[] d, Header header, int reduction, DecodeOptions options) throws IOException {
+        return decode(d, header, reduction, options, null);
+    }
+
+    /**
+     * {@link #decode(byte[], Header, int, DecodeOptions)} with the colours converted from
+     * {@code profile} to sRGB row by row, before the transparency option and the averaging see
+     * them: how a translucent PNG with an ICC profile is decoded (an opaque one is converted after
+     * the reduction, which is cheaper: {@code ImageDecoder.decodePng}).
+     *
+     * @param profile an RGB profile for an RGB, RGBA or palette image ({@link Header#colourManageable}), or {@code null}
+     * @throws java.awt.color.CMMException when LittleCMS cannot transform with the profile
+     */
+    static byte[] decode(byte[] d, Header header, int reduction, DecodeOptions options, ICC_Profile profile)
+            throws IOException {
         int factor = effectiveFactor(header, reduction);
         int[] size = outputSize(header, reduction);
         byte[] out = new byte[Math.multiplyExact(Math.multiplyExact(size[0], size[1]), 3)];
-        decodeStream(new ImageData(d, header.firstIdat(), false), header, factor, new RowConverter(header, options, null), out);
+        decodeStream(new ImageData(d, header.firstIdat(), false), header, factor,
+                new RowConverter(header, options, null, profile), out);
         return out;
     }
 
@@ -486,7 +518,7 @@ final class PngDecoder {
         int[] sums = factor == 1 ? null : new int[outWidth * 3];
         byte[] composited = factor > 1 && pixelType == COLOR_RGBA ? new byte[4 * width + 1] : null;
         for (int y = 0; y < height; y++) {
-            byte[] row = rows.next(data, width, y, height);
+            byte[] row = converter.managed(rows.next(data, width, y, height), width);
             if (factor == 1) {
                 converter.convert(row, width, out, y * width * 3);
                 converter.alpha(row, width, y * width, 1);
@@ -535,7 +567,7 @@ final class PngDecoder {
             }
             rows.startPass();
             for (int r = 0; r < passHeight; r++, done++) {
-                byte[] row = rows.next(data, passWidth, done, totalRows);
+                byte[] row = converter.managed(rows.next(data, passWidth, done, totalRows), passWidth);
                 converter.convert(row, passWidth, line, 0);
                 int y = pass[1] + r * pass[3];
                 if (factor == 1) {
@@ -898,6 +930,42 @@ final class PngDecoder {
     }
 
     /**
+     * Converts rows of 8-bit RGB samples (every {@code channels}-th byte starting a pixel) from an
+     * ICC profile to sRGB in place, with the JDK's LittleCMS: one transform for the whole image
+     * (a {@link ColorConvertOp} keeps it while the profiles stay the same), through one-row images
+     * kept per row width (Adam7's passes have up to seven).
+     */
+    private static final class IccRows {
+        private final ColorModel source;
+        private final ColorConvertOp op = new ColorConvertOp(null);
+        private final Map<Integer, BufferedImage[]> images = new HashMap<>();
+
+        IccRows(ICC_Profile profile) {
+            this.source = new ComponentColorModel(new ICC_ColorSpace(profile), false, false, Transparency.OPAQUE,
+                    DataBuffer.TYPE_BYTE);
+        }
+
+        void convert(byte[] row, int offset, int width, int channels) {
+            BufferedImage[] pair = images.computeIfAbsent(width, w -> new BufferedImage[] {
+                new BufferedImage(source, source.createCompatibleWritableRaster(w, 1), false, null),
+                new BufferedImage(w, 1, BufferedImage.TYPE_3BYTE_BGR)});
+            byte[] in = ((DataBufferByte) pair[0].getRaster().getDataBuffer()).getData();
+            for (int x = 0, p = offset; x < width; x++, p += channels) {
+                in[3 * x] = row[p];
+                in[3 * x + 1] = row[p + 1];
+                in[3 * x + 2] = row[p + 2];
+            }
+            op.filter(pair[0], pair[1]);
+            byte[] bgr = ((DataBufferByte) pair[1].getRaster().getDataBuffer()).getData();
+            for (int x = 0, p = offset; x < width; x++, p += channels) {
+                row[p] = bgr[3 * x + 2];
+                row[p + 1] = bgr[3 * x + 1];
+                row[p + 2] = bgr[3 * x];
+            }
+        }
+    }
+
+    /**
      * Turns one unfiltered row into RGB with the transparency option applied, by the same rules
      * as {@link Pixels#toRgb}: stored colour kept, fully transparent pixels filled, or blended
      * onto the background in sRGB.
@@ -912,17 +980,50 @@ final class PngDecoder {
         private final int backgroundBlue;
         /** Where {@link #alpha} writes a frame's alpha; {@code null} when only RGB is wanted. */
         private final byte[] alphaOut;
+        /** Converts RGB(A) rows from the image's ICC profile; {@code null} when they are used as stored. */
+        private final IccRows icc;
+        /** The converted copy of a row {@link #managed} returns (the stored row is the filters' reference). */
+        private final byte[] managedRow;
 
-        RowConverter(Header header, DecodeOptions options, byte[] alphaOut) {
+        RowConverter(Header header, DecodeOptions options, byte[] alphaOut, ICC_Profile profile) {
             this.alphaOut = alphaOut;
-            this.palette = header.palette();
             this.bitDepth = header.bitDepth();
             this.pixelType = header.pixelType();
+            if (profile != null && !header.colourManageable()) {
+                throw new IllegalArgumentException("an ICC profile for colour type " + header.colorType());
+            }
+            IccRows rows = profile == null ? null : new IccRows(profile);
+            if (rows != null && pixelType == COLOR_PALETTE) {
+                // The palette's colours, converted once.
+                byte[] converted = header.palette().clone();
+                rows.convert(converted, 0, converted.length / 4, 4);
+                this.palette = converted;
+                this.icc = null;
+            } else {
+                this.palette = header.palette();
+                this.icc = rows;
+            }
+            this.managedRow = icc == null ? null : new byte[channelsOf(pixelType) * header.width() + 1];
             this.transparency = options.transparency();
             int background = options.background();
             this.backgroundRed = (background >> 16) & 0xFF;
             this.backgroundGreen = (background >> 8) & 0xFF;
             this.backgroundBlue = background & 0xFF;
+        }
+
+        /**
+         * The row (8-bit samples of the pixel type, after its filter byte) with its colours
+         * converted from the ICC profile: a copy, since the stored row is the next row's reference
+         * for unfiltering; the row itself when there is no profile (or it went into the palette).
+         */
+        byte[] managed(byte[] row, int width) {
+            if (icc == null) {
+                return row;
+            }
+            int channels = channelsOf(pixelType);
+            System.arraycopy(row, 0, managedRow, 0, channels * width + 1);
+            icc.convert(managedRow, 1, width, channels);
+            return managedRow;
         }
 
         /** Converts the first {@code width} pixels of a row of 8-bit samples (or palette indexes) of the pixel type. */

@@ -127,6 +127,43 @@ class FormatFixturesTest {
         assertThat(difference / blockMeans.length).as("converted after averaging").isLessThan(1.0);
     }
 
+    /**
+     * A translucent PNG with an RGB profile: keshikaran's PNG decoder converts each row before the
+     * transparency option blends it with the (sRGB) background, as ImageIO's path does (convert,
+     * then composite): the same bytes at full size under every option, for RGBA, a palette with
+     * tRNS and an RGB colour key. The profile is png-adobergb.png's iCCP chunk, put in.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"png-rgba.png", "png-palette-trns.png", "png-rgb-trns.png"})
+    void translucentPngsWithAProfileAreConvertedBeforeCompositing(String file) throws Exception {
+        byte[] png = withChunkOf(Files.readAllBytes(format(file)), Files.readAllBytes(format("png-adobergb.png")), "iCCP");
+        assertThat(PngDecoder.probe(png)).as("taken by keshikaran's decoder").isNotNull();
+        for (DecodeOptions.Transparency t : DecodeOptions.Transparency.values()) {
+            DecodeOptions full = DecodeOptions.builder().optResolution(DecodeOptions.Resolution.FULL).optTransparency(t).build();
+            RgbImage own = new ImageDecoder(ImageLimits.defaults(), full).decode(png, file);
+            RgbImage imageIo = new ImageDecoder(ImageLimits.defaults(), full.toBuilder().optDecoder(DecodeOptions.Decoder.JAVA).build())
+                    .decode(png, file);
+            assertThat(own.toByteArray()).as("%s %s", file, t).isEqualTo(imageIo.toByteArray());
+            RgbImage untagged = new ImageDecoder(ImageLimits.defaults(), full).decode(format(file));
+            assertThat(meanDiff(own, untagged)).as("%s %s: profile applied", file, t).isGreaterThan(1.0);
+        }
+    }
+
+    /** {@code png} with the first {@code type} chunk of {@code donor} inserted after its IHDR. */
+    private static byte[] withChunkOf(byte[] png, byte[] donor, String type) {
+        int at = 8;
+        while (!new String(donor, at + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1).equals(type)) {
+            at += 12 + java.nio.ByteBuffer.wrap(donor, at, 4).getInt();
+        }
+        int length = 12 + java.nio.ByteBuffer.wrap(donor, at, 4).getInt();
+        int afterIhdr = 8 + 12 + 13;
+        byte[] out = new byte[png.length + length];
+        System.arraycopy(png, 0, out, 0, afterIhdr);
+        System.arraycopy(donor, at, out, afterIhdr, length);
+        System.arraycopy(png, afterIhdr, out, afterIhdr + length, png.length - afterIhdr);
+        return out;
+    }
+
     @Test
     void jpegIccProfileIsApplied() throws Exception {
         double[] photo = meanColour(photo());
