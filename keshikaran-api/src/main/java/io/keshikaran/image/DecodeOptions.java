@@ -88,8 +88,8 @@ public final class DecodeOptions {
     /**
      * Which decoder turns a still JPEG, PNG or WebP, or a GIF, into pixels. An RGB ICC profile
      * other than sRGB (Display P3, Adobe RGB) is applied to the decoded pixels whichever decodes
-     * them. Whatever the choice, CMYK/YCCK JPEGs, gray or malformed ICC profiles, translucent PNGs
-     * with an ICC profile to apply and BMP are decoded by ImageIO, and so are GIFs and
+     * them. Whatever the choice, CMYK/YCCK JPEGs, gray or malformed ICC profiles and BMP are
+     * decoded by ImageIO, and so are GIFs, PNGs with an ICC profile to apply and
      * 16-bit PNGs except with {@link #AUTO}; and the frames of an animated PNG (APNG) are decoded
      * by keshikaran's own PNG decoder, since ImageIO and the native decoder read only its default
      * image, which would leave a later frame unseen.
@@ -98,8 +98,9 @@ public final class DecodeOptions {
         /**
          * The system property {@value #PROPERTY} ({@code auto}, {@code java} or {@code native})
          * when set; otherwise keshikaran's own streaming PNG decoder (pure Java) for PNGs without a
-         * colour key on gray below 8 bits (any bit depth, interlaced or not): stills without an ICC
-         * profile to convert, and every frame of animated ones (APNG, with any choice); its own GIF decoder (pure Java, ImageIO's pixels;
+         * colour key on gray below 8 bits (any bit depth, interlaced or not): stills (their RGB ICC
+         * profile applied) except gray ones with an RGB profile, and every frame of animated ones
+         * (APNG, with any choice); its own GIF decoder (pure Java, ImageIO's pixels;
          * ImageIO for the files it declines), then the native decoder (keshikaran-leptonica) when
          * it is on the classpath and loads on this platform, else ImageIO.
          */

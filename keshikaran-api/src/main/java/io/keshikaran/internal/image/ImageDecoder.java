@@ -61,7 +61,7 @@ import javax.imageio.spi.ImageReaderSpi;
  * errors rather than a fallback to ImageIO.
  *
  * <p><b>PNG:</b> with {@code Decoder.AUTO}, the PNGs {@link PngDecoder} handles (any bit depth,
- * interlaced or not; not APNG, no colour key on gray below 8 bits, no ICC profile to convert from)
+ * interlaced or not, an RGB ICC profile applied; not APNG, no colour key on gray below 8 bits)
  * are decoded by it, row by row and averaged as they arrive, before any native decoder is asked;
  * one whose data it finds damaged goes to ImageIO, which reports the error.
  *
