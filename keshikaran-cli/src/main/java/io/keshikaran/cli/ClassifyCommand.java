@@ -97,7 +97,9 @@ public final class ClassifyCommand implements Callable<Integer> {
             description = "Exit with 1 when any image scores at or above T (0..1).")
     Double threshold;
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "8",
+    // 4, not the library's 8: 8 images per engine call raised a folder scan's peak RSS by about
+    // 30 MiB for no speed (docs/performance.md, "Batch size in the CLI").
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "4",
             description = "Images per engine call. Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
