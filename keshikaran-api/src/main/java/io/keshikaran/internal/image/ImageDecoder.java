@@ -419,11 +419,12 @@ public final class ImageDecoder {
             }
             return null;
         }
-        ICC_Profile profile = header.iccProfile() == null ? null : rgbConversionProfile(header.iccProfile());
-        if (header.iccProfile() != null && profile == null && !isSrgb(header.iccProfile()) && !nativeOnly) {
+        ICC_Profile rgb = header.iccProfile() == null ? null : rgbProfile(header.iccProfile());
+        if (header.iccProfile() != null && rgb == null && !nativeOnly) {
             // Gray or malformed: ImageIO's reader decides what the profile means.
             return null;
         }
+        ICC_Profile profile = rgb == null || isSrgb(rgb) ? null : rgb;
         int reduction = reduction(header.width(), header.height());
         Pixels decoded;
         if (nativeOnly) {
@@ -665,9 +666,15 @@ public final class ImageDecoder {
 
     /** The RGB profile that is not sRGB which {@code icc} holds, or {@code null}: sRGB, not RGB, or malformed. */
     private static ICC_Profile rgbConversionProfile(byte[] icc) {
+        ICC_Profile profile = rgbProfile(icc);
+        return profile == null || isSrgb(profile) ? null : profile;
+    }
+
+    /** The RGB profile (sRGB or not) which {@code icc} holds, parsed once, or {@code null}: not RGB, or malformed. */
+    private static ICC_Profile rgbProfile(byte[] icc) {
         try {
             ICC_Profile profile = ICC_Profile.getInstance(icc);
-            return profile.getColorSpaceType() != ColorSpace.TYPE_RGB || isSrgb(profile) ? null : profile;
+            return profile.getColorSpaceType() == ColorSpace.TYPE_RGB ? profile : null;
         } catch (RuntimeException e) {
             return null;
         }
@@ -741,15 +748,6 @@ public final class ImageDecoder {
         boolean swapped = orientation >= 5 && orientation <= 8;
         return new DecodedImage(format, false, List.of(new DecodedImage.Frame(0, image)),
                 swapped ? storedHeight : storedWidth, swapped ? storedWidth : storedHeight);
-    }
-
-    private static boolean isSrgb(byte[] icc) {
-        try {
-            ICC_Profile profile = ICC_Profile.getInstance(icc);
-            return profile.getColorSpaceType() == ColorSpace.TYPE_RGB && isSrgb(profile);
-        } catch (RuntimeException e) {
-            return false;
-        }
     }
 
     /**
