@@ -4,18 +4,15 @@ import io.keshikaran.image.DecodeOptions;
 import io.keshikaran.image.RgbImage;
 
 import java.awt.color.ColorSpace;
-import java.awt.color.ICC_ColorSpace;
 import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorConvertOp;
 import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
-import java.awt.image.DataBuffer;
 import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
 import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
-import java.awt.image.WritableRaster;
 import java.util.Objects;
 
 /**
@@ -83,20 +80,8 @@ public final class Pixels {
      * sRGB. Used for profiles a reader does not apply itself (the JDK's PNG reader ignores iCCP).
      */
     Pixels convertFrom(ICC_Profile profile) {
-        ColorSpace source = new ICC_ColorSpace(profile);
-        WritableRaster raster = Raster.createInterleavedRaster(new DataBufferByte(rgb.clone(), rgb.length),
-                width, height, width * 3, 3, new int[] {0, 1, 2}, null);
-        ColorModel cm = new ComponentColorModel(source, false, false, ColorModel.OPAQUE, DataBuffer.TYPE_BYTE);
-        BufferedImage src = new BufferedImage(cm, raster, false, null);
-        BufferedImage dst = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
-        new ColorConvertOp(null).filter(src, dst);
-        byte[] bgr = ((DataBufferByte) dst.getRaster().getDataBuffer()).getData();
-        byte[] out = new byte[rgb.length];
-        for (int i = 0; i < out.length; i += 3) {
-            out[i] = bgr[i + 2];
-            out[i + 1] = bgr[i + 1];
-            out[i + 2] = bgr[i];
-        }
+        byte[] out = rgb.clone();
+        new IccConversion(profile).convert(out, 0, width * height, 3);
         return new Pixels(width, height, out, alpha);
     }
 

@@ -3,20 +3,11 @@ package io.keshikaran.internal.image;
 import io.keshikaran.image.DecodeOptions;
 
 import java.awt.Transparency;
-import java.awt.color.ICC_ColorSpace;
 import java.awt.color.ICC_Profile;
-import java.awt.image.BufferedImage;
-import java.awt.image.ColorConvertOp;
-import java.awt.image.ColorModel;
-import java.awt.image.ComponentColorModel;
-import java.awt.image.DataBuffer;
-import java.awt.image.DataBufferByte;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -930,42 +921,6 @@ final class PngDecoder {
     }
 
     /**
-     * Converts rows of 8-bit RGB samples (every {@code channels}-th byte starting a pixel) from an
-     * ICC profile to sRGB in place, with the JDK's LittleCMS: one transform for the whole image
-     * (a {@link ColorConvertOp} keeps it while the profiles stay the same), through one-row images
-     * kept per row width (Adam7's passes have up to seven).
-     */
-    private static final class IccRows {
-        private final ColorModel source;
-        private final ColorConvertOp op = new ColorConvertOp(null);
-        private final Map<Integer, BufferedImage[]> images = new HashMap<>();
-
-        IccRows(ICC_Profile profile) {
-            this.source = new ComponentColorModel(new ICC_ColorSpace(profile), false, false, Transparency.OPAQUE,
-                    DataBuffer.TYPE_BYTE);
-        }
-
-        void convert(byte[] row, int offset, int width, int channels) {
-            BufferedImage[] pair = images.computeIfAbsent(width, w -> new BufferedImage[] {
-                new BufferedImage(source, source.createCompatibleWritableRaster(w, 1), false, null),
-                new BufferedImage(w, 1, BufferedImage.TYPE_3BYTE_BGR)});
-            byte[] in = ((DataBufferByte) pair[0].getRaster().getDataBuffer()).getData();
-            for (int x = 0, p = offset; x < width; x++, p += channels) {
-                in[3 * x] = row[p];
-                in[3 * x + 1] = row[p + 1];
-                in[3 * x + 2] = row[p + 2];
-            }
-            op.filter(pair[0], pair[1]);
-            byte[] bgr = ((DataBufferByte) pair[1].getRaster().getDataBuffer()).getData();
-            for (int x = 0, p = offset; x < width; x++, p += channels) {
-                row[p] = bgr[3 * x + 2];
-                row[p + 1] = bgr[3 * x + 1];
-                row[p + 2] = bgr[3 * x];
-            }
-        }
-    }
-
-    /**
      * Turns one unfiltered row into RGB with the transparency option applied, by the same rules
      * as {@link Pixels#toRgb}: stored colour kept, fully transparent pixels filled, or blended
      * onto the background in sRGB.
@@ -981,7 +936,7 @@ final class PngDecoder {
         /** Where {@link #alpha} writes a frame's alpha; {@code null} when only RGB is wanted. */
         private final byte[] alphaOut;
         /** Converts RGB(A) rows from the image's ICC profile; {@code null} when they are used as stored. */
-        private final IccRows icc;
+        private final IccConversion icc;
         /** The converted copy of a row {@link #managed} returns (the stored row is the filters' reference). */
         private final byte[] managedRow;
 
@@ -992,7 +947,7 @@ final class PngDecoder {
             if (profile != null && !header.colourManageable()) {
                 throw new IllegalArgumentException("an ICC profile for colour type " + header.colorType());
             }
-            IccRows rows = profile == null ? null : new IccRows(profile);
+            IccConversion rows = profile == null ? null : new IccConversion(profile);
             if (rows != null && pixelType == COLOR_PALETTE) {
                 // The palette's colours, converted once.
                 byte[] converted = header.palette().clone();
