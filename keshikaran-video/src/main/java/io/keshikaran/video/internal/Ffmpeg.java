@@ -27,6 +27,8 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_setColorspaceDetails;
 final class Ffmpeg {
     /** AVERROR(EAGAIN): errno values differ between platforms and JavaCPP does not expose them. */
     static final int AVERROR_EAGAIN = -(Loader.getPlatform().startsWith("macosx") ? 35 : 11);
+    /** AVERROR(ENOMEM), 12 on Linux, macOS and Windows alike. */
+    static final int AVERROR_ENOMEM = -12;
 
     private Ffmpeg() {
     }
@@ -104,6 +106,17 @@ final class Ffmpeg {
     static void setColorspace(SwsContext sws, int colorspace, boolean fullRange) {
         sws_setColorspaceDetails(sws, sws_getCoefficients(colorspace), fullRange ? 1 : 0,
                 sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16);
+    }
+
+    /**
+     * Why a coded picture did not decode, for {@code avcodec_send_packet} and
+     * {@code avcodec_receive_frame} failures. An allocation failure there comes from sizes the
+     * damaged data claims as often as from a short machine, so it does not blame memory alone.
+     */
+    static String decodeFailure(int code) {
+        return code == AVERROR_ENOMEM
+                ? "the decoder could not allocate what the coded image asks for (damaged data, or too little native memory)"
+                : "corrupt coded image (" + error(code) + ")";
     }
 
     /** FFmpeg's text for an error code. */

@@ -431,14 +431,14 @@ public final class FfmpegImageDecoder implements NativeImageDecoder {
                 }
                 ret = avcodec_send_packet(codec, packet);
                 if (ret < 0) {
-                    throw new IOException("corrupt coded image (" + Ffmpeg.error(ret) + ")");
+                    throw new IOException(Ffmpeg.decodeFailure(ret));
                 }
                 avcodec_send_packet(codec, null);
                 ret = avcodec_receive_frame(codec, frame);
                 if (ret < 0) {
                     throw new IOException(ret == AVERROR_EOF || ret == Ffmpeg.AVERROR_EAGAIN
                             ? "the coded image gives no picture (truncated or corrupt)"
-                            : "corrupt coded image (" + Ffmpeg.error(ret) + ")");
+                            : Ffmpeg.decodeFailure(ret));
                 }
                 try {
                     convert(tile);
