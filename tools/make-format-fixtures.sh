@@ -74,6 +74,8 @@ make_heif() {
   avifenc "${A[@]}" --imir 1 "$TMP/photo.png" "$H/avif-imir-1.avif" >/dev/null
   avifenc "${A[@]}" --irot 1 --imir 0 "$TMP/photo.png" "$H/avif-irot-1-imir-0.avif" >/dev/null
   avifenc "${A[@]}" "$TMP/rgba.png" "$H/avif-alpha.avif" >/dev/null
+  # libheif stores the alpha as an HEVC auxiliary item with HEVC's own URN (auxC urn:mpeg:hevc:2015:auxid:1).
+  heif-enc -q 90 "$TMP/rgba.png" -o "$H/heif-alpha.heic" >/dev/null
   # Tagged Display P3, as iPhones tag their photos (tools/bench/display-p3-icc.py; Debian ships no
   # P3 profile): the photo's colours converted from sRGB to P3 and the profile embedded (colr prof),
   # by libheif's heif-enc (x265) and avifenc.

@@ -26,14 +26,17 @@ import org.bytedeco.javacpp.PointerPointer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AV1;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_HEVC;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_CORRUPT;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_clone;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
@@ -58,6 +61,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_JPEG;
 import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_UNSPECIFIED;
 import static org.bytedeco.ffmpeg.global.avutil.AVCOL_SPC_UNSPECIFIED;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_GRAY8;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
@@ -90,8 +94,11 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
  * order the file lists them. EXIF orientation inside a HEIF is not applied (HEIF's own properties
  * govern). The primary item's ICC profile ({@code colr prof} or {@code rICC}, such as an
  * iPhone's Display P3) is reported in the header, and keshikaran's image decoder converts the
- * decoded colours from it. Alpha (an auxiliary item) is not decoded: pixels come with their
- * stored colours.
+ * decoded colours from it. An alpha plane (an auxiliary item, {@link HeifBoxes.Alpha}) is decoded
+ * first, at full size: when any pixel is not opaque the colours are decoded at full size too and
+ * returned with it, for the caller's transparency option, as a translucent PNG or WebP is; the
+ * native memory estimate does not count that full-size case. Premultiplied alpha ({@code prem})
+ * is not undone.
  *
  * <p>Thread-safe; holds no native memory between calls: every decode allocates its FFmpeg contexts
  * and frees them before returning.
@@ -229,8 +236,6 @@ public final class FfmpegImageDecoder implements NativeImageDecoder {
         private final byte[] encoded;
         private final HeifBoxes.Primary primary;
         private final int reduction;
-        private final int outWidth;
-        private final int outHeight;
         private BytePointer opaque;
         private AVIOContext io;
         private AVFormatContext format;
@@ -238,60 +243,148 @@ public final class FfmpegImageDecoder implements NativeImageDecoder {
         private AVFrame frame;
         private AVCodecContext codec;
         private SwsContext sws;
-        private BytePointer rgb;
-        /** A cropped tile's whole RGB conversion (full resolution only). */
+        /** Each coded image's packet, by stream, read in one pass before any is decoded. */
+        private final Map<Integer, AVPacket> coded = new HashMap<>();
+        /** A cropped tile's whole conversion (full resolution only). */
         private BytePointer scratch;
 
         Decode(byte[] encoded, HeifBoxes.Primary primary, int reduction) {
             this.encoded = encoded;
             this.primary = primary;
             this.reduction = reduction;
-            // Area averaging to floor(size / reduction), which the caller accepts.
-            this.outWidth = Math.max(1, primary.width() / reduction);
-            this.outHeight = Math.max(1, primary.height() / reduction);
         }
 
+        /**
+         * The alpha plane first, at full size: when every pixel is opaque it is dropped and the
+         * colours are decoded reduced as asked; otherwise the colours are decoded at full size
+         * too, since the caller's transparency option must apply before any averaging (as for a
+         * translucent PNG or WebP).
+         */
         Pixels run() throws IOException {
             open();
-            List<Tile> tiles = tiles();
+            List<Tile> tiles = tiles(primary.itemId(), primary.itemType());
+            List<Tile> alphaTiles = primary.alpha() == null ? List.of()
+                    : tiles(primary.alpha().itemId(), primary.alpha().itemType());
             packet = av_packet_alloc();
             frame = av_frame_alloc();
             if (packet == null || packet.isNull() || frame == null || frame.isNull()) {
                 throw new OutOfMemoryError("av_packet_alloc or av_frame_alloc failed");
             }
-            Map<Integer, Tile> byStream = new HashMap<>();
-            for (Tile t : tiles) {
-                byStream.put(t.stream, t);
+            readCodedImages(tiles, alphaTiles);
+            byte[] alpha = null;
+            if (!alphaTiles.isEmpty()) {
+                try (Plane plane = new Plane(AV_PIX_FMT_GRAY8, 1, 1)) {
+                    for (Tile t : alphaTiles) {
+                        decodeInto(t, plane);
+                    }
+                    alpha = plane.toArray();
+                }
+                if (opaque(alpha)) {
+                    alpha = null;
+                }
             }
+            try (Plane colour = new Plane(AV_PIX_FMT_RGB24, 3, alpha == null ? reduction : 1)) {
+                for (Tile t : tiles) {
+                    decodeInto(t, colour);
+                }
+                return transformed(colour.width, colour.height, colour.toArray(), alpha);
+            }
+        }
+
+        private static boolean opaque(byte[] alpha) {
+            for (byte a : alpha) {
+                if (a != (byte) 0xFF) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /**
+         * Reads the packets of the coded images wanted, discarding the other streams, and keeps
+         * them: the alpha plane is decoded first, wherever the file stores it.
+         */
+        private void readCodedImages(List<Tile> tiles, List<Tile> alphaTiles) throws IOException {
+            Set<Integer> wanted = new HashSet<>();
+            tiles.forEach(t -> wanted.add(t.stream));
+            alphaTiles.forEach(t -> wanted.add(t.stream));
             for (int i = 0; i < format.nb_streams(); i++) {
-                if (!byStream.containsKey(i)) {
+                if (!wanted.contains(i)) {
                     format.streams(i).discard(AVDISCARD_ALL);
                 }
             }
-            int decoded = 0;
-            while (decoded < byStream.size()) {
+            while (coded.size() < wanted.size()) {
                 int ret = av_read_frame(format, packet);
                 if (ret < 0) {
-                    throw new IOException(ret == AVERROR_EOF ? "truncated: " + (byStream.size() - decoded) + " of "
-                            + byStream.size() + " coded images missing" : "cannot read the coded image (" + Ffmpeg.error(ret) + ")");
+                    throw new IOException(ret == AVERROR_EOF ? "truncated: " + (wanted.size() - coded.size()) + " of "
+                            + wanted.size() + " coded images missing" : "cannot read the coded image (" + Ffmpeg.error(ret) + ")");
                 }
                 try {
-                    Tile t = byStream.remove(packet.stream_index());
-                    if (t != null) {
+                    int stream = packet.stream_index();
+                    if (wanted.contains(stream) && !coded.containsKey(stream)) {
                         if ((packet.flags() & AV_PKT_FLAG_CORRUPT) != 0 || packet.pos() + packet.size() > encoded.length) {
                             // The demuxer read less than the item's extent: the file was cut.
                             throw new IOException("truncated: the coded image ends past the end of the file ("
                                     + encoded.length + " bytes)");
                         }
-                        decodeInto(t);
+                        AVPacket kept = av_packet_clone(packet);
+                        if (kept == null || kept.isNull()) {
+                            throw new OutOfMemoryError("av_packet_clone failed");
+                        }
+                        coded.put(stream, kept);
                     }
                 } finally {
                     av_packet_unref(packet);
                 }
             }
-            byte[] out = new byte[outWidth * outHeight * 3];
-            rgb.get(out, 0, out.length);
-            return transformed(out);
+        }
+
+        /**
+         * Where decoded pictures go, in native memory until {@link #toArray}: the RGB picture,
+         * reduced by area averaging to floor(size / reduction) (which the caller accepts), or the
+         * full-size alpha plane.
+         */
+        private final class Plane implements AutoCloseable {
+            final int pixelFormat;
+            final int channels;
+            final int reduction;
+            final int width;
+            final int height;
+            /** Allocated only once a coded picture of the declared size exists, not from the boxes. */
+            BytePointer data;
+
+            Plane(int pixelFormat, int channels, int reduction) {
+                this.pixelFormat = pixelFormat;
+                this.channels = channels;
+                this.reduction = reduction;
+                this.width = Math.max(1, primary.width() / reduction);
+                this.height = Math.max(1, primary.height() / reduction);
+            }
+
+            BytePointer allocated() throws IOException {
+                if (data == null) {
+                    long bytes = (long) width * height * channels;
+                    if (bytes > Integer.MAX_VALUE - 16) {
+                        throw new IOException("image too large: " + primary.width() + "x" + primary.height());
+                    }
+                    data = new BytePointer(bytes);
+                    data.fill(0);
+                }
+                return data;
+            }
+
+            byte[] toArray() throws IOException {
+                byte[] out = new byte[width * height * channels];
+                allocated().get(out, 0, out.length);
+                return out;
+            }
+
+            @Override
+            public void close() {
+                if (data != null) {
+                    data.close();
+                }
+            }
         }
 
         /** Opens the in-memory file with FFmpeg's MP4/HEIF demuxer, reading only the headers. */
@@ -333,27 +426,30 @@ public final class FfmpegImageDecoder implements NativeImageDecoder {
         private record Tile(int stream, int x, int y, int width, int height) {
         }
 
-        /** The coded images of the primary item: itself, or a grid's tiles, checked against the boxes. */
-        private List<Tile> tiles() throws IOException {
+        /**
+         * The coded images of an item of the primary image's size (the primary item or its alpha
+         * plane): itself, or a grid's tiles, checked against the boxes.
+         */
+        private List<Tile> tiles(int itemId, String itemType) throws IOException {
             // HEIF means HEVC here and AVIF AV1, by the item's type (a grid: by the brands).
             int codecId = primary.format().equals("AVIF") ? AV_CODEC_ID_AV1 : AV_CODEC_ID_HEVC;
-            if (!primary.itemType().equals("grid")) {
+            if (!itemType.equals("grid")) {
                 for (int i = 0; i < format.nb_streams(); i++) {
                     AVStream st = format.streams(i);
-                    if (st.id() == primary.itemId()) {
+                    if (st.id() == itemId) {
                         checkCodec(st.codecpar(), codecId);
                         return List.of(new Tile(i, 0, 0, primary.width(), primary.height()));
                     }
                 }
-                throw new IOException("FFmpeg found no coded image for the primary item " + primary.itemId());
+                throw new IOException("FFmpeg found no coded image for item " + itemId);
             }
             for (int g = 0; g < format.nb_stream_groups(); g++) {
                 AVStreamGroup group = format.stream_groups(g);
-                if (group.type() == AV_STREAM_GROUP_PARAMS_TILE_GRID && group.id() == primary.itemId()) {
+                if (group.type() == AV_STREAM_GROUP_PARAMS_TILE_GRID && group.id() == itemId) {
                     return gridTiles(group, codecId);
                 }
             }
-            throw new IOException("FFmpeg found no tiles for the grid item " + primary.itemId());
+            throw new IOException("FFmpeg found no tiles for the grid item " + itemId);
         }
 
         private List<Tile> gridTiles(AVStreamGroup group, int codecId) throws IOException {
@@ -408,8 +504,8 @@ public final class FfmpegImageDecoder implements NativeImageDecoder {
             }
         }
 
-        /** Decodes one coded image and converts it into its place in the output. */
-        private void decodeInto(Tile tile) throws IOException {
+        /** Decodes one coded image and converts it into its place in the plane. */
+        private void decodeInto(Tile tile, Plane plane) throws IOException {
             AVCodecParameters par = format.streams(tile.stream).codecpar();
             AVCodec decoder = avcodec_find_decoder(par.codec_id());
             if (decoder == null || decoder.isNull()) {
@@ -429,7 +525,7 @@ public final class FfmpegImageDecoder implements NativeImageDecoder {
                 if (ret < 0) {
                     throw new IOException("cannot open the decoder (" + Ffmpeg.error(ret) + ")");
                 }
-                ret = avcodec_send_packet(codec, packet);
+                ret = avcodec_send_packet(codec, coded.get(tile.stream));
                 if (ret < 0) {
                     throw new IOException(Ffmpeg.decodeFailure(ret));
                 }
@@ -441,7 +537,7 @@ public final class FfmpegImageDecoder implements NativeImageDecoder {
                             : Ffmpeg.decodeFailure(ret));
                 }
                 try {
-                    convert(tile);
+                    convert(tile, plane);
                 } finally {
                     av_frame_unref(frame);
                 }
@@ -452,71 +548,71 @@ public final class FfmpegImageDecoder implements NativeImageDecoder {
         }
 
         /** Scales the decoded picture's visible part into its rectangle of the (reduced) output. */
-        private void convert(Tile tile) throws IOException {
+        private void convert(Tile tile, Plane plane) throws IOException {
             int fw = frame.width();
             int fh = frame.height();
             if (fw < tile.width || fh < tile.height || fw > tile.width + CODED_SLACK || fh > tile.height + CODED_SLACK) {
                 throw new IOException("the coded image is " + fw + "x" + fh + " but the file declares "
                         + tile.width + "x" + tile.height);
             }
+            int by = plane.reduction;
             int sw = Math.min(tile.width, primary.width() - tile.x);
             int sh = Math.min(tile.height, primary.height() - tile.y);
-            int dx0 = tile.x / reduction;
-            int dy0 = tile.y / reduction;
-            int dx1 = Math.min(outWidth, (tile.x + sw) / reduction);
-            int dy1 = Math.min(outHeight, (tile.y + sh) / reduction);
-            if (primary.width() < reduction) {
-                dx1 = outWidth;
+            int dx0 = tile.x / by;
+            int dy0 = tile.y / by;
+            int dx1 = Math.min(plane.width, (tile.x + sw) / by);
+            int dy1 = Math.min(plane.height, (tile.y + sh) / by);
+            if (primary.width() < by) {
+                dx1 = plane.width;
             }
-            if (primary.height() < reduction) {
-                dy1 = outHeight;
+            if (primary.height() < by) {
+                dy1 = plane.height;
             }
             int dw = dx1 - dx0;
             int dh = dy1 - dy0;
-            if (rgb == null) {
-                // Allocated only once a coded picture of the declared size exists, not from the boxes.
-                long bytes = (long) outWidth * outHeight * 3;
-                if (bytes > Integer.MAX_VALUE - 16) {
-                    throw new IOException("image too large: " + primary.width() + "x" + primary.height());
-                }
-                rgb = new BytePointer(bytes);
-                rgb.fill(0);
-            }
+            BytePointer data = plane.allocated();
             if (dw <= 0 || dh <= 0) {
                 return;
             }
+            int channels = plane.channels;
             // A view into the output (not owning it) at the rectangle's first pixel.
-            BytePointer target = rgb.getPointer(((long) dy0 * outWidth + dx0) * 3);
-            if (reduction == 1 && (sw < tile.width || sh < tile.height)) {
+            BytePointer target = data.getPointer(((long) dy0 * plane.width + dx0) * channels);
+            if (by == 1 && (sw < tile.width || sh < tile.height)) {
                 // A tile the picture crops (a grid's right and bottom edge): convert it whole and copy
                 // the visible part, so that chroma at the crop edge is interpolated from the samples
                 // beyond it, as libheif does, and the pixels equal the uncropped grid's.
-                long bytes = (long) tile.width * tile.height * 3;
+                long bytes = (long) tile.width * tile.height * channels;
                 if (scratch == null || scratch.capacity() < bytes) {
                     if (scratch != null) {
                         scratch.close();
                     }
                     scratch = new BytePointer(bytes);
                 }
-                scale(tile.width, tile.height, scratch, tile.width, tile.height, tile.width * 3);
+                scale(tile.width, tile.height, scratch, tile.width, tile.height, tile.width * channels, plane.pixelFormat);
                 for (int row = 0; row < sh; row++) {
-                    Pointer.memcpy(target.getPointer((long) row * outWidth * 3),
-                            scratch.getPointer((long) row * tile.width * 3), (long) sw * 3);
+                    Pointer.memcpy(target.getPointer((long) row * plane.width * channels),
+                            scratch.getPointer((long) row * tile.width * channels), (long) sw * channels);
                 }
                 return;
             }
-            scale(sw, sh, target, dw, dh, outWidth * 3);
+            scale(sw, sh, target, dw, dh, plane.width * channels, plane.pixelFormat);
         }
 
-        /** Converts the frame's top-left {@code sw x sh} to {@code dw x dh} RGB at {@code target}. */
-        private void scale(int sw, int sh, BytePointer target, int dw, int dh, int stride) throws IOException {
+        /**
+         * Converts the frame's top-left {@code sw x sh} to {@code dw x dh} pixels of
+         * {@code pixelFormat} at {@code target}: RGB by the image's colour setup, or the alpha
+         * plane's samples as stored (its luma, full range, scaled to 8 bits when it has more).
+         */
+        private void scale(int sw, int sh, BytePointer target, int dw, int dh, int stride, int pixelFormat)
+                throws IOException {
             boolean scaling = dw != sw || dh != sh;
-            sws = sws_getCachedContext(sws, sw, sh, frame.format(), dw, dh, AV_PIX_FMT_RGB24,
+            sws = sws_getCachedContext(sws, sw, sh, frame.format(), dw, dh, pixelFormat,
                     (scaling ? SWS_AREA : SWS_BILINEAR) | SWS_QUALITY, null, null, (double[]) null);
             if (sws == null || sws.isNull()) {
-                throw new IOException("swscale cannot convert pixel format " + frame.format() + " to RGB");
+                throw new IOException("swscale cannot convert pixel format " + frame.format() + " to " + pixelFormat);
             }
-            Ffmpeg.setColorspace(sws, matrix(), fullRange());
+            boolean alpha = pixelFormat == AV_PIX_FMT_GRAY8;
+            Ffmpeg.setColorspace(sws, alpha ? SWS_CS_ITU601 : matrix(), alpha || fullRange());
             try (PointerPointer<BytePointer> dst = new PointerPointer<BytePointer>(4).put(0, target);
                  IntPointer dstStride = new IntPointer(stride, 0, 0, 0)) {
                 sws_scale(sws, frame.data(), frame.linesize(), 0, sh, dst, dstStride);
@@ -542,15 +638,14 @@ public final class FfmpegImageDecoder implements NativeImageDecoder {
             return frame.color_range() == AVCOL_RANGE_JPEG || frame.color_range() == AVCOL_RANGE_UNSPECIFIED;
         }
 
-        /** The output turned and mirrored as the file's irot and imir say, in their order. */
-        private Pixels transformed(byte[] out) {
-            int w = outWidth;
-            int h = outHeight;
+        /** The picture (and its alpha plane) turned and mirrored as the file's irot and imir say, in their order. */
+        private Pixels transformed(int w, int h, byte[] out, byte[] alpha) {
             for (HeifBoxes.Transform t : primary.transforms()) {
                 if (t.rotation()) {
                     // irot turns anti-clockwise by 90 degrees times its angle.
                     int clockwise = (360 - 90 * t.value()) % 360;
-                    out = Rotation.rotate(out, w, h, clockwise);
+                    out = Rotation.rotate(out, w, h, 3, clockwise);
+                    alpha = alpha == null ? null : Rotation.rotate(alpha, w, h, 1, clockwise);
                     if (clockwise != 180 && clockwise != 0) {
                         int swap = w;
                         w = h;
@@ -558,10 +653,11 @@ public final class FfmpegImageDecoder implements NativeImageDecoder {
                     }
                 } else {
                     // imir mode 0 exchanges top and bottom, 1 left and right (ISO/IEC 23008-12:2022).
-                    out = Rotation.mirror(out, w, h, t.value() == 0);
+                    out = Rotation.mirror(out, w, h, 3, t.value() == 0);
+                    alpha = alpha == null ? null : Rotation.mirror(alpha, w, h, 1, t.value() == 0);
                 }
             }
-            return new Pixels(w, h, out, null);
+            return new Pixels(w, h, out, alpha);
         }
 
         @Override
@@ -586,8 +682,8 @@ public final class FfmpegImageDecoder implements NativeImageDecoder {
                 av_free(io.buffer());
                 avio_context_free(io);
             }
-            if (rgb != null) {
-                rgb.close();
+            for (AVPacket kept : coded.values()) {
+                av_packet_free(kept);
             }
             if (scratch != null) {
                 scratch.close();

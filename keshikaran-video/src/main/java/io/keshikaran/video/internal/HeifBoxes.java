@@ -13,7 +13,8 @@ import java.util.List;
  * Reads what a HEIF or AVIF file says about its primary image from the {@code meta} box (ISO/IEC
  * 23008-12), in Java, without FFmpeg: which item it is, its coding, its size ({@code ispe}), its
  * colour ({@code colr nclx}) and its transformative properties ({@code irot}, {@code imir}) in the
- * order the file lists them. FFmpeg 7.1 reads the items but exports neither the rotation nor the
+ * order the file lists them, and its alpha plane: the auxiliary item that an {@code auxl} reference
+ * ties to it and whose {@code auxC} property names alpha. FFmpeg 7.1 reads the items but exports neither the rotation nor the
  * mirror, and the size is needed before any native work so that the limits hold.
  *
  * <p>Every length is checked against the bytes there are before it is used; nothing is allocated
@@ -24,6 +25,19 @@ final class HeifBoxes {
     /** Bounds on counts a hostile file could inflate; real files have a handful of each. */
     private static final int MAX_ITEMS = 65_536;
     private static final int MAX_PROPERTIES = 65_536;
+
+    /** The alpha URNs of {@code auxC}: MPEG-B's (AVIF, newer HEIF) and HEVC's (older HEIF, iPhones). */
+    private static final List<String> ALPHA_URNS = List.of("urn:mpeg:mpegB:cicp:systems:auxiliary:alpha",
+            "urn:mpeg:hevc:2015:auxid:1");
+
+    /**
+     * The primary image's alpha plane, an image item of its own.
+     *
+     * @param itemId   the alpha item's id
+     * @param itemType {@code hvc1}, {@code av01} or {@code grid}, as the primary item's coding
+     */
+    record Alpha(int itemId, String itemType) {
+    }
 
     /** A transformative property of the primary item, in file order. */
     record Transform(boolean rotation, int value) {
@@ -42,9 +56,11 @@ final class HeifBoxes {
      * @param fullRange   {@code colr nclx} full-range flag (false when there is none)
      * @param iccProfile  the {@code colr prof} (or {@code rICC}) ICC profile, such as an iPhone's
      *                    Display P3, or {@code null}; ImageDecoder converts the colours from it
+     * @param alpha       its alpha plane, or {@code null}: none, or one of another size (which
+     *                    the format does not allow, and which is then not applied)
      */
     record Primary(String format, int itemId, String itemType, int width, int height, List<Transform> transforms,
-                   int matrix, boolean fullRange, byte[] iccProfile) {
+                   int matrix, boolean fullRange, byte[] iccProfile, Alpha alpha) {
         /** Whether the transforms turn the picture a quarter (odd number of quarter turns). */
         boolean swapsSides() {
             int quarters = 0;
@@ -153,7 +169,83 @@ final class HeifBoxes {
         // The coding names the format (a file may carry only the generic mif1 brand); a grid's
         // tiles are checked against the brands' format when FFmpeg has read them.
         String coded = type.equals("av01") ? "AVIF" : type.equals("hvc1") ? "HEIF" : format;
-        return new Primary(coded, primary, type, width, height, List.copyOf(transforms), matrix, fullRange, iccProfile);
+        Alpha alpha = alpha(start, end, iprp, properties, primary, type, width, height);
+        return new Primary(coded, primary, type, width, height, List.copyOf(transforms), matrix, fullRange, iccProfile,
+                alpha);
+    }
+
+    /**
+     * The primary item's alpha plane: an item with an {@code auxl} reference to it (in
+     * {@code iref}), an alpha {@code auxC} property, the primary item's coding and its size.
+     */
+    private Alpha alpha(int start, int end, Box iprp, List<Box> properties, int primary, String primaryType,
+                        int width, int height) throws IOException {
+        Box iref = find(start, end, "iref");
+        if (iref == null) {
+            return null;
+        }
+        // iref is a full box; version 0 has 16-bit item ids, version 1 32-bit ones.
+        boolean wide = version(iref) != 0;
+        int idBytes = wide ? 4 : 2;
+        for (int at = iref.payload() + 4; at < iref.end(); ) {
+            Box reference = box(at, iref.end());
+            at = reference.end();
+            if (!type(reference).equals("auxl")) {
+                continue;
+            }
+            int p = reference.payload();
+            long from = wide ? u32(p, reference.end()) : u16(p, reference.end());
+            int count = u16(p + idBytes, reference.end());
+            p += idBytes + 2;
+            for (int i = 0; i < count; i++, p += idBytes) {
+                long to = wide ? u32(p, reference.end()) : u16(p, reference.end());
+                if (to == primary && from != primary && from <= Integer.MAX_VALUE) {
+                    Alpha alpha = alphaItem(start, end, iprp, properties, (int) from, primaryType, width, height);
+                    if (alpha != null) {
+                        return alpha;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** {@code item} as the primary item's alpha plane, or {@code null} when it is not one that applies. */
+    private Alpha alphaItem(int start, int end, Box iprp, List<Box> properties, int item, String primaryType,
+                            int width, int height) throws IOException {
+        String type = itemType(start, end, item);
+        if (type == null || !(type.equals(primaryType) || type.equals("grid") || primaryType.equals("grid"))) {
+            return null;
+        }
+        boolean isAlpha = false;
+        int alphaWidth = -1;
+        int alphaHeight = -1;
+        for (int index : associations(iprp.payload(), iprp.end(), item)) {
+            if (index < 1 || index > properties.size()) {
+                throw new IOException("item property index " + index + " out of range (" + properties.size() + " properties)");
+            }
+            Box box = properties.get(index - 1);
+            switch (type(box)) {
+                case "auxC" -> isAlpha = ALPHA_URNS.contains(nulTerminated(box.payload() + 4, box.end()));
+                case "ispe" -> {
+                    alphaWidth = (int) Math.min(Integer.MAX_VALUE, u32(box.payload() + 4, box.end()));
+                    alphaHeight = (int) Math.min(Integer.MAX_VALUE, u32(box.payload() + 8, box.end()));
+                }
+                default -> {
+                }
+            }
+        }
+        return isAlpha && alphaWidth == width && alphaHeight == height ? new Alpha(item, type) : null;
+    }
+
+    /** The ASCII string from {@code at} up to its NUL or {@code end}. */
+    private String nulTerminated(int at, int end) throws IOException {
+        need(at, 0, end);
+        int n = 0;
+        while (at + n < end && d[at + n] != 0) {
+            n++;
+        }
+        return new String(d, at, n, StandardCharsets.ISO_8859_1);
     }
 
     /** The type of an item, from iinf's infe boxes, or {@code null}. */

@@ -30,11 +30,20 @@ final class Rotation {
      * @return the samples turned; {@code w} and {@code h} swap for 90 and 270
      */
     static byte[] rotate(byte[] rgb, int w, int h, int clockwise) {
+        return rotate(rgb, w, h, 3, clockwise);
+    }
+
+    /**
+     * @param samples   {@code channels} interleaved samples per pixel of a {@code w x h} image
+     * @param clockwise 0, 90, 180 or 270
+     * @return the samples turned; {@code w} and {@code h} swap for 90 and 270
+     */
+    static byte[] rotate(byte[] samples, int w, int h, int channels, int clockwise) {
         if (clockwise == 0) {
-            return rgb;
+            return samples;
         }
         int ow = clockwise != 180 ? h : w;
-        byte[] out = new byte[w * h * 3];
+        byte[] out = new byte[w * h * channels];
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 int dx;
@@ -44,7 +53,7 @@ final class Rotation {
                     case 180 -> { dx = w - 1 - x; dy = h - 1 - y; }
                     default -> { dx = y; dy = w - 1 - x; } // 270
                 }
-                System.arraycopy(rgb, (y * w + x) * 3, out, (dy * ow + dx) * 3, 3);
+                System.arraycopy(samples, (y * w + x) * channels, out, (dy * ow + dx) * channels, channels);
             }
         }
         return out;
@@ -56,14 +65,23 @@ final class Rotation {
      * @return the samples mirrored
      */
     static byte[] mirror(byte[] rgb, int w, int h, boolean topBottom) {
-        byte[] out = new byte[rgb.length];
-        int row = w * 3;
+        return mirror(rgb, w, h, 3, topBottom);
+    }
+
+    /**
+     * @param samples   {@code channels} interleaved samples per pixel of a {@code w x h} image
+     * @param topBottom exchange the top and bottom (else left and right)
+     * @return the samples mirrored
+     */
+    static byte[] mirror(byte[] samples, int w, int h, int channels, boolean topBottom) {
+        byte[] out = new byte[samples.length];
+        int row = w * channels;
         for (int y = 0; y < h; y++) {
             if (topBottom) {
-                System.arraycopy(rgb, y * row, out, (h - 1 - y) * row, row);
+                System.arraycopy(samples, y * row, out, (h - 1 - y) * row, row);
             } else {
                 for (int x = 0; x < w; x++) {
-                    System.arraycopy(rgb, y * row + x * 3, out, y * row + (w - 1 - x) * 3, 3);
+                    System.arraycopy(samples, y * row + x * channels, out, y * row + (w - 1 - x) * channels, channels);
                 }
             }
         }

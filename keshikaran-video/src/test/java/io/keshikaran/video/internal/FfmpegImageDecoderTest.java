@@ -8,13 +8,17 @@ import io.keshikaran.internal.image.ImageDecoder;
 import io.keshikaran.spi.NativeImageDecoder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.ServiceLoader;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -241,18 +245,59 @@ class FfmpegImageDecoderTest {
     private static Object outcome(String name) throws Exception {
         try {
             RgbImage image = decode(name);
-            return image.width() + "x" + image.height() + "/" + java.util.Arrays.hashCode(image.toByteArray());
+            return image.width() + "x" + image.height() + "/" + Arrays.hashCode(image.toByteArray());
         } catch (InvalidImageException e) {
             return e.getMessage();
         }
     }
 
+    static Stream<Arguments> translucentFilesAndTransparency() {
+        return Stream.of("avif-alpha.avif", "heif-alpha.heic").flatMap(f ->
+                Arrays.stream(DecodeOptions.Transparency.values()).map(t -> Arguments.of(f, t)));
+    }
+
+    /**
+     * {@code avif-alpha.avif} and {@code heif-alpha.heic} are {@code png-rgba.png}'s picture (black
+     * under its transparent pixels) with its alpha as an auxiliary item (AVIF's and HEVC's alpha
+     * URN). Every transparency option must give what it gives for the PNG, up to the codec's loss;
+     * with the alpha ignored, as before, COMPOSITE and FILL_TRANSPARENT showed the black instead
+     * of the background.
+     */
+    @ParameterizedTest
+    @MethodSource("translucentFilesAndTransparency")
+    void theAlphaPlaneIsAppliedAsForTheSamePng(String file, DecodeOptions.Transparency transparency) throws Exception {
+        DecodeOptions options = DecodeOptions.builder().optTransparency(transparency).optBackground(0x3366CC)
+                .optResolution(DecodeOptions.Resolution.FULL).build();
+        ImageDecoder decoder = new ImageDecoder(ImageLimits.defaults(), options);
+        ImageDecoder storedColours = new ImageDecoder(ImageLimits.defaults(),
+                options.toBuilder().optTransparency(DecodeOptions.Transparency.KEEP_STORED_COLOR).build());
+        RgbImage decoded = decoder.decode(heif(file));
+        RgbImage stored = storedColours.decode(heif(file));
+        // The codec's own loss, on the colours without any alpha (no option involves alpha there).
+        double codecLoss = difference(stored, storedColours.decode(heif("../png-rgba.png")))[0];
+        assertThat(codecLoss).isLessThan(3);
+        assertThat(difference(decoded, decoder.decode(heif("../png-rgba.png")))[0])
+                .as("mean difference to the PNG").isLessThan(codecLoss + 0.5);
+        if (transparency != DecodeOptions.Transparency.KEEP_STORED_COLOR) {
+            assertThat(difference(decoded, stored)[0]).as("the background shows where the stored black did").isGreaterThan(20);
+        }
+    }
+
     @Test
-    void alphaIsNotDecodedTheStoredColoursAreScored() throws Exception {
+    void aTranslucentImageComesAtFullSizeWithItsAlphaPlane() throws Exception {
         byte[] file = bytes("avif-alpha.avif");
-        NativeImageDecoder.Pixels pixels = FFMPEG.decode(file, FFMPEG.probe(file), 1);
+        NativeImageDecoder.Pixels pixels = FFMPEG.decode(file, FFMPEG.probe(file), 4);
+        assertThat(pixels.width()).as("not reduced: the transparency option applies first").isEqualTo(192);
+        assertThat(pixels.height()).isEqualTo(128);
+        assertThat(pixels.alpha()).hasSize(192 * 128).contains((byte) 0, (byte) 0xFF);
+    }
+
+    @Test
+    void anImageWithoutAlphaIsStillReduced() throws Exception {
+        byte[] file = bytes("avif-photo.avif");
+        NativeImageDecoder.Pixels pixels = FFMPEG.decode(file, FFMPEG.probe(file), 4);
+        assertThat(pixels.width()).isEqualTo(48);
         assertThat(pixels.alpha()).isNull();
-        assertThat(pixels.width()).isEqualTo(192);
     }
 
     @Test

@@ -39,6 +39,19 @@ class HeifBoxesTest {
     }
 
     @Test
+    void findsTheAlphaPlaneByItsAuxlReferenceAndAuxCProperty() throws Exception {
+        assertThat(parse("avif-alpha.avif").alpha()).isEqualTo(new HeifBoxes.Alpha(2, "av01"));
+        assertThat(parse("heif-alpha.heic").alpha()).isEqualTo(new HeifBoxes.Alpha(2, "hvc1"));
+        assertThat(parse("avif-photo.avif").alpha()).isNull();
+        assertThat(parse("heif-photo.heic").alpha()).isNull();
+        // The same file with the auxC URN changed to another auxiliary kind (depth): no alpha.
+        byte[] file = FfmpegImageDecoderTest.bytes("avif-alpha.avif");
+        String urn = "urn:mpeg:mpegB:cicp:systems:auxiliary:alpha";
+        file[indexOf(file, urn) + urn.length() - 5] = 'd';
+        assertThat(HeifBoxes.parse(file).alpha()).isNull();
+    }
+
+    @Test
     void transformsApplyInTheOrderOfTheAssociations() throws Exception {
         // avif-irot-1-imir-0.avif lists irot then imir; swapping their two association bytes in
         // ipma makes it imir then irot: mirrored first, then turned.
@@ -67,14 +80,15 @@ class HeifBoxesTest {
         return b;
     }
 
-    private static int indexOf(byte[] b, String code) {
-        byte[] c = code.getBytes(StandardCharsets.ISO_8859_1);
-        for (int i = 0; i + 4 <= b.length; i++) {
-            if (Arrays.equals(b, i, i + 4, c, 0, 4)) {
+    /** Where {@code text} (a box type, a URN) first occurs in the file. */
+    private static int indexOf(byte[] b, String text) {
+        byte[] c = text.getBytes(StandardCharsets.ISO_8859_1);
+        for (int i = 0; i + c.length <= b.length; i++) {
+            if (Arrays.equals(b, i, i + c.length, c, 0, c.length)) {
                 return i;
             }
         }
-        throw new AssertionError("no " + code);
+        throw new AssertionError("no " + text);
     }
 
     @Test
