@@ -56,6 +56,9 @@ class HeifClassificationTest {
         "formats/heif/heif-grid-2x2.heic, formats/png-interlaced.png",
         "formats/heif/heif-drawing.heic, images/cartoon-watermill.png",
         "formats/heif/avif-drawing.avif, images/cartoon-watermill.png",
+        // Translucent: their alpha applies as the PNG's does (the default transparency option).
+        "formats/heif/avif-alpha.avif, formats/png-rgba.png",
+        "formats/heif/heif-alpha.heic, formats/png-rgba.png",
     })
     void scoresAsTheSamePictureInPng(String heif, String png) throws Exception {
         Classification encoded = classifier.classify(fixture(heif));
