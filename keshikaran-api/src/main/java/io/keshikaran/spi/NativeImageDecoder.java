@@ -2,6 +2,7 @@ package io.keshikaran.spi;
 
 import java.io.IOException;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A decoder backed by native code (such as keshikaran-leptonica's libjpeg-turbo, libwebp and libpng,
@@ -28,6 +29,16 @@ public interface NativeImageDecoder {
      * @return the name, such as {@code "leptonica"}
      */
     String name();
+
+    /**
+     * The formats this decoder reads that ImageIO does not, named in the list of supported formats
+     * that an unrecognised input's error gives.
+     *
+     * @return lower-case names, such as {@code heif} and {@code avif}; empty by default
+     */
+    default Set<String> formatsBeyondImageIo() {
+        return Set.of();
+    }
 
     /**
      * Loads the native code if not done yet.

@@ -1255,10 +1255,11 @@ public final class ImageDecoder {
 
     /**
      * The image formats this decoder accepts and has a reader for, such as
-     * {@code bmp, gif, jpeg, png, webp}. WebP needs an ImageIO plugin (keshikaran-djl brings one).
+     * {@code avif, bmp, gif, heif, jpeg, png, webp}. WebP needs an ImageIO plugin (keshikaran-djl
+     * brings one), HEIF and AVIF keshikaran-video's native decoder.
      */
     public static String supportedFormats() {
-        TreeSet<String> names = new TreeSet<>();
+        TreeSet<String> names = new TreeSet<>(NativeDecoders.formatsBeyondImageIo());
         for (String n : ImageIO.getReaderFormatNames()) {
             String lower = n.toLowerCase(Locale.ROOT);
             if (ACCEPTED_FORMATS.contains(lower)) {

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Finds the {@link NativeImageDecoder}s (once per class loader, lazily: loading natives costs time)
@@ -84,6 +86,16 @@ final class NativeDecoders {
      * Why native decoders on the classpath could not be used (such as FFmpeg's natives missing for
      * this platform), or an empty string.
      */
+    /** The formats the loaded native decoders read beyond ImageIO's ({@code heif}, {@code avif}), whatever the decoder choice. */
+    static Set<String> formatsBeyondImageIo() {
+        Chain chain = Holder.FOUND.decoders;
+        Set<String> names = new TreeSet<>();
+        if (chain != null) {
+            chain.decoders.forEach(d -> names.addAll(d.formatsBeyondImageIo()));
+        }
+        return names;
+    }
+
     static String notLoaded() {
         Found found = Holder.FOUND;
         return found.decoders == null && found.why.startsWith("none is on the classpath") ? "" : found.why;

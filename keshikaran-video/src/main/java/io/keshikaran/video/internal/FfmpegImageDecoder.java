@@ -190,6 +190,11 @@ public final class FfmpegImageDecoder implements NativeImageDecoder {
         return "ffmpeg";
     }
 
+    @Override
+    public Set<String> formatsBeyondImageIo() {
+        return Set.of("heif", "avif");
+    }
+
     /**
      * Checks the classpath only: loading FFmpeg here would cost every application with this module
      * 200-250 ms at its first image of any format. The natives load at the first HEIF or AVIF.

@@ -301,6 +301,15 @@ class FfmpegImageDecoderTest {
     }
 
     @Test
+    void anUnrecognisedInputsErrorListsHeifAndAvifAmongTheSupportedFormats() {
+        byte[] noImage = new byte[64];
+        new java.util.Random(5).nextBytes(noImage);
+        assertThatThrownBy(() -> ImageDecoder.withDefaults().decode(noImage, "random.bin"))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessageMatching("random\\.bin: not a recognised image format \\(supported: avif, .*heif, jpeg, png.*\\)");
+    }
+
+    @Test
     void overThePixelLimitIsRefusedFromTheBoxes() {
         ImageDecoder small = new ImageDecoder(ImageLimits.defaults().withMaxPixels(10_000));
         assertThatThrownBy(() -> small.decode(heif("avif-grid-2x2.avif")))
