@@ -1,5 +1,6 @@
 package io.keshikaran.eval;
 
+import io.keshikaran.internal.AtomicFiles;
 import io.keshikaran.internal.json.Json;
 import io.keshikaran.internal.json.JsonException;
 
@@ -11,8 +12,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -189,15 +188,7 @@ public final class ThresholdsFile {
      * @throws IOException if the file cannot be written
      */
     public void write(Path file, List<String> comments) throws IOException {
-        String text = isJson(file) ? json() : properties(comments);
-        Path absolute = file.toAbsolutePath();
-        Path tmp = absolute.resolveSibling("." + absolute.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-        try {
-            Files.writeString(tmp, text, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.writeString(file, isJson(file) ? json() : properties(comments));
     }
 
     private Builder toBuilder() {

@@ -19,6 +19,7 @@ import io.keshikaran.eval.RocCurve;
 import io.keshikaran.eval.ThresholdsFile;
 import io.keshikaran.image.DecodeOptions;
 import io.keshikaran.image.DecodedImage;
+import io.keshikaran.internal.AtomicFiles;
 import io.keshikaran.preprocess.PreprocessingSpec;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -415,7 +416,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         try {
             if (html != null) {
                 Map<String, String> thumbnails = thumbnails(scorers.get(0).classifier(), calibrations, err);
-                ReportCommand.writeAtomically(html, new CalibrationPage(calibrations, problems, thumbnails).render());
+                AtomicFiles.writeString(html, new CalibrationPage(calibrations, problems, thumbnails).render());
                 err.println("keshikaran: wrote " + html);
             }
             Calibration first = calibrations.get(0);

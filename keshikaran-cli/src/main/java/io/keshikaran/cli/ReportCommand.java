@@ -10,6 +10,7 @@ import io.keshikaran.InvalidImageException;
 import io.keshikaran.ModelException;
 import io.keshikaran.image.ImageInput;
 import io.keshikaran.image.RgbImage;
+import io.keshikaran.internal.AtomicFiles;
 import io.keshikaran.video.VideoClassification;
 import io.keshikaran.video.VideoClassifier;
 import io.keshikaran.video.VideoFrameScore;
@@ -25,8 +26,6 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -116,7 +115,7 @@ public final class ReportCommand implements Callable<Integer> {
             return ExitCodes.MODEL_ERROR;
         }
         try {
-            writeAtomically(output, report.render());
+            AtomicFiles.writeString(output, report.render());
         } catch (IOException e) {
             err.println("keshikaran: cannot write " + output + ": " + rootMessage(e));
             err.flush();
@@ -230,18 +229,6 @@ public final class ReportCommand implements Callable<Integer> {
         }
         String name = relativeName(video.toString());
         return new HtmlReport.Entry(name, v.toClassification(), frames.get(0).thumbnail(), frames);
-    }
-
-    /** Writes beside the target, then renames, so a reader never sees half a report. */
-    static void writeAtomically(Path target, String html) throws IOException {
-        Path absolute = target.toAbsolutePath();
-        Path tmp = absolute.resolveSibling("." + absolute.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-        try {
-            Files.writeString(tmp, html, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 
     static String rootMessage(Throwable e) {

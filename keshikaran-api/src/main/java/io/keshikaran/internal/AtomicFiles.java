@@ -1,0 +1,36 @@
+package io.keshikaran.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Writing a file so that a reader never sees half of it: the text goes to a temporary file beside
+ * it (named after this process, so two writers never share one), which then replaces the target in
+ * one move. Used for the thresholds file and the CLI's HTML pages.
+ */
+public final class AtomicFiles {
+    private AtomicFiles() {
+    }
+
+    /**
+     * Writes {@code text} as UTF-8 to {@code target}, replacing it if it exists.
+     *
+     * @param target the file to write or replace
+     * @param text   its whole content
+     * @throws IOException if it cannot be written; the temporary file is removed then
+     */
+    public static void writeString(Path target, String text) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Path tmp = absolute.resolveSibling("." + absolute.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        try {
+            Files.writeString(tmp, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}
