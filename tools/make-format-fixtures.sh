@@ -199,6 +199,10 @@ convert "$TMP/drawing.png" "$TMP/patch.png" -geometry +96+64 -composite "${PNG_C
 # frames 1 and 2 as sub-rectangles where it can, so this also needs canvas compositing.
 img2webp -loop 0 -lossless -d 200 "$TMP/photo.png" "$TMP/drawing.png" "$TMP/drawing-patched.png" -o "$OUT/webp-animated.webp" >/dev/null
 img2webp -loop 0 -lossy -q 80 -d 200 "$TMP/photo.png" "$TMP/drawing.png" "$TMP/drawing-patched.png" -o "$OUT/webp-animated-lossy.webp" >/dev/null
+# The lossless animation tagged with an ICC profile (webpmux adds ICCP and the VP8X flag): Adobe RGB,
+# whose frames are converted one by one, and sRGB, whose frames are the untagged file's.
+webpmux -set icc "$ADOBE_RGB" "$OUT/webp-animated.webp" -o "$OUT/webp-animated-adobergb.webp" >/dev/null
+webpmux -set icc "$SRGB_ICC" "$OUT/webp-animated.webp" -o "$OUT/webp-animated-srgb.webp" >/dev/null
 # Alpha, offsets, "do not blend" and disposal to background, which img2webp chooses by itself, set
 # frame by frame with webpmux: frame 0 is the RGBA photo (not blended); frame 1 the dog patch with a
 # soft edge at +96+64, blended, then disposed to background; frame 2 the cat patch, opaque, at
@@ -218,6 +222,8 @@ for kind in lossless lossy; do
   webpmux -frame "$TMP/f0.webp" +200+0+0+0-b -frame "$TMP/f1.webp" +200+96+64+1+b \
     -frame "$TMP/f2.webp" +200+16+16+0+b -loop 0 -bgcolor 0,0,0,0 -o "$OUT/webp-animated-alpha-$kind.webp"
 done
+# The lossy one tagged Adobe RGB: libwebp decodes its frames (not TwelveMonkeys) before the conversion.
+webpmux -set icc "$ADOBE_RGB" "$OUT/webp-animated-alpha-lossy.webp" -o "$OUT/webp-animated-alpha-lossy-adobergb.webp" >/dev/null
 convert "$TMP/photo.png" -rotate 270 "${PNG_CLEAN[@]}" "$TMP/rot.png"
 cwebp -quiet -q 90 "$TMP/rot.png" -o "$OUT/webp-exif-orientation-6.webp"
 exiftool -q -overwrite_original -Orientation#=6 "$OUT/webp-exif-orientation-6.webp"

@@ -47,10 +47,15 @@ class NativeAnimatedWebPTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"webp-animated.webp", "webp-animated-alpha-lossless.webp",
-        "webp-animated-lossy.webp", "webp-animated-alpha-lossy.webp"})
+        "webp-animated-lossy.webp", "webp-animated-alpha-lossy.webp",
+        // Tagged Adobe RGB: frames decoded natively, then converted one by one as TwelveMonkeys does.
+        "webp-animated-adobergb.webp", "webp-animated-alpha-lossy-adobergb.webp"})
     void framesMatchTheJavaPath(String name) throws Exception {
         byte[] bytes = Files.readAllBytes(FORMATS.resolve(name));
         boolean lossy = name.contains("lossy");
+        // Adobe RGB's wider gamut stretches the codecs' difference in the conversion, as for stills
+        // (LeptonicaImageDecoderTest): 3.17 on average against 2.82 untagged (frame 0, KEEP_STORED_COLOR).
+        double stretch = name.contains("adobergb") ? 1.5 : 1;
         for (DecodeOptions.Transparency t : DecodeOptions.Transparency.values()) {
             DecodeOptions options = ALL_FRAMES.toBuilder().optTransparency(t).build();
             DecodedImage java = decoder(options, DecodeOptions.Decoder.JAVA).decodeFrames(bytes, name);
@@ -69,8 +74,8 @@ class NativeAnimatedWebPTest {
                 assertThat(n.height()).isEqualTo(j.height());
                 String what = name + " frame " + i + " " + t;
                 if (lossy) {
-                    assertThat(meanDifference(n, j)).as(what).isLessThanOrEqualTo(MEAN_LOSSY_DIFFERENCE);
-                    assertThat(maxDifference(n, j)).as(what).isLessThanOrEqualTo(MAX_LOSSY_DIFFERENCE);
+                    assertThat(meanDifference(n, j)).as(what).isLessThanOrEqualTo(MEAN_LOSSY_DIFFERENCE * stretch);
+                    assertThat(maxDifference(n, j)).as(what).isLessThanOrEqualTo((int) (MAX_LOSSY_DIFFERENCE * stretch));
                 } else {
                     assertThat(sha256(n)).as(what).isEqualTo(sha256(j));
                 }

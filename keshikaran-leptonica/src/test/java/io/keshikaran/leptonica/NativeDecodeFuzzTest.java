@@ -31,7 +31,9 @@ class NativeDecodeFuzzTest {
             // Its Adobe RGB profile, damaged too, goes to LittleCMS after the native decode.
             "jpeg-adobergb.jpg", "png-rgba.png",
             "png-palette.png", "png-interlaced.png", "webp-lossy.webp", "webp-lossless-alpha.webp",
-            "webp-animated-alpha-lossy.webp", "webp-animated-alpha-lossless.webp");
+            "webp-animated-alpha-lossy.webp", "webp-animated-alpha-lossless.webp",
+            // Each frame converted from the ICCP profile after its native decode.
+            "webp-animated-alpha-lossy-adobergb.webp");
 
     @ParameterizedTest
     @ValueSource(longs = {11, 12, 13})

@@ -904,8 +904,13 @@ public final class ImageDecoder {
                 throw new InvalidImageException(name, "corrupt WEBP data: an animation without frames");
             }
             RawMetadata.WebPFrame firstFrame = animation.frames().get(0);
-            // Frames go to the native decoder as stills; a profile is left to TwelveMonkeys, which applies it.
-            NativeDecoders.Chain fast = animation.iccProfile() ? null : NativeDecoders.select(options.decoder());
+            // Frames go to the native decoder as stills, converted from an RGB profile one by one, as
+            // TwelveMonkeys converts each frame it reads; a gray, malformed or missing profile that
+            // the header flags is left to TwelveMonkeys, which decides what it means.
+            ICC_Profile rgb = animation.iccFlagged() && animation.iccProfile() != null ? rgbProfile(animation.iccProfile()) : null;
+            boolean nativeFrames = !animation.iccFlagged() || rgb != null;
+            ICC_Profile profile = rgb == null || isSrgb(rgb) ? null : rgb;
+            NativeDecoders.Chain fast = nativeFrames ? NativeDecoders.select(options.decoder()) : null;
             webpFramesNative = fast != null;
             reserve(animationCost(width, height, 1, firstFrame.width(), firstFrame.height()));
             Canvas canvas = new Canvas(width, height);
@@ -929,7 +934,7 @@ public final class ImageDecoder {
                 if (!reserve(animationCost(width, height, frames.size() + 1, w, h))) {
                     break;
                 }
-                Pixels frame = fast != null ? nativeFrame(fast, placement) : null;
+                Pixels frame = fast != null ? nativeFrame(fast, placement, profile) : null;
                 if (frame == null) {
                     if (!reserveForTwelveMonkeys(width, height, frames.size() + 1, w, h, index == 0)) {
                         break;
@@ -949,10 +954,12 @@ public final class ImageDecoder {
 
         /**
          * An animated WebP's frame decoded by the native decoder from a still WebP made of its
-         * chunks, or {@code null} when it declines or fails: TwelveMonkeys then reads the frame
-         * and reports any error as before.
+         * chunks, converted from {@code profile} when there is one, or {@code null} when it
+         * declines or fails (or the conversion does): TwelveMonkeys then reads the frame and
+         * reports any error as before.
          */
-        private Pixels nativeFrame(NativeDecoders.Chain fast, RawMetadata.WebPFrame placement) throws InvalidImageException {
+        private Pixels nativeFrame(NativeDecoders.Chain fast, RawMetadata.WebPFrame placement, ICC_Profile profile)
+                throws InvalidImageException {
             byte[] still = RawMetadata.webpFrameFile(encoded, placement);
             NativeDecoders.Probed probed;
             try {
@@ -965,7 +972,10 @@ public final class ImageDecoder {
                 return null;
             }
             Pixels frame = decodeWithin(probed.decoder(), still, header, 1, name);
-            return frame != null && frame.width == placement.width() && frame.height == placement.height() ? frame : null;
+            if (frame == null || frame.width != placement.width() || frame.height != placement.height()) {
+                return null;
+            }
+            return profile == null ? frame : convertedToSrgb(frame, profile, name);
         }
 
         /**

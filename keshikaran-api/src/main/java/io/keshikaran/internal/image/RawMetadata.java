@@ -3,6 +3,7 @@ package io.keshikaran.internal.image;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
@@ -354,9 +355,10 @@ final class RawMetadata {
     /**
      * An animated WebP's canvas and frames.
      *
-     * @param iccProfile whether the VP8X header flags an ICC profile
+     * @param iccFlagged whether the VP8X header flags an ICC profile
+     * @param iccProfile the ICCP chunk's profile, or {@code null} (none, or one that does not fit the file)
      */
-    record WebPAnimation(int canvasWidth, int canvasHeight, boolean iccProfile, List<WebPFrame> frames) {
+    record WebPAnimation(int canvasWidth, int canvasHeight, boolean iccFlagged, byte[] iccProfile, List<WebPFrame> frames) {
     }
 
     /**
@@ -374,12 +376,16 @@ final class RawMetadata {
         int canvasWidth = 1 + u24le(d, 24);
         int canvasHeight = 1 + u24le(d, 27);
         List<WebPFrame> frames = new ArrayList<>();
+        byte[] icc = null;
         for (int i = 12; i + 8 <= d.length && frames.size() < maxFrames; ) {
             long length = u32le(d, i + 4);
             if (length > d.length - i - 8) {
                 break;
             }
             int body = i + 8;
+            if (fourCC(d, i, "ICCP") && icc == null) {
+                icc = Arrays.copyOfRange(d, body, body + (int) length);
+            }
             if (fourCC(d, i, "ANMF") && length >= 16) {
                 int flags = d[body + 15] & 0xFF;
                 int end = body + (int) length;
@@ -394,7 +400,7 @@ final class RawMetadata {
             }
             i = body + (int) length + (int) (length & 1);
         }
-        return new WebPAnimation(canvasWidth, canvasHeight, (d[20] & 0x20) != 0, List.copyOf(frames));
+        return new WebPAnimation(canvasWidth, canvasHeight, (d[20] & 0x20) != 0, icc, List.copyOf(frames));
     }
 
     /** Where the chunk at {@code at} ends, its padding included, or -1 when it does not fit before {@code end}. */

@@ -360,6 +360,25 @@ class FormatFixturesTest {
         }
     }
 
+    /**
+     * An animated WebP with an ICC profile: its frames are converted from it one by one (here by
+     * TwelveMonkeys; keshikaran-leptonica's NativeAnimatedWebPTest checks the native path against
+     * these frames), and an sRGB profile leaves the stored colours as they are.
+     */
+    @Test
+    void animatedWebpWithAnIccProfileIsConvertedFrameByFrame() throws Exception {
+        DecodedImage plain = frames("webp-animated.webp");
+        DecodedImage srgb = frames("webp-animated-srgb.webp");
+        DecodedImage adobe = frames("webp-animated-adobergb.webp");
+        assertThat(adobe.frames()).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(srgb.frames().get(i).image().toByteArray()).as("sRGB frame %d", i)
+                    .isEqualTo(plain.frames().get(i).image().toByteArray());
+            assertThat(meanDiff(adobe.frames().get(i).image(), plain.frames().get(i).image())).as("converted frame %d", i)
+                    .isGreaterThan(2);
+        }
+    }
+
     @Test
     void animatedPngFramesAreCompositedOntoTheCanvas() throws Exception {
         DecodedImage apng = frames("png-animated.png");

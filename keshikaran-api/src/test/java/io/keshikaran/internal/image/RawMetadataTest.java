@@ -205,7 +205,13 @@ class RawMetadataTest {
                         new RawMetadata.WebPFrame(0, 0, 192, 128, false, false, 0, 0),
                         new RawMetadata.WebPFrame(0, 0, 192, 128, true, false, 0, 0),
                         new RawMetadata.WebPFrame(96, 64, 64, 48, true, false, 0, 0));
-        assertThat(anim.iccProfile()).isFalse();
+        assertThat(anim.iccFlagged()).isFalse();
+        assertThat(anim.iccProfile()).isNull();
+        RawMetadata.WebPAnimation tagged = RawMetadata.webpAnimation(Files.readAllBytes(format("webp-animated-adobergb.webp")), 10);
+        assertThat(tagged.iccFlagged()).isTrue();
+        // The same profile file as png-adobergb.png's iCCP (tools/make-format-fixtures.sh).
+        assertThat(tagged.iccProfile()).isNotNull()
+                .isEqualTo(RawMetadata.pngIccProfile(Files.readAllBytes(format("png-adobergb.png")), 1 << 20));
         assertThat(RawMetadata.webpAnimation(Files.readAllBytes(format("webp-lossy.webp")), 10)).isNull();
         assertThat(RawMetadata.webpAnimation(Files.readAllBytes(format("webp-animated.webp")), 2).frames()).hasSize(2);
     }
