@@ -131,6 +131,8 @@ public final class ImageDecoder {
     static final int CANVAS_BYTES_PER_PIXEL = 12;
     /** A sampled frame kept until the decode returns, per pixel it is kept at (the canvas, reduced at reduced resolution). */
     static final int SAMPLED_FRAME_BYTES_PER_PIXEL = 3;
+    /** Converting decoded RGB samples from an ICC profile ({@link IccConversion}) holds three copies of them. */
+    static final int CONVERSION_COPIES = 3;
 
     // Native decoding (outside the heap), upper bounds measured per image (peak RSS) on the decoders.
     /** The decoded image (up to 4 channels) and its RGB and alpha copies, per decoded pixel; a PNG's rows and image (7-8). */
@@ -554,14 +556,24 @@ public final class ImageDecoder {
      * then reduce) only in how block edges average; docs/images.md gives the measured difference.
      */
     private static Pixels convertedToSrgb(Pixels pixels, ICC_Profile profile, String name) throws InvalidImageException {
-        long reserved = acquire(DecodeMemory.HEAP, 3L * pixels.rgb.length, name);
+        long reserved = acquire(DecodeMemory.HEAP, (long) CONVERSION_COPIES * pixels.rgb.length, name);
+        try {
+            return converted(pixels, profile, name);
+        } finally {
+            DecodeMemory.HEAP.release(reserved);
+        }
+    }
+
+    /**
+     * {@link #convertedToSrgb} for a caller that has reserved the heap for it
+     * ({@value #CONVERSION_COPIES} copies of the samples) within its own reservation.
+     */
+    private static Pixels converted(Pixels pixels, ICC_Profile profile, String name) {
         try {
             return pixels.convertFrom(profile);
         } catch (RuntimeException e) {
             // A profile LittleCMS parses but cannot transform with (CMMException, ProfileDataException).
             return handedToImageIo("the colour conversion from the embedded ICC profile", name, e);
-        } finally {
-            DecodeMemory.HEAP.release(reserved);
         }
     }
 
@@ -912,7 +924,9 @@ public final class ImageDecoder {
             ICC_Profile profile = rgb == null || isSrgb(rgb) ? null : rgb;
             NativeDecoders.Chain fast = nativeFrames ? NativeDecoders.select(options.decoder()) : null;
             webpFramesNative = fast != null;
-            reserve(animationCost(width, height, 1, firstFrame.width(), firstFrame.height()));
+            long conversionPerPixel = profile == null ? 0 : CONVERSION_COPIES * 3;
+            reserve(animationCost(width, height, 1, firstFrame.width(), firstFrame.height())
+                    + conversionPerPixel * firstFrame.width() * firstFrame.height());
             Canvas canvas = new Canvas(width, height);
             List<DecodedImage.Frame> frames = new ArrayList<>();
             long budget = 0;
@@ -931,7 +945,7 @@ public final class ImageDecoder {
                 if (index > 0 && budget > limits.maxPixels()) {
                     break;
                 }
-                if (!reserve(animationCost(width, height, frames.size() + 1, w, h))) {
+                if (!reserve(animationCost(width, height, frames.size() + 1, w, h) + conversionPerPixel * w * h)) {
                     break;
                 }
                 Pixels frame = fast != null ? nativeFrame(fast, placement, profile) : null;
@@ -975,7 +989,9 @@ public final class ImageDecoder {
             if (frame == null || frame.width != placement.width() || frame.height != placement.height()) {
                 return null;
             }
-            return profile == null ? frame : convertedToSrgb(frame, profile, name);
+            // The conversion's heap is part of the frame's reservation (decodeWebPAnimation): a
+            // decode holding a reservation never waits for more.
+            return profile == null ? frame : converted(frame, profile, name);
         }
 
         /**

@@ -82,10 +82,6 @@ final class NativeDecoders {
         return found.decoders;
     }
 
-    /**
-     * Why native decoders on the classpath could not be used (such as FFmpeg's natives missing for
-     * this platform), or an empty string.
-     */
     /** The formats the loaded native decoders read beyond ImageIO's ({@code heif}, {@code avif}), whatever the decoder choice. */
     static Set<String> formatsBeyondImageIo() {
         Chain chain = Holder.FOUND.decoders;
@@ -96,6 +92,10 @@ final class NativeDecoders {
         return names;
     }
 
+    /**
+     * Why native decoders on the classpath could not be used (such as FFmpeg's natives missing for
+     * this platform), or an empty string.
+     */
     static String notLoaded() {
         Found found = Holder.FOUND;
         return found.decoders == null && found.why.startsWith("none is on the classpath") ? "" : found.why;
