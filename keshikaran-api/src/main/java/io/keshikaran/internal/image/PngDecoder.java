@@ -15,8 +15,8 @@ import java.util.zip.Inflater;
  * keshikaran's own PNG decoder: every colour type and bit depth, interlaced (Adam7) or not, with
  * palette or colour-key transparency, but not a colour key on gray below 8 bits (see {@link #probe});
  * and the frames of animated PNGs (APNG: {@link #probeAnimation}, {@link #decodeFrame}), which
- * the caller composites. It inflates with {@link Inflater} (the JDK's zlib) 64 KiB at a time, unfilters one row at a
- * time, applies the transparency option to each pixel and box-averages the pixels into the
+ * the caller composites. It inflates with {@link Inflater} (the JDK's zlib) 64 KiB at a time,
+ * unfilters one row at a time, applies the transparency option to each pixel and box-averages the pixels into the
  * reduced image as they arrive. So a 5120x2880 RGBA PNG costs two rows and the reduced image,
  * where libpng inside Leptonica holds the whole image twice off the heap (7-8 bytes per pixel) and
  * ImageIO holds a 16-bit one as a 16-bit raster on the heap, and an image with transparent pixels
@@ -25,9 +25,10 @@ import java.util.zip.Inflater;
  * <p>At full size the result is what libpng and ImageIO give, byte for byte (PNG is lossless;
  * 16-bit samples, low-bit gray and colour keys by their rules, see {@link #widen}); reduced, it is
  * the same box average (rounded, partial blocks dropped) as the native decoder's.
- * Time, on the benchmark folder's 35 PNGs (docs/performance.md): 1.10-1.14 times what libvips
- * (libspng, zlib-ng) takes, full size or reduced, where libpng through Leptonica took 1.6; zlib's
- * inflate is 45% of the time and the Paeth filter 30%.
+ * Time, on the benchmark folder's 35 PNGs (docs/performance.md): 1.11-1.13 times what libvips
+ * (libspng, zlib-ng) takes, full size or reduced, where libpng through Leptonica took 1.6;
+ * inflating their data alone with the JDK's zlib takes 1.4-1.5 of the 2.25 s, and the Paeth
+ * filter is most of the rest.
  *
  * <p>Everything else ({@link #probe} returns {@code null}) goes on to the other decoders; a file it
  * fails on ({@link #decode} throws) goes to ImageIO, which reports the error in its words. Chunk
