@@ -468,6 +468,7 @@ final class PngDecoder {
     /** Decodes one image's stream, in either row order, into {@code out}; the inflater is released. */
     private static void decodeStream(ImageData data, Header header, int factor, RowConverter converter, byte[] out)
             throws IOException {
+        data.expect(filteredBytes(header));
         try {
             Blocks blocks = new Blocks(header, factor);
             if (header.interlaced()) {
@@ -480,6 +481,25 @@ final class PngDecoder {
         } finally {
             data.end();
         }
+    }
+
+    /**
+     * The bytes the image's rows take in the decompressed stream, filter bytes included: what the
+     * decoder inflates, and no more (whatever follows may be damaged without harming the image).
+     */
+    private static long filteredBytes(Header header) {
+        if (!header.interlaced()) {
+            return (long) header.height() * (header.stride() + 1);
+        }
+        long bytes = 0;
+        for (int[] pass : ADAM7) {
+            int passWidth = passSize(header.width(), pass[0], pass[2]);
+            int passHeight = passSize(header.height(), pass[1], pass[3]);
+            if (passWidth > 0 && passHeight > 0) {
+                bytes += (long) passHeight * (header.stride(passWidth) + 1);
+            }
+        }
+        return bytes;
     }
 
     /**
@@ -708,6 +728,8 @@ final class PngDecoder {
         private byte[] buffer;
         private int position;
         private int limit;
+        /** Decompressed bytes the image still needs beyond the buffer: inflating stops there. */
+        private long remaining = Long.MAX_VALUE;
         private int next;
         private int zlibHeader;
         private int zlibHeaderBytes;
@@ -718,6 +740,11 @@ final class PngDecoder {
             this.next = first;
             this.chunkType = fdat ? "fdAT" : "IDAT";
             this.skip = fdat ? 4 : 0;
+        }
+
+        /** The image's rows take {@code bytes} of the decompressed stream; nothing after them is inflated. */
+        void expect(long bytes) {
+            remaining = bytes;
         }
 
         /** Fills {@code row[0..length)}; {@code done} of {@code total} rows were read before, for the message. */
@@ -737,11 +764,16 @@ final class PngDecoder {
         /**
          * Inflates the next bytes into the buffer. Many rows at a time, not row by row: zlib's fast
          * loop stops 258 bytes before the end of its output, so a row's last bytes took its slow
-         * path, and a JNI call per row.
+         * path, and a JNI call per row. Never past the image's last row, as libpng and ImageIO
+         * stop there: damaged data after it would otherwise fail the rows before it.
          */
         private void refill(int done, int total) throws IOException, DataFormatException {
             if (buffer == null) {
                 buffer = new byte[BUFFER_BYTES];
+            }
+            int want = (int) Math.min(buffer.length, remaining);
+            if (want == 0) {
+                throw new IOException("the image data ends after " + done + " of " + total + " rows");
             }
             int idle = 0;
             while (true) {
@@ -750,10 +782,11 @@ final class PngDecoder {
                     idle = 0;
                     continue;
                 }
-                int n = inflater.inflate(buffer, 0, buffer.length);
+                int n = inflater.inflate(buffer, 0, want);
                 if (n > 0) {
                     position = 0;
                     limit = n;
+                    remaining -= n;
                     return;
                 }
                 if (inflater.finished() || inflater.needsDictionary() || ++idle > 2) {

@@ -129,15 +129,17 @@ class PngDecoderTest {
         Random random = new Random(colorType);
         byte[][] rows = new byte[height][width * channels];
         for (byte[] row : rows) {
-            random.nextBytes(row);
-            if (channels % 2 == 0) {
-                for (int x = channels - 1; x < row.length; x += channels) {
-                    row[x] = (byte) 0xFF; // opaque, so that the result is the stored colour
-                }
-            }
+            random.nextBytes(row); // alpha too: every channel goes through the filters
         }
         byte[] encoded = png(width, height, 8, colorType, filtered(rows, channels), new byte[0][]);
-        byte[] decoded = PngDecoder.decode(encoded, PngDecoder.probe(encoded), 1, FULL);
+        DecodeOptions storedColours = FULL.toBuilder().optTransparency(DecodeOptions.Transparency.KEEP_STORED_COLOR).build();
+        byte[] decoded = PngDecoder.decode(encoded, PngDecoder.probe(encoded), 1, storedColours);
+        if (channels % 2 == 0) {
+            // The alpha channel, through compositing, against ImageIO's own unfiltering.
+            DecodeOptions composite = FULL.toBuilder().optTransparency(DecodeOptions.Transparency.COMPOSITE).build();
+            assertThat(decoder(composite, DecodeOptions.Decoder.AUTO).decode(encoded, "filters.png").toByteArray())
+                    .isEqualTo(decoder(composite, DecodeOptions.Decoder.JAVA).decode(encoded, "filters.png").toByteArray());
+        }
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
                 for (int c = 0; c < 3; c++) {
@@ -147,6 +149,71 @@ class PngDecoderTest {
                 }
             }
         }
+    }
+
+    /**
+     * Rows longer than the 64 KiB the decoder inflates at a time (each row takes several), and
+     * damaged deflate data after the last row, which libpng and ImageIO never read: the image
+     * decodes, as it did when the decoder inflated row by row.
+     */
+    @Test
+    void longRowsAndDamagedDataAfterTheLastRowDecode() throws Exception {
+        int width = 20_000; // RGBA: 80,001 bytes a row
+        int height = 4;
+        Random random = new Random(11);
+        byte[][] rows = new byte[height][width * 4];
+        for (byte[] row : rows) {
+            random.nextBytes(row);
+        }
+        byte[] filtered = filtered(rows, 4);
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater();
+        deflater.setInput(filtered);
+        byte[] compressed = new byte[filtered.length * 2 + 1024];
+        int n = deflater.deflate(compressed, 0, compressed.length, java.util.zip.Deflater.SYNC_FLUSH);
+        deflater.end();
+        // After the rows, a fixed-Huffman block: a literal, then a length with the reserved distance
+        // code 30, which zlib reports as a data error once it has room to write past the literal.
+        byte[] damaged = concat(Arrays.copyOf(compressed, n), fixedHuffmanBlockWithAnInvalidDistance());
+        byte[] clean = png(width, height, 8, 6, filtered, new byte[0][]);
+        PngDecoder.Header header = PngDecoder.probe(clean);
+        byte[] encoded = withImageData(clean, header, damaged);
+        DecodeOptions stored = FULL.toBuilder().optTransparency(DecodeOptions.Transparency.KEEP_STORED_COLOR).build();
+        byte[] decoded = PngDecoder.decode(encoded, PngDecoder.probe(encoded), 1, stored);
+        assertThat(decoded).isEqualTo(PngDecoder.decode(clean, header, 1, stored));
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x += 997) {
+                for (int c = 0; c < 3; c++) {
+                    assertThat(decoded[(y * width + x) * 3 + c]).isEqualTo(rows[y][x * 4 + c]);
+                }
+            }
+        }
+    }
+
+    /**
+     * A final fixed-Huffman deflate block (RFC 1951, 3.2.6): the literal 'A', then the length 3
+     * (code 257) with distance code 30, which is reserved.
+     */
+    private static byte[] fixedHuffmanBlockWithAnInvalidDistance() {
+        long bits = 0;
+        int count = 0;
+        // Header bits go least significant first: BFINAL 1, BTYPE 01.
+        int[][] fields = {{1, 1}, {1, 2}};
+        for (int[] f : fields) {
+            bits |= (long) f[0] << count;
+            count += f[1];
+        }
+        // Huffman codes go most significant bit first.
+        int[][] codes = {{0x30 + 'A', 8}, {0b0000001, 7}, {30, 5}};
+        for (int[] code : codes) {
+            for (int b = code[1] - 1; b >= 0; b--) {
+                bits |= (long) ((code[0] >> b) & 1) << count++;
+            }
+        }
+        byte[] out = new byte[(count + 7) / 8];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (byte) (bits >>> (8 * i));
+        }
+        return out;
     }
 
     /** Palettes of 1, 2 and 4 bits pack several pixels into a byte, the first in the high bits. */
