@@ -74,6 +74,9 @@ make_heif() {
   avifenc "${A[@]}" --imir 1 "$TMP/photo.png" "$H/avif-imir-1.avif" >/dev/null
   avifenc "${A[@]}" --irot 1 --imir 0 "$TMP/photo.png" "$H/avif-irot-1-imir-0.avif" >/dev/null
   avifenc "${A[@]}" "$TMP/rgba.png" "$H/avif-alpha.avif" >/dev/null
+  # The same with irot (colour and alpha must turn together) and as a 2x2 grid (the alpha a grid too).
+  avifenc "${A[@]}" --irot 1 "$TMP/rgba.png" "$H/avif-alpha-irot-1.avif" >/dev/null
+  avifenc "${A[@]}" --grid 2x2 "$TMP/rgba.png" "$H/avif-alpha-grid-2x2.avif" >/dev/null
   # libheif stores the alpha as an HEVC auxiliary item with HEVC's own URN (auxC urn:mpeg:hevc:2015:auxid:1).
   heif-enc -q 90 "$TMP/rgba.png" -o "$H/heif-alpha.heic" >/dev/null
   # Tagged Display P3, as iPhones tag their photos (tools/bench/display-p3-icc.py; Debian ships no

@@ -924,7 +924,8 @@ public final class ImageDecoder {
             ICC_Profile profile = rgb == null || isSrgb(rgb) ? null : rgb;
             NativeDecoders.Chain fast = nativeFrames ? NativeDecoders.select(options.decoder()) : null;
             webpFramesNative = fast != null;
-            long conversionPerPixel = profile == null ? 0 : CONVERSION_COPIES * 3;
+            // Only frames the native decoder reads are converted here (TwelveMonkeys converts its own).
+            long conversionPerPixel = profile == null || fast == null ? 0 : CONVERSION_COPIES * 3;
             reserve(animationCost(width, height, 1, firstFrame.width(), firstFrame.height())
                     + conversionPerPixel * firstFrame.width() * firstFrame.height());
             Canvas canvas = new Canvas(width, height);
@@ -990,7 +991,7 @@ public final class ImageDecoder {
                 return null;
             }
             // The conversion's heap is part of the frame's reservation (decodeWebPAnimation): a
-            // decode holding a reservation never waits for more.
+            // decode holding heap never waits for more heap.
             return profile == null ? frame : converted(frame, profile, name);
         }
 

@@ -82,12 +82,24 @@ final class NativeDecoders {
         return found.decoders;
     }
 
-    /** The formats the loaded native decoders read beyond ImageIO's ({@code heif}, {@code avif}), whatever the decoder choice. */
+    /**
+     * The formats the loaded native decoders read beyond ImageIO's ({@code heif}, {@code avif}),
+     * whatever the decoder choice, for an error message: a decoder whose answer fails adds nothing.
+     */
     static Set<String> formatsBeyondImageIo() {
         Chain chain = Holder.FOUND.decoders;
         Set<String> names = new TreeSet<>();
         if (chain != null) {
-            chain.decoders.forEach(d -> names.addAll(d.formatsBeyondImageIo()));
+            for (NativeImageDecoder d : chain.decoders) {
+                try {
+                    Set<String> formats = d.formatsBeyondImageIo();
+                    if (formats != null) {
+                        formats.forEach(f -> names.add(f.toLowerCase(Locale.ROOT)));
+                    }
+                } catch (RuntimeException e) {
+                    // A broken third-party decoder must not hide the input's own error.
+                }
+            }
         }
         return names;
     }

@@ -356,7 +356,8 @@ final class RawMetadata {
      * An animated WebP's canvas and frames.
      *
      * @param iccFlagged whether the VP8X header flags an ICC profile
-     * @param iccProfile the ICCP chunk's profile, or {@code null} (none, or one that does not fit the file)
+     * @param iccProfile the ICCP chunk's profile when the header flags one, or {@code null} (none,
+     *                   one that does not fit the file, or one over the size the caller allows)
      */
     record WebPAnimation(int canvasWidth, int canvasHeight, boolean iccFlagged, byte[] iccProfile, List<WebPFrame> frames) {
     }
@@ -373,6 +374,7 @@ final class RawMetadata {
         if (!animated) {
             return null;
         }
+        boolean iccFlagged = (d[20] & 0x20) != 0;
         int canvasWidth = 1 + u24le(d, 24);
         int canvasHeight = 1 + u24le(d, 27);
         List<WebPFrame> frames = new ArrayList<>();
@@ -383,7 +385,7 @@ final class RawMetadata {
                 break;
             }
             int body = i + 8;
-            if (fourCC(d, i, "ICCP") && icc == null) {
+            if (fourCC(d, i, "ICCP") && icc == null && iccFlagged && length <= ImageDecoder.MAX_ICC_PROFILE_BYTES) {
                 icc = Arrays.copyOfRange(d, body, body + (int) length);
             }
             if (fourCC(d, i, "ANMF") && length >= 16) {
@@ -400,7 +402,7 @@ final class RawMetadata {
             }
             i = body + (int) length + (int) (length & 1);
         }
-        return new WebPAnimation(canvasWidth, canvasHeight, (d[20] & 0x20) != 0, icc, List.copyOf(frames));
+        return new WebPAnimation(canvasWidth, canvasHeight, iccFlagged, icc, List.copyOf(frames));
     }
 
     /** Where the chunk at {@code at} ends, its padding included, or -1 when it does not fit before {@code end}. */

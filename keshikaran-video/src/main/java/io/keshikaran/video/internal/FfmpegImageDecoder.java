@@ -268,32 +268,53 @@ public final class FfmpegImageDecoder implements NativeImageDecoder {
         Pixels run() throws IOException {
             open();
             List<Tile> tiles = tiles(primary.itemId(), primary.itemType());
-            List<Tile> alphaTiles = primary.alpha() == null ? List.of()
-                    : tiles(primary.alpha().itemId(), primary.alpha().itemType());
+            List<Tile> alphaTiles = alphaTiles();
             packet = av_packet_alloc();
             frame = av_frame_alloc();
             if (packet == null || packet.isNull() || frame == null || frame.isNull()) {
                 throw new OutOfMemoryError("av_packet_alloc or av_frame_alloc failed");
             }
             readCodedImages(tiles, alphaTiles);
-            byte[] alpha = null;
-            if (!alphaTiles.isEmpty()) {
-                try (Plane plane = new Plane(AV_PIX_FMT_GRAY8, 1, 1)) {
-                    for (Tile t : alphaTiles) {
-                        decodeInto(t, plane);
-                    }
-                    alpha = plane.toArray();
-                }
-                if (opaque(alpha)) {
-                    alpha = null;
-                }
-            }
+            byte[] alpha = alpha(alphaTiles);
             try (Plane colour = new Plane(AV_PIX_FMT_RGB24, 3, alpha == null ? reduction : 1)) {
                 for (Tile t : tiles) {
                     decodeInto(t, colour);
                 }
                 return transformed(colour.width, colour.height, colour.toArray(), alpha);
             }
+        }
+
+        /** The alpha plane's coded images, or none when the file has none or FFmpeg cannot find them. */
+        private List<Tile> alphaTiles() {
+            if (primary.alpha() == null) {
+                return List.of();
+            }
+            try {
+                return tiles(primary.alpha().itemId(), primary.alpha().itemType());
+            } catch (IOException e) {
+                return List.of();
+            }
+        }
+
+        /**
+         * The full-size alpha plane, or {@code null}: no alpha, every pixel opaque, or an alpha
+         * plane that is missing from the file or does not decode. A damaged alpha plane leaves the
+         * colours to decode alone, as they did before alpha was read, rather than failing them.
+         */
+        private byte[] alpha(List<Tile> alphaTiles) {
+            if (alphaTiles.isEmpty() || !alphaTiles.stream().allMatch(t -> coded.containsKey(t.stream))) {
+                return null;
+            }
+            byte[] alpha;
+            try (Plane plane = new Plane(AV_PIX_FMT_GRAY8, 1, 1)) {
+                for (Tile t : alphaTiles) {
+                    decodeInto(t, plane);
+                }
+                alpha = plane.toArray();
+            } catch (IOException e) {
+                return null;
+            }
+            return opaque(alpha) ? null : alpha;
         }
 
         private static boolean opaque(byte[] alpha) {
@@ -307,27 +328,37 @@ public final class FfmpegImageDecoder implements NativeImageDecoder {
 
         /**
          * Reads the packets of the coded images wanted, discarding the other streams, and keeps
-         * them: the alpha plane is decoded first, wherever the file stores it.
+         * them: the alpha plane is decoded first, wherever the file stores it. The colour's must
+         * all be there; an alpha plane's that are missing or cut are left out.
          */
         private void readCodedImages(List<Tile> tiles, List<Tile> alphaTiles) throws IOException {
-            Set<Integer> wanted = new HashSet<>();
-            tiles.forEach(t -> wanted.add(t.stream));
+            Set<Integer> colour = new HashSet<>();
+            tiles.forEach(t -> colour.add(t.stream));
+            Set<Integer> wanted = new HashSet<>(colour);
             alphaTiles.forEach(t -> wanted.add(t.stream));
             for (int i = 0; i < format.nb_streams(); i++) {
                 if (!wanted.contains(i)) {
                     format.streams(i).discard(AVDISCARD_ALL);
                 }
             }
-            while (coded.size() < wanted.size()) {
+            Set<Integer> seen = new HashSet<>();
+            while (seen.size() < wanted.size()) {
                 int ret = av_read_frame(format, packet);
+                if (ret == AVERROR_EOF && coded.keySet().containsAll(colour)) {
+                    return;
+                }
                 if (ret < 0) {
-                    throw new IOException(ret == AVERROR_EOF ? "truncated: " + (wanted.size() - coded.size()) + " of "
-                            + wanted.size() + " coded images missing" : "cannot read the coded image (" + Ffmpeg.error(ret) + ")");
+                    long missing = colour.stream().filter(st -> !coded.containsKey(st)).count();
+                    throw new IOException(ret == AVERROR_EOF ? "truncated: " + missing + " of " + colour.size()
+                            + " coded images missing" : "cannot read the coded image (" + Ffmpeg.error(ret) + ")");
                 }
                 try {
                     int stream = packet.stream_index();
-                    if (wanted.contains(stream) && !coded.containsKey(stream)) {
+                    if (wanted.contains(stream) && seen.add(stream)) {
                         if ((packet.flags() & AV_PKT_FLAG_CORRUPT) != 0 || packet.pos() + packet.size() > encoded.length) {
+                            if (!colour.contains(stream)) {
+                                continue; // an alpha plane cut short: the colours decode without it
+                            }
                             // The demuxer read less than the item's extent: the file was cut.
                             throw new IOException("truncated: the coded image ends past the end of the file ("
                                     + encoded.length + " bytes)");

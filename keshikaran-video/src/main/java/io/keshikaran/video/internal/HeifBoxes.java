@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Reads what a HEIF or AVIF file says about its primary image from the {@code meta} box (ISO/IEC
@@ -25,6 +27,8 @@ final class HeifBoxes {
     /** Bounds on counts a hostile file could inflate; real files have a handful of each. */
     private static final int MAX_ITEMS = 65_536;
     private static final int MAX_PROPERTIES = 65_536;
+    /** Items referring to the primary one as auxiliary images that are checked for alpha. */
+    private static final int MAX_ALPHA_CANDIDATES = 16;
 
     /** The alpha URNs of {@code auxC}: MPEG-B's (AVIF, newer HEIF) and HEVC's (older HEIF, iPhones). */
     private static final List<String> ALPHA_URNS = List.of("urn:mpeg:mpegB:cicp:systems:auxiliary:alpha",
@@ -56,8 +60,9 @@ final class HeifBoxes {
      * @param fullRange   {@code colr nclx} full-range flag (false when there is none)
      * @param iccProfile  the {@code colr prof} (or {@code rICC}) ICC profile, such as an iPhone's
      *                    Display P3, or {@code null}; ImageDecoder converts the colours from it
-     * @param alpha       its alpha plane, or {@code null}: none, or one of another size (which
-     *                    the format does not allow, and which is then not applied)
+     * @param alpha       its alpha plane, or {@code null}: none, or one that does not apply (of
+     *                    another size or coding, which the format does not allow, or described by
+     *                    damaged boxes), which is then ignored as before alpha was read
      */
     record Primary(String format, int itemId, String itemType, int width, int height, List<Transform> transforms,
                    int matrix, boolean fullRange, byte[] iccProfile, Alpha alpha) {
@@ -169,16 +174,25 @@ final class HeifBoxes {
         // The coding names the format (a file may carry only the generic mif1 brand); a grid's
         // tiles are checked against the brands' format when FFmpeg has read them.
         String coded = type.equals("av01") ? "AVIF" : type.equals("hvc1") ? "HEIF" : format;
-        Alpha alpha = alpha(start, end, iprp, properties, primary, type, width, height);
+        String codec = !type.equals("grid") ? type : coded.equals("AVIF") ? "av01" : "hvc1";
+        Alpha alpha;
+        try {
+            alpha = alpha(start, end, iprp, properties, primary, codec, width, height);
+        } catch (IOException e) {
+            // Damaged boxes that only the alpha plane uses: the colours decode without it, as before alpha was read.
+            alpha = null;
+        }
         return new Primary(coded, primary, type, width, height, List.copyOf(transforms), matrix, fullRange, iccProfile,
                 alpha);
     }
 
     /**
      * The primary item's alpha plane: an item with an {@code auxl} reference to it (in
-     * {@code iref}), an alpha {@code auxC} property, the primary item's coding and its size.
+     * {@code iref}), an alpha {@code auxC} property, the primary item's coding ({@code codec}, or a
+     * grid) and its size. At most {@value #MAX_ALPHA_CANDIDATES} referring items are looked at, each
+     * once: every look walks the item list and the associations.
      */
-    private Alpha alpha(int start, int end, Box iprp, List<Box> properties, int primary, String primaryType,
+    private Alpha alpha(int start, int end, Box iprp, List<Box> properties, int primary, String codec,
                         int width, int height) throws IOException {
         Box iref = find(start, end, "iref");
         if (iref == null) {
@@ -187,7 +201,8 @@ final class HeifBoxes {
         // iref is a full box; version 0 has 16-bit item ids, version 1 32-bit ones.
         boolean wide = version(iref) != 0;
         int idBytes = wide ? 4 : 2;
-        for (int at = iref.payload() + 4; at < iref.end(); ) {
+        Set<Long> looked = new HashSet<>();
+        for (int at = iref.payload() + 4; at < iref.end() && looked.size() < MAX_ALPHA_CANDIDATES; ) {
             Box reference = box(at, iref.end());
             at = reference.end();
             if (!type(reference).equals("auxl")) {
@@ -197,13 +212,14 @@ final class HeifBoxes {
             long from = wide ? u32(p, reference.end()) : u16(p, reference.end());
             int count = u16(p + idBytes, reference.end());
             p += idBytes + 2;
-            for (int i = 0; i < count; i++, p += idBytes) {
-                long to = wide ? u32(p, reference.end()) : u16(p, reference.end());
-                if (to == primary && from != primary && from <= Integer.MAX_VALUE) {
-                    Alpha alpha = alphaItem(start, end, iprp, properties, (int) from, primaryType, width, height);
-                    if (alpha != null) {
-                        return alpha;
-                    }
+            boolean toPrimary = false;
+            for (int i = 0; i < count && !toPrimary; i++, p += idBytes) {
+                toPrimary = (wide ? u32(p, reference.end()) : u16(p, reference.end())) == primary;
+            }
+            if (toPrimary && from != primary && from <= Integer.MAX_VALUE && looked.add(from)) {
+                Alpha alpha = alphaItem(start, end, iprp, properties, (int) from, codec, width, height);
+                if (alpha != null) {
+                    return alpha;
                 }
             }
         }
@@ -211,10 +227,10 @@ final class HeifBoxes {
     }
 
     /** {@code item} as the primary item's alpha plane, or {@code null} when it is not one that applies. */
-    private Alpha alphaItem(int start, int end, Box iprp, List<Box> properties, int item, String primaryType,
+    private Alpha alphaItem(int start, int end, Box iprp, List<Box> properties, int item, String codec,
                             int width, int height) throws IOException {
         String type = itemType(start, end, item);
-        if (type == null || !(type.equals(primaryType) || type.equals("grid") || primaryType.equals("grid"))) {
+        if (type == null || !(type.equals(codec) || type.equals("grid"))) {
             return null;
         }
         boolean isAlpha = false;

@@ -33,7 +33,7 @@ class FfmpegImageFuzzTest {
     private static final Path HEIF = Path.of(System.getProperty("keshikaran.fixtures", "../fixtures"), "formats", "heif");
     private static final int CASES = 300;
     private static final List<String> SEEDS = List.of("heif-photo.heic", "avif-photo.avif", "avif-photo-10bit.avif",
-            "avif-grid-2x2.avif", "avif-irot-1-imir-0.avif", "avif-alpha.avif", "heif-alpha.heic", "heif-grid-2x2-irot-3.heic");
+            "avif-grid-2x2.avif", "avif-irot-1-imir-0.avif", "avif-alpha.avif", "heif-alpha.heic", "avif-alpha-grid-2x2.avif", "heif-grid-2x2-irot-3.heic");
 
     @ParameterizedTest
     @ValueSource(longs = {21, 22})

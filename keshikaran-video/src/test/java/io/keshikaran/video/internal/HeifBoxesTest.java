@@ -2,6 +2,7 @@ package io.keshikaran.video.internal;
 
 import io.keshikaran.image.RgbImage;
 import io.keshikaran.internal.image.ImageDecoder;
+import io.keshikaran.spi.NativeImageDecoder;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -42,13 +43,52 @@ class HeifBoxesTest {
     void findsTheAlphaPlaneByItsAuxlReferenceAndAuxCProperty() throws Exception {
         assertThat(parse("avif-alpha.avif").alpha()).isEqualTo(new HeifBoxes.Alpha(2, "av01"));
         assertThat(parse("heif-alpha.heic").alpha()).isEqualTo(new HeifBoxes.Alpha(2, "hvc1"));
+        assertThat(parse("avif-alpha-grid-2x2.avif").alpha().itemType()).isEqualTo("grid");
         assertThat(parse("avif-photo.avif").alpha()).isNull();
         assertThat(parse("heif-photo.heic").alpha()).isNull();
-        // The same file with the auxC URN changed to another auxiliary kind (depth): no alpha.
+        // The same file with the auxC URN changed so that it names no alpha: no alpha plane.
         byte[] file = FfmpegImageDecoderTest.bytes("avif-alpha.avif");
         String urn = "urn:mpeg:mpegB:cicp:systems:auxiliary:alpha";
         file[indexOf(file, urn) + urn.length() - 5] = 'd';
         assertThat(HeifBoxes.parse(file).alpha()).isNull();
+    }
+
+    /**
+     * Damaged boxes that only the alpha item uses leave the colours to decode alone, as before
+     * alpha was read, instead of failing the image: here the alpha item's last property
+     * association points past the properties (the parse threw for it).
+     */
+    @Test
+    void aDamagedAlphaItemIsIgnoredNotTheImage() throws Exception {
+        byte[] file = FfmpegImageDecoderTest.bytes("avif-alpha.avif");
+        // ipma: version 0, flags 0, 2 entries; item 2 has 4 associations, the last (0x07) its auxC.
+        int ipma = indexOf(file, "ipma");
+        int item2 = ipma + 4 + 4 + 4 + 2 + 1 + 4;
+        assertThat(Arrays.copyOfRange(file, item2, item2 + 7)).containsExactly(0, 2, 4, 1, 5, 0x86, 7);
+        file[item2 + 6] = 0x7F;
+        HeifBoxes.Primary primary = HeifBoxes.parse(file);
+        assertThat(primary.alpha()).isNull();
+        assertThat(primary.width()).isEqualTo(192);
+    }
+
+    /**
+     * A grid's alpha must be coded as the image is (or be a grid): an alpha item of another type
+     * (here the alpha grid's infe says 'jpeg', which FFmpeg then does not read) is ignored, and
+     * the colours decode; the decode failed for it, looking for the alpha's coded image.
+     */
+    @Test
+    void aGridsAlphaOfAnotherCodingIsIgnored() throws Exception {
+        byte[] file = FfmpegImageDecoderTest.bytes("avif-alpha-grid-2x2.avif");
+        assertThat(HeifBoxes.parse(file).alpha()).isEqualTo(new HeifBoxes.Alpha(6, "grid"));
+        // Item 6's infe (version 2), the sixth of 26 bytes each: after its type, version and
+        // flags come the item id (6), the protection index (0) and the item type.
+        int infe = indexOf(file, "infe") + 5 * 26;
+        assertThat(Arrays.copyOfRange(file, infe + 8, infe + 16)).containsExactly(0, 6, 0, 0, 'g', 'r', 'i', 'd');
+        System.arraycopy("jpeg".getBytes(StandardCharsets.US_ASCII), 0, file, infe + 12, 4);
+        assertThat(HeifBoxes.parse(file).alpha()).isNull();
+        NativeImageDecoder.Pixels pixels = FfmpegImageDecoderTest.FFMPEG.decode(file, FfmpegImageDecoderTest.FFMPEG.probe(file), 1);
+        assertThat(pixels.alpha()).isNull();
+        assertThat(pixels.width()).isEqualTo(192);
     }
 
     @Test
