@@ -773,7 +773,8 @@ final class PngDecoder {
             }
             int want = (int) Math.min(buffer.length, remaining);
             if (want == 0) {
-                throw new IOException("the image data ends after " + done + " of " + total + " rows");
+                // The rows never ask for more than filteredBytes: reaching this is a decoder bug.
+                throw new IOException("row " + done + " of " + total + " lies past the image's filtered bytes");
             }
             int idle = 0;
             while (true) {

@@ -344,7 +344,8 @@ public final class FfmpegImageDecoder implements NativeImageDecoder {
             Set<Integer> seen = new HashSet<>();
             while (seen.size() < wanted.size()) {
                 int ret = av_read_frame(format, packet);
-                if (ret == AVERROR_EOF && coded.keySet().containsAll(colour)) {
+                if (ret < 0 && coded.keySet().containsAll(colour)) {
+                    // Only alpha is left, and the file ends or its data lies outside the file.
                     return;
                 }
                 if (ret < 0) {

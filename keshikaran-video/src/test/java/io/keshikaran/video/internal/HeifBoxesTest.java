@@ -72,6 +72,21 @@ class HeifBoxesTest {
     }
 
     /**
+     * A file cut inside its alpha plane (heif-alpha.heic stores the colours' coded image first):
+     * the colours decode, without alpha, as they did before alpha was read.
+     */
+    @Test
+    void aFileCutInsideItsAlphaPlaneDecodesItsColours() throws Exception {
+        byte[] whole = FfmpegImageDecoderTest.bytes("heif-alpha.heic");
+        NativeImageDecoder.Pixels complete = FfmpegImageDecoderTest.FFMPEG.decode(whole, FfmpegImageDecoderTest.FFMPEG.probe(whole), 1);
+        assertThat(complete.alpha()).isNotNull();
+        byte[] cut = Arrays.copyOf(whole, whole.length - 800);
+        NativeImageDecoder.Pixels pixels = FfmpegImageDecoderTest.FFMPEG.decode(cut, FfmpegImageDecoderTest.FFMPEG.probe(cut), 1);
+        assertThat(pixels.alpha()).isNull();
+        assertThat(pixels.rgb()).isEqualTo(complete.rgb());
+    }
+
+    /**
      * A grid's alpha must be coded as the image is (or be a grid): an alpha item of another type
      * (here the alpha grid's infe says 'jpeg', which FFmpeg then does not read) is ignored, and
      * the colours decode; the decode failed for it, looking for the alpha's coded image.
