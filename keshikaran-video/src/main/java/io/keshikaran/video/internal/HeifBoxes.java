@@ -132,18 +132,13 @@ final class HeifBoxes {
             throw new IOException("no item properties (iprp box)");
         }
         List<Box> properties = properties(iprp.payload(), iprp.end());
-        List<Integer> associated = associations(iprp.payload(), iprp.end(), primary);
         int width = -1;
         int height = -1;
         int matrix = -1;
         boolean fullRange = false;
         byte[] iccProfile = null;
         List<Transform> transforms = new ArrayList<>();
-        for (int index : associated) {
-            if (index < 1 || index > properties.size()) {
-                throw new IOException("item property index " + index + " out of range (" + properties.size() + " properties)");
-            }
-            Box box = properties.get(index - 1);
+        for (Box box : itemProperties(iprp, properties, primary)) {
             switch (type(box)) {
                 case "ispe" -> {
                     width = (int) Math.min(Integer.MAX_VALUE, u32(box.payload() + 4, box.end()));
@@ -236,11 +231,7 @@ final class HeifBoxes {
         boolean isAlpha = false;
         int alphaWidth = -1;
         int alphaHeight = -1;
-        for (int index : associations(iprp.payload(), iprp.end(), item)) {
-            if (index < 1 || index > properties.size()) {
-                throw new IOException("item property index " + index + " out of range (" + properties.size() + " properties)");
-            }
-            Box box = properties.get(index - 1);
+        for (Box box : itemProperties(iprp, properties, item)) {
             switch (type(box)) {
                 case "auxC" -> isAlpha = ALPHA_URNS.contains(nulTerminated(box.payload() + 4, box.end()));
                 case "ispe" -> {
@@ -305,6 +296,18 @@ final class HeifBoxes {
             at = b.end();
         }
         return list;
+    }
+
+    /** The property boxes associated with an item, in file order (its associations' indexes, checked). */
+    private List<Box> itemProperties(Box iprp, List<Box> properties, int item) throws IOException {
+        List<Box> boxes = new ArrayList<>();
+        for (int index : associations(iprp.payload(), iprp.end(), item)) {
+            if (index < 1 || index > properties.size()) {
+                throw new IOException("item property index " + index + " out of range (" + properties.size() + " properties)");
+            }
+            boxes.add(properties.get(index - 1));
+        }
+        return boxes;
     }
 
     /** The property indexes associated with an item, in file order, from every ipma box. */
