@@ -769,7 +769,8 @@ final class PngDecoder {
          */
         private void refill(int done, int total) throws IOException, DataFormatException {
             if (buffer == null) {
-                buffer = new byte[BUFFER_BYTES];
+                // No larger than the image's rows: a small APNG frame or icon needs no 64 KiB.
+                buffer = new byte[(int) Math.max(1, Math.min(BUFFER_BYTES, remaining))];
             }
             int want = (int) Math.min(buffer.length, remaining);
             if (want == 0) {
