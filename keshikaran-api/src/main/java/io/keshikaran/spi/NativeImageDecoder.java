@@ -77,6 +77,22 @@ public interface NativeImageDecoder {
     Pixels decode(byte[] encoded, Header header, int reduction) throws IOException;
 
     /**
+     * The most native memory that decoding this image holds at once, when this decoder knows it
+     * better than keshikaran's estimate for the format (docs/performance.md, "Memory"). The caller
+     * reserves it from the native decodes' shared budget before {@link #decode}, so an estimate
+     * too low lets more large images decode at once than the budget allows, and one too high
+     * makes them take turns.
+     *
+     * @param encoded   the whole file, as given to {@link #probe}
+     * @param header    what {@link #probe} returned for it
+     * @param reduction what will be passed to {@link #decode}
+     * @return bytes, or a negative number (the default) for keshikaran's estimate for the format
+     */
+    default long nativeMemory(byte[] encoded, Header header, int reduction) {
+        return -1;
+    }
+
+    /**
      * What {@link #probe} learns from the header.
      *
      * @param format     the format as ImageIO names it, upper case: {@code JPEG}, {@code PNG} or

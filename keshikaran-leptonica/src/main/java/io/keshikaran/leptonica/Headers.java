@@ -161,6 +161,48 @@ final class Headers {
         }
     }
 
+    /** How an opaque WebP still's pixels are coded. */
+    enum OpaqueWebP { LOSSY, LOSSLESS }
+
+    /**
+     * How a probed WebP still is coded when its header says it has no alpha: a plain {@code VP8 }
+     * file, a {@code VP8L} one whose {@code alpha_is_used} bit is clear, or a {@code VP8X} one
+     * without the alpha flag holding either; else {@code null} (alpha, or a structure not
+     * recognised here). The bit and the flag are what libwebp reports as {@code has_alpha}.
+     */
+    static OpaqueWebP opaqueWebP(byte[] b) {
+        try {
+            int end = (int) Math.min(u32le(b, 4) + 8, b.length);
+            int at = 12;
+            if (startsWith(b, 12, "VP8X")) {
+                if ((b[20] & 0x10) != 0) {
+                    return null;
+                }
+                at = 12 + 8 + (int) u32le(b, 16);
+                // The image chunk follows the optional ICCP chunk.
+                while (at + 8 <= end && !startsWith(b, at, "VP8 ") && !startsWith(b, at, "VP8L")) {
+                    long size = u32le(b, at + 4);
+                    if (startsWith(b, at, "ALPH") || size > end) {
+                        return null;
+                    }
+                    at += 8 + (int) size + (int) (size & 1);
+                }
+            }
+            if (at + 13 > end) {
+                return null;
+            }
+            if (startsWith(b, at, "VP8 ")) {
+                return OpaqueWebP.LOSSY;
+            }
+            if (startsWith(b, at, "VP8L")) {
+                return ((u32le(b, at + 9) >>> 28) & 1) == 0 ? OpaqueWebP.LOSSLESS : null;
+            }
+        } catch (RuntimeException e) {
+            // Malformed: not recognised here.
+        }
+        return null;
+    }
+
     private static byte[] webpChunk(byte[] b, String wanted, int end) {
         int i = 12;
         while (i + 8 <= end) {

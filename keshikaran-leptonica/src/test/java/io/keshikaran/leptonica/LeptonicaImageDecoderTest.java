@@ -9,6 +9,7 @@ import io.keshikaran.spi.NativeImageDecoder;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -323,15 +324,16 @@ class LeptonicaImageDecoderTest {
     }
 
     /**
-     * Opaque PNG and WebP are reduced by averaging whole blocks, rounded: exactly the box means of
-     * the full decode (the last partial row and column of blocks dropped). Images with transparent
-     * pixels are not reduced; RGBA images whose pixels are all opaque are, and lose their alpha.
+     * Opaque PNG is reduced by averaging whole blocks, rounded: exactly the box means of the full
+     * decode (the last partial row and column of blocks dropped). Images with transparent pixels
+     * (PNG or WebP) are not reduced; RGBA images whose pixels are all opaque are, and lose their
+     * alpha. (Opaque WebP: {@link #opaqueWebPStillsAreReducedByLibwebpsScaler}.)
      */
     @ParameterizedTest
     @ValueSource(strings = {"images/astronaut.png", "formats/png-gray.png", "formats/png-palette.png",
-        "formats/webp-lossless.webp", "formats/webp-lossy.webp", "formats/png-rgba.png",
-        "formats/png-gray-alpha.png", "formats/webp-lossless-alpha.webp", "opaque RGBA"})
-    void pngAndWebPAreReducedByExactBoxAveraging(String name) throws Exception {
+        "formats/png-rgba.png", "formats/png-gray-alpha.png", "formats/webp-lossless-alpha.webp",
+        "formats/webp-lossy-alpha.webp", "opaque RGBA"})
+    void pngAndTranslucentWebPAreReducedByExactBoxAveraging(String name) throws Exception {
         byte[] bytes = name.equals("opaque RGBA") ? opaqueRgbaPng() : Files.readAllBytes(FIXTURES.resolve(name));
         NativeImageDecoder.Header header = LEPTONICA.probe(bytes);
         NativeImageDecoder.Pixels full = LEPTONICA.decode(bytes, header, 1);
@@ -347,22 +349,130 @@ class LeptonicaImageDecoderTest {
             assertThat(reduced.alpha()).isNull();
             assertThat(reduced.width()).as(name).isEqualTo(full.width() / factor);
             assertThat(reduced.height()).as(name).isEqualTo(full.height() / factor);
-            byte[] expected = new byte[reduced.rgb().length];
-            for (int y = 0; y < reduced.height(); y++) {
-                for (int x = 0; x < reduced.width(); x++) {
-                    for (int c = 0; c < 3; c++) {
-                        int sum = 0;
-                        for (int dy = 0; dy < factor; dy++) {
-                            for (int dx = 0; dx < factor; dx++) {
-                                sum += full.rgb()[((y * factor + dy) * full.width() + x * factor + dx) * 3 + c] & 0xFF;
-                            }
+            assertThat(reduced.rgb()).as("%s at 1/%d", name, factor).isEqualTo(boxAverage(full, factor));
+        }
+    }
+
+    /**
+     * Opaque WebP stills are reduced by libwebp's scaler as they decode (no full-size image): the
+     * box average's size, and its pixels within a few levels (lossless: the same area average but
+     * fixed-point rounding; lossy: averaged in YUV, then converted). The pixels are libwebp's
+     * scaled decode, not Leptonica's. Measured: lossless at most 1 level apart (0.02-0.26 on
+     * average), lossy at most 15 (at 1/2; 4 at 1/8), 0.55-1.21 on average.
+     */
+    @ParameterizedTest
+    @CsvSource({"webp-lossless.webp, 1, 0.3", "webp-lossy.webp, 16, 1.5", "webp-exif-orientation-6.webp, 16, 1.5"})
+    void opaqueWebPStillsAreReducedByLibwebpsScaler(String name, int maxDifference, double meanDifference) throws Exception {
+        byte[] bytes = format(name);
+        NativeImageDecoder.Header header = LEPTONICA.probe(bytes);
+        NativeImageDecoder.Pixels full = LEPTONICA.decode(bytes, header, 1);
+        assertThat(full.alpha()).isNull();
+        for (int factor : new int[] {2, 4, 8}) {
+            NativeImageDecoder.Pixels reduced = LEPTONICA.decode(bytes, header, factor);
+            assertThat(reduced.alpha()).isNull();
+            assertThat(reduced.width()).as(name).isEqualTo(full.width() / factor);
+            assertThat(reduced.height()).as(name).isEqualTo(full.height() / factor);
+            assertThat(reduced.rgb()).as("libwebp's scaled decode").isEqualTo(
+                    ScaledWebP.decode(bytes, reduced.width(), reduced.height()).rgb());
+            byte[] box = boxAverage(full, factor);
+            long sum = 0;
+            int max = 0;
+            for (int i = 0; i < box.length; i++) {
+                int d = Math.abs((box[i] & 0xFF) - (reduced.rgb()[i] & 0xFF));
+                sum += d;
+                max = Math.max(max, d);
+            }
+            double mean = (double) sum / box.length;
+            assertThat(max).as("%s at 1/%d: largest difference from the box average", name, factor)
+                    .isLessThanOrEqualTo(maxDifference);
+            assertThat(mean).as("%s at 1/%d: mean difference from the box average", name, factor)
+                    .isLessThanOrEqualTo(meanDifference);
+        }
+    }
+
+    /** What the header says about alpha decides the route: only opaque stills go to libwebp's scaler. */
+    @Test
+    void theHeaderTellsOpaqueWebPStillsFromTranslucentOnes() throws Exception {
+        assertThat(Headers.opaqueWebP(format("webp-lossy.webp"))).isEqualTo(Headers.OpaqueWebP.LOSSY);
+        assertThat(Headers.opaqueWebP(format("webp-exif-orientation-6.webp"))).as("VP8X, no alpha flag")
+                .isEqualTo(Headers.OpaqueWebP.LOSSY);
+        assertThat(Headers.opaqueWebP(format("webp-lossless.webp"))).isEqualTo(Headers.OpaqueWebP.LOSSLESS);
+        assertThat(Headers.opaqueWebP(format("webp-lossless-alpha.webp"))).as("VP8L alpha_is_used").isNull();
+        assertThat(Headers.opaqueWebP(format("webp-lossy-alpha.webp"))).as("VP8X alpha flag, ALPH").isNull();
+        assertThat(Headers.opaqueWebP(Files.readAllBytes(FIXTURES.resolve("images/horses.jpg")))).isNull();
+        byte[] cut = java.util.Arrays.copyOf(format("webp-exif-orientation-6.webp"), 34);
+        assertThat(Headers.opaqueWebP(cut)).as("cut inside the image chunk's header").isNull();
+    }
+
+    /**
+     * The native memory reserved for an opaque WebP decoded reduced is libwebp's own need (a
+     * lossless file's ARGB image, a lossy file's rows), not the full decode's; anything else gets
+     * keshikaran's estimate for the format.
+     */
+    @Test
+    void opaqueWebPsReserveWhatLibwebpsScaledDecodeNeeds() throws Exception {
+        byte[] lossless = format("webp-lossless.webp");
+        NativeImageDecoder.Header l = LEPTONICA.probe(lossless);
+        assertThat(LEPTONICA.nativeMemory(lossless, l, 2)).isEqualTo(lossless.length + LeptonicaImageDecoder.CODEC_BYTES
+                + (long) l.width() * l.height() * LeptonicaImageDecoder.LOSSLESS_SCALED_BYTES_PER_PIXEL);
+        byte[] lossy = format("webp-lossy.webp");
+        NativeImageDecoder.Header y = LEPTONICA.probe(lossy);
+        assertThat(LEPTONICA.nativeMemory(lossy, y, 4)).isEqualTo(lossy.length + LeptonicaImageDecoder.CODEC_BYTES
+                + (long) y.width() * LeptonicaImageDecoder.LOSSY_SCALED_BYTES_PER_COLUMN);
+        assertThat(LEPTONICA.nativeMemory(lossy, y, 1)).as("full size").isNegative();
+        byte[] alpha = format("webp-lossless-alpha.webp");
+        assertThat(LEPTONICA.nativeMemory(alpha, LEPTONICA.probe(alpha), 2)).as("alpha").isNegative();
+        byte[] jpeg = Files.readAllBytes(FIXTURES.resolve("images/horses.jpg"));
+        assertThat(LEPTONICA.nativeMemory(jpeg, LEPTONICA.probe(jpeg), 2)).as("JPEG").isNegative();
+    }
+
+    /**
+     * webp-imageio registers its WebP reader with ImageIO, which reads no animation. The Java path
+     * keeps to TwelveMonkeys' reader even when ImageIO lists webp-imageio's first.
+     */
+    @Test
+    void theJavaPathKeepsTwelveMonkeysWebPReaderWhateverImageIosOrder() throws Exception {
+        javax.imageio.spi.IIORegistry registry = javax.imageio.spi.IIORegistry.getDefaultInstance();
+        javax.imageio.spi.ImageReaderSpi luciad = registry.getServiceProviderByClass(com.luciad.imageio.webp.WebPImageReaderSpi.class);
+        javax.imageio.spi.ImageReaderSpi twelveMonkeys = registry.getServiceProviderByClass(
+                com.twelvemonkeys.imageio.plugins.webp.WebPImageReaderSpi.class);
+        assertThat(luciad).as("webp-imageio's reader is registered").isNotNull();
+        assertThat(twelveMonkeys).isNotNull();
+        registry.setOrdering(javax.imageio.spi.ImageReaderSpi.class, luciad, twelveMonkeys);
+        try {
+            assertThat(javax.imageio.ImageIO.getImageReadersByFormatName("webp").next().getOriginatingProvider())
+                    .isSameAs(luciad);
+            byte[] animated = format("webp-animated-lossy.webp");
+            io.keshikaran.image.DecodedImage frames = decoder(FULL, DecodeOptions.Decoder.JAVA)
+                    .decodeFrames(animated, "webp-animated-lossy.webp");
+            assertThat(frames.frames()).isNotEmpty();
+            byte[] still = format("webp-lossless.webp");
+            assertThat(sha256(decoder(FULL, DecodeOptions.Decoder.JAVA).decode(still, "webp-lossless.webp")))
+                    .isEqualTo(sha256(decoder(FULL, DecodeOptions.Decoder.NATIVE).decode(still, "webp-lossless.webp")));
+        } finally {
+            registry.unsetOrdering(javax.imageio.spi.ImageReaderSpi.class, luciad, twelveMonkeys);
+        }
+    }
+
+    /** The box means of a full decode over {@code factor x factor} blocks, rounded (the last partial blocks dropped). */
+    private static byte[] boxAverage(NativeImageDecoder.Pixels full, int factor) {
+        int width = full.width() / factor;
+        int height = full.height() / factor;
+        byte[] expected = new byte[width * height * 3];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                for (int c = 0; c < 3; c++) {
+                    int sum = 0;
+                    for (int dy = 0; dy < factor; dy++) {
+                        for (int dx = 0; dx < factor; dx++) {
+                            sum += full.rgb()[((y * factor + dy) * full.width() + x * factor + dx) * 3 + c] & 0xFF;
                         }
-                        expected[(y * reduced.width() + x) * 3 + c] = (byte) Math.round(sum / (double) (factor * factor));
                     }
+                    expected[(y * width + x) * 3 + c] = (byte) Math.round(sum / (double) (factor * factor));
                 }
             }
-            assertThat(reduced.rgb()).as("%s at 1/%d", name, factor).isEqualTo(expected);
         }
+        return expected;
     }
 
     @Test

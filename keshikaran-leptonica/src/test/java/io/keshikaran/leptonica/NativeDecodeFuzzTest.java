@@ -31,6 +31,8 @@ class NativeDecodeFuzzTest {
             // Its Adobe RGB profile, damaged too, goes to LittleCMS after the native decode.
             "jpeg-adobergb.jpg", "png-rgba.png",
             "png-palette.png", "png-interlaced.png", "webp-lossy.webp", "webp-lossless-alpha.webp",
+            // Opaque stills: reduced, libwebp's scaled decode (ScaledWebP).
+            "webp-lossless.webp", "webp-exif-orientation-6.webp",
             "webp-animated-alpha-lossy.webp", "webp-animated-alpha-lossless.webp",
             // Each frame converted from the ICCP profile after its native decode.
             "webp-animated-alpha-lossy-adobergb.webp");
@@ -47,8 +49,11 @@ class NativeDecodeFuzzTest {
             long seed = Long.parseLong(args[0]);
             int cases = Integer.parseInt(args[1]);
             Path formats = Path.of(args[2]);
-            ImageDecoder decoder = new ImageDecoder(ImageLimits.defaults(),
+            ImageDecoder full = new ImageDecoder(ImageLimits.defaults(),
                     DecodeOptions.builder().optDecoder(DecodeOptions.Decoder.NATIVE).build()).withTargetSize(64, 64);
+            // A small target reduces the fixtures (192 px: by 4), which takes the reduced paths:
+            // DCT scaling, box averaging, libwebp's scaler.
+            ImageDecoder reduced = full.withTargetSize(24, 24);
             Random random = new Random(seed);
             int decoded = 0;
             int refused = 0;
@@ -61,7 +66,9 @@ class NativeDecodeFuzzTest {
                     int at = 40 + random.nextInt(bytes.length - 56);
                     bytes[at] = (byte) random.nextInt(256);
                 }
-                System.out.println("case " + round + " (" + file + ", " + flips + " bytes changed)");
+                ImageDecoder decoder = round % 2 == 0 ? full : reduced;
+                System.out.println("case " + round + " (" + file + ", " + flips + " bytes changed, "
+                        + (decoder == full ? "target 64" : "target 24") + ")");
                 System.out.flush();
                 try {
                     // Every frame: an animated WebP's frames are decoded natively one by one.

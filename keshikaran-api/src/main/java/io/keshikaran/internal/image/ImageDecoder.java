@@ -483,7 +483,7 @@ public final class ImageDecoder {
     private static Pixels decodeWithinOrFail(NativeImageDecoder fast, byte[] encoded, NativeImageDecoder.Header header,
                                              int reduction, String name) throws InvalidImageException {
         DecodeMemory memory = DecodeMemory.nativeMemory();
-        long reserved = acquire(memory, nativeCost(encoded, header, reduction), name);
+        long reserved = acquire(memory, nativeCost(fast, encoded, header, reduction), name);
         try {
             NativeImageDecoder.Pixels decoded = fast.decode(encoded, header, reduction);
             return new Pixels(decoded.width(), decoded.height(), decoded.rgb(), decoded.alpha());
@@ -718,11 +718,26 @@ public final class ImageDecoder {
     }
 
     /**
-     * Memory outside the heap that a native decode holds at most (docs/performance.md, "Memory"):
-     * a copy of the file, the decoded image (JPEG decodes straight to the reduced size by DCT
-     * scaling, the others in full), {@value #NATIVE_BYTES_PER_DECODED_PIXEL} bytes per decoded pixel
-     * for JPEG and PNG, what libwebp needs for a WebP, for a progressive JPEG the coefficients of the
-     * whole image, and the codec's buffers. Estimating per format matters for speed: two large
+     * The native memory a decode reserves: the decoder's own estimate when it gives one
+     * ({@link NativeImageDecoder#nativeMemory}), else keshikaran's for the format.
+     */
+    static long nativeCost(NativeImageDecoder decoder, byte[] encoded, NativeImageDecoder.Header header, int reduction) {
+        long own;
+        try {
+            own = decoder.nativeMemory(encoded, header, reduction);
+        } catch (RuntimeException e) {
+            own = -1; // a broken estimate of a third-party decoder: keshikaran's own
+        }
+        return own >= 0 ? own : nativeCost(encoded, header, reduction);
+    }
+
+    /**
+     * Memory outside the heap that a native decode holds at most, as keshikaran estimates it for
+     * the format (docs/performance.md, "Memory"): a copy of the file, the decoded image (JPEG
+     * decodes straight to the reduced size by DCT scaling, the others in full),
+     * {@value #NATIVE_BYTES_PER_DECODED_PIXEL} bytes per decoded pixel for JPEG and PNG, what
+     * libwebp needs for a WebP, for a progressive JPEG the coefficients of the whole image, and the
+     * codec's buffers. Estimating per format matters for speed: two large
      * images decode at once only when their estimates fit the budget together.
      */
     static long nativeCost(byte[] encoded, NativeImageDecoder.Header header, int reduction) {
@@ -1259,17 +1274,29 @@ public final class ImageDecoder {
         iis.seek(0);
         iis.clearReadPastEnd();
         String unsupported = null;
+        ImageReader other = null;
         while (readers.hasNext()) {
             ImageReader reader = readers.next();
             String format = formatName(reader).toLowerCase(Locale.ROOT);
             if (ACCEPTED_FORMATS.contains(format)) {
-                return reader;
-            }
-            // WBMP has no signature; its reader claims plenty of random data.
-            if (!"wbmp".equals(format) && unsupported == null) {
+                if (isShippedReader(reader)) {
+                    if (other != null) {
+                        other.dispose();
+                    }
+                    return reader;
+                }
+                if (other == null) {
+                    other = reader;
+                    continue;
+                }
+            } else if (!"wbmp".equals(format) && unsupported == null) {
+                // WBMP has no signature; its reader claims plenty of random data.
                 unsupported = format.toUpperCase(Locale.ROOT);
             }
             reader.dispose();
+        }
+        if (other != null) {
+            return other;
         }
         if (unsupported != null) {
             throw new InvalidImageException(name, InvalidImageException.Kind.UNSUPPORTED_FORMAT, unsupported + " images are not supported (supported: "
@@ -1278,6 +1305,18 @@ public final class ImageDecoder {
         throw new InvalidImageException(name, InvalidImageException.Kind.NOT_AN_IMAGE, looksLikeText(encoded)
                 ? "not an image (the content is text)"
                 : "not a recognised image format (supported: " + supportedFormats() + ")");
+    }
+
+    /**
+     * Whether a reader is one keshikaran ships and tests (the JDK's or TwelveMonkeys'). ImageIO's
+     * order among plugins for one format is unspecified, and other plugins on the classpath read
+     * less: the WebP reader of {@code webp-imageio} (which keshikaran-leptonica brings for libwebp's
+     * scaled decoding) reads no animation. Another plugin is used only for a format these lack.
+     */
+    private static boolean isShippedReader(ImageReader reader) {
+        ImageReaderSpi spi = reader.getOriginatingProvider();
+        String type = (spi != null ? spi : reader).getClass().getName();
+        return type.startsWith("com.sun.imageio.") || type.startsWith("com.twelvemonkeys.");
     }
 
     /**
