@@ -143,16 +143,6 @@ public final class ImageDecoder {
     static final int LOSSLESS_WEBP_BYTES_PER_NATIVE_PIXEL = 10;
     /** A progressive JPEG's DCT coefficients (2 bytes per sample, 3 samples without chroma subsampling), per pixel of the full image. */
     static final int PROGRESSIVE_JPEG_BYTES_PER_PIXEL = 6;
-    /**
-     * HEIF through FFmpeg's HEVC decoder, which decodes only in full: its frame buffers per pixel of
-     * the full image (3.5 measured on a 4032x3024 4:2:0 8-bit HEIC, peak RSS; room for 4:4:4 and
-     * 10 bits; docs/images.md, "HEIF and AVIF").
-     */
-    static final int HEVC_BYTES_PER_NATIVE_PIXEL = 8;
-    /** AVIF through libaom, which keeps far larger buffers: 17.1 (4:2:0) to 21.8 (4:4:4) measured at 4032x3024. */
-    static final int AV1_BYTES_PER_NATIVE_PIXEL = 23;
-    /** swscale's RGB output of a HEIF or AVIF, per pixel of the (reduced) result. */
-    static final int RGB_BYTES_PER_NATIVE_PIXEL = 3;
     /** The codec's own buffers (rows, Huffman tables, libwebp's caches), per decode. */
     static final long NATIVE_CODEC_BYTES = 4L << 20;
 
@@ -749,10 +739,6 @@ public final class ImageDecoder {
             // A file whose structure is unsound counts as lossless: the dearer guess.
             case "WEBP" -> full * (WebPStructure.check(encoded).lossy() ? LOSSY_WEBP_BYTES_PER_NATIVE_PIXEL
                     : LOSSLESS_WEBP_BYTES_PER_NATIVE_PIXEL);
-            // A grid's tiles are decoded one at a time: the whole image's rate is an upper bound.
-            case "HEIF", "AVIF" -> full * ("HEIF".equals(header.format()) ? HEVC_BYTES_PER_NATIVE_PIXEL
-                    : AV1_BYTES_PER_NATIVE_PIXEL) + (long) Math.max(1, header.width() / reduction)
-                    * Math.max(1, header.height() / reduction) * RGB_BYTES_PER_NATIVE_PIXEL;
             default -> full * NATIVE_BYTES_PER_DECODED_PIXEL;
         };
         return encoded.length + NATIVE_CODEC_BYTES + image;

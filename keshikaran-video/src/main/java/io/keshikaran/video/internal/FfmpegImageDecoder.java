@@ -96,9 +96,9 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
  * iPhone's Display P3) is reported in the header, and keshikaran's image decoder converts the
  * decoded colours from it. An alpha plane (an auxiliary item, {@link HeifBoxes.Alpha}) is decoded
  * first, at full size: when any pixel is not opaque the colours are decoded at full size too and
- * returned with it, for the caller's transparency option, as a translucent PNG or WebP is; the
- * native memory estimate does not count that full-size case. Premultiplied alpha ({@code prem})
- * is not undone.
+ * returned with it, for the caller's transparency option, as a translucent PNG or WebP is, and
+ * the native memory reserved ({@link #nativeMemory}) counts that full-size RGB image for any file
+ * with an alpha plane. Premultiplied alpha ({@code prem}) is not undone.
  *
  * <p>Thread-safe; holds no native memory between calls: every decode allocates its FFmpeg contexts
  * and frees them before returning.
@@ -107,6 +107,18 @@ public final class FfmpegImageDecoder implements NativeImageDecoder {
     private static final int IO_BUFFER = 32 * 1024;
     /** AVFMT_FLAG_CUSTOM_IO from libavformat/avformat.h, not mapped by the JavaCPP preset. */
     private static final int AVFMT_FLAG_CUSTOM_IO = 0x0080;
+    /**
+     * HEIF through FFmpeg's HEVC decoder, which decodes only in full: its frame buffers per pixel of
+     * the full image (3.5 measured on a 4032x3024 4:2:0 8-bit HEIC, peak RSS; room for 4:4:4 and
+     * 10 bits; docs/images.md, "HEIF and AVIF").
+     */
+    static final int HEVC_BYTES_PER_NATIVE_PIXEL = 8;
+    /** AVIF through libaom, which keeps far larger buffers: 17.1 (4:2:0) to 21.8 (4:4:4) measured at 4032x3024. */
+    static final int AV1_BYTES_PER_NATIVE_PIXEL = 23;
+    /** swscale's RGB output, per pixel of the result: reduced, or the full size for a file with alpha. */
+    static final int RGB_BYTES_PER_NATIVE_PIXEL = 3;
+    /** The demuxer's and decoder's fixed buffers, per decode. */
+    static final long CODEC_BYTES = 4L << 20;
     /** Decoded pictures may be padded to the codec's block size beyond the declared size, up to this. */
     private static final int CODED_SLACK = 64;
     /** Scaling with swscale's accurate rounding and full chroma interpolation, close to libheif's output. */
@@ -219,6 +231,28 @@ public final class FfmpegImageDecoder implements NativeImageDecoder {
             throw new IOException(why);
         }
         return new Header(primary.format(), primary.displayWidth(), primary.displayHeight(), primary.iccProfile());
+    }
+
+    /**
+     * The file, the codec's frames of the full image (HEVC and AV1 decode only in full; a grid's
+     * tiles one at a time, so the whole image's rate is an upper bound) and swscale's RGB image:
+     * reduced, or at full size when the file has an alpha plane (translucent images are returned
+     * whole, and whether it is all opaque is known only once it is decoded). The alpha plane's own
+     * decode is over before the colours' starts, and its 1-byte plane is then on the heap.
+     */
+    @Override
+    public long nativeMemory(byte[] encoded, Header header, int reduction) {
+        HeifBoxes.Primary primary;
+        try {
+            primary = HeifBoxes.parse(encoded);
+        } catch (IOException e) {
+            primary = null;
+        }
+        long full = (long) header.width() * header.height();
+        long out = primary != null && primary.alpha() != null ? full
+                : (long) Math.max(1, header.width() / Math.max(1, reduction)) * Math.max(1, header.height() / Math.max(1, reduction));
+        int rate = "AVIF".equals(header.format()) ? AV1_BYTES_PER_NATIVE_PIXEL : HEVC_BYTES_PER_NATIVE_PIXEL;
+        return encoded.length + CODEC_BYTES + full * rate + out * RGB_BYTES_PER_NATIVE_PIXEL;
     }
 
     @Override

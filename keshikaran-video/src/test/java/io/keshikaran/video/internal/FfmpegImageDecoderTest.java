@@ -66,6 +66,26 @@ class FfmpegImageDecoderTest {
         return new double[] {sum / (double) x.length, max};
     }
 
+    /**
+     * The native memory reserved: the codec's full-size frames at HEVC's or libaom's rate, and
+     * swscale's RGB image reduced, or whole when the file has an alpha plane (a translucent image
+     * is returned at full size, so its RGB image is too).
+     */
+    @Test
+    void nativeMemoryCountsTheFullSizeImageOfFilesWithAlpha() throws Exception {
+        for (String name : List.of("heif-photo.heic", "avif-photo.avif", "heif-alpha.heic", "avif-alpha.avif")) {
+            byte[] file = bytes(name);
+            NativeImageDecoder.Header header = FFMPEG.probe(file);
+            long full = (long) header.width() * header.height();
+            long reduced = (long) (header.width() / 4) * (header.height() / 4);
+            int rate = name.endsWith(".avif") ? FfmpegImageDecoder.AV1_BYTES_PER_NATIVE_PIXEL
+                    : FfmpegImageDecoder.HEVC_BYTES_PER_NATIVE_PIXEL;
+            long rgb = name.contains("alpha") ? full : reduced;
+            assertThat(FFMPEG.nativeMemory(file, header, 4)).as(name).isEqualTo(file.length + FfmpegImageDecoder.CODEC_BYTES
+                    + full * rate + rgb * FfmpegImageDecoder.RGB_BYTES_PER_NATIVE_PIXEL);
+        }
+    }
+
     @Test
     void isFoundByServiceLoaderNextToLeptonica() {
         assertThat(ServiceLoader.load(NativeImageDecoder.class).stream().map(p -> p.type().getSimpleName()))
