@@ -7,6 +7,7 @@ import io.keshikaran.ModelException;
 import io.keshikaran.ScoreFunction;
 import io.keshikaran.image.DecodeOptions;
 import io.keshikaran.image.ImageLimits;
+import io.keshikaran.internal.image.ImageDecoder;
 import io.keshikaran.spi.ClassifierOptions;
 import io.keshikaran.spi.ClassifierProvider;
 import io.keshikaran.spi.InferenceSession;
@@ -61,6 +62,8 @@ public final class Backends {
     public static Classifier load(ClassifierOptions options, String engine, ClassLoader classLoader)
             throws ModelException {
         checkModelPath(options);
+        // The native image decoders load while the engine loads the model.
+        ImageDecoder.preloadNativeDecoders(options.decodeOptions());
         ClassifierProvider provider = select(options, requestedEngine(engine), classLoader);
         InferenceSession session = provider.load(options);
         try {

@@ -90,8 +90,14 @@ public final class LeptonicaImageDecoder implements NativeImageDecoder {
         return "leptonica";
     }
 
+    /**
+     * Loads Leptonica's natives and, for {@link ScaledWebP}, webp-imageio's (whose failure only
+     * leaves WebP to Leptonica), so that both load when keshikaran loads its native decoders (in
+     * the background while a classifier loads its model) rather than at the first WebP.
+     */
     @Override
     public String unavailableReason() {
+        ScaledWebP.unavailableReason();
         return NativeLibrary.unavailableReason();
     }
 

@@ -194,6 +194,17 @@ public final class ImageDecoder {
         return (int) Math.max(1, Math.min(width / side, height / side));
     }
 
+    /**
+     * Starts loading the native decoders in the background, unless {@code options} choose the
+     * Java decoder, so that their libraries load while the caller does something else (a
+     * classifier loads its model); decodes that come first wait for the same load.
+     *
+     * @param options the options decodes will use
+     */
+    public static void preloadNativeDecoders(DecodeOptions options) {
+        NativeDecoders.preload(options.decoder());
+    }
+
     /** A decoder with {@link ImageLimits#defaults()} and {@link DecodeOptions#defaults()}. */
     public static ImageDecoder withDefaults() {
         return new ImageDecoder(ImageLimits.defaults());

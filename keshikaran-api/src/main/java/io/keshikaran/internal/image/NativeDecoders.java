@@ -64,6 +64,36 @@ final class NativeDecoders {
         static final Found FOUND = find();
     }
 
+    /** Whether {@link #preload} started its thread (once per class loader is enough). */
+    private static final java.util.concurrent.atomic.AtomicBoolean PRELOADING = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Finds and loads the native decoders on a daemon thread of its own, unless {@code choice}
+     * is {@code JAVA}: their libraries take 100-250 ms to load, which then overlap with whatever
+     * the caller does next (a classifier's model load) instead of delaying the first decode. A
+     * decode that comes first waits for the same one-time load (class initialisation).
+     */
+    static void preload(DecodeOptions.Decoder choice) {
+        DecodeOptions.Decoder resolved;
+        try {
+            resolved = resolve(choice);
+        } catch (IllegalStateException e) {
+            return; // a bad system property: the first decode reports it
+        }
+        if (resolved == DecodeOptions.Decoder.JAVA || !PRELOADING.compareAndSet(false, true)) {
+            return;
+        }
+        Thread loader = new Thread(() -> {
+            try {
+                Found ignored = Holder.FOUND;
+            } catch (Throwable e) {
+                // The first decode meets the same failure and reports it.
+            }
+        }, "keshikaran-native-decoders");
+        loader.setDaemon(true);
+        loader.start();
+    }
+
     /**
      * The native decoders to ask, or {@code null} for ImageIO only.
      *
