@@ -91,14 +91,19 @@ public final class LeptonicaImageDecoder implements NativeImageDecoder {
     }
 
     /**
-     * Loads Leptonica's natives and, for {@link ScaledWebP}, webp-imageio's (whose failure only
-     * leaves WebP to Leptonica), so that both load when keshikaran loads its native decoders (in
-     * the background while a classifier loads its model) rather than at the first WebP.
+     * Loads Leptonica's natives and then, for {@link ScaledWebP}, webp-imageio's (whose failure
+     * only leaves WebP to Leptonica), so that both load when keshikaran loads its native decoders
+     * (in the background while a classifier loads its model) rather than at the first WebP. Where
+     * Leptonica's do not load, webp-imageio is not touched: its loader prints a stack trace on
+     * stderr when it finds no library for the platform.
      */
     @Override
     public String unavailableReason() {
-        ScaledWebP.unavailableReason();
-        return NativeLibrary.unavailableReason();
+        String why = NativeLibrary.unavailableReason();
+        if (why == null) {
+            ScaledWebP.unavailableReason();
+        }
+        return why;
     }
 
     @Override
