@@ -197,6 +197,9 @@ cwebp -quiet -q 80 "$TMP/photo.png" -o "$OUT/webp-lossy.webp"
 cwebp -quiet -lossless "$TMP/photo.png" -o "$OUT/webp-lossless.webp"
 cwebp -quiet -q 80 -alpha_q 100 "$TMP/rgba.png" -o "$OUT/webp-lossy-alpha.webp"
 cwebp -quiet -lossless "$TMP/rgba.png" -o "$OUT/webp-lossless-alpha.webp"
+# A size that 2, 4 and 8 do not divide (libwebp's scaler spreads the whole width over the result).
+convert "$SRC/horses.jpg" -resize 203x141! "${PNG_CLEAN[@]}" "$TMP/odd.png"
+cwebp -quiet -lossless "$TMP/odd.png" -o "$OUT/webp-lossless-203x141.webp"
 convert "$TMP/drawing.png" "$TMP/patch.png" -geometry +96+64 -composite "${PNG_CLEAN[@]}" "$TMP/drawing-patched.png"
 # Lossless frames: the decoded frames must equal the three source pictures exactly. img2webp stores
 # frames 1 and 2 as sub-rectangles where it can, so this also needs canvas compositing.

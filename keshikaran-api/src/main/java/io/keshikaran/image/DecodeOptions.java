@@ -74,8 +74,9 @@ public final class DecodeOptions {
         /**
          * Decode at 1/2, 1/4 or 1/8 of the size, the smallest that keeps the image at least twice
          * the model's input size in both dimensions; images smaller than that are decoded in full.
-         * JPEG is scaled in its DCT (native decoder); PNG, WebP and the sampled frames of
-         * animations are box-averaged (each pixel the mean of its block); what ImageIO decodes
+         * JPEG is scaled in its DCT (native decoder), an opaque WebP still by libwebp's scaler
+         * (an area average); PNG, other WebPs and the sampled frames of animations are
+         * box-averaged (each pixel the mean of its block); what ImageIO decodes
          * keeps every n-th pixel of every n-th row. Only when the decoder knows the input size
          * (classifiers always tell it). Probabilities differ slightly from {@link #FULL}:
          * docs/performance.md measures by how much.

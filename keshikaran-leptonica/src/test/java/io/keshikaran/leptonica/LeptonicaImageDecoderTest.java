@@ -358,10 +358,13 @@ class LeptonicaImageDecoderTest {
      * box average's size, and its pixels within a few levels (lossless: the same area average but
      * fixed-point rounding; lossy: averaged in YUV, then converted). The pixels are libwebp's
      * scaled decode, not Leptonica's. Measured: lossless at most 1 level apart (0.02-0.26 on
-     * average), lossy at most 15 (at 1/2; 4 at 1/8), 0.55-1.21 on average.
+     * average), lossy at most 15 (at 1/2; 4 at 1/8), 0.55-1.21 on average (libwebp skips the
+     * deblocking filter when it scales). A size the factor does not divide is compared with the
+     * exact area average instead (libwebp spreads the whole picture over the result).
      */
     @ParameterizedTest
-    @CsvSource({"webp-lossless.webp, 1, 0.3", "webp-lossy.webp, 16, 1.5", "webp-exif-orientation-6.webp, 16, 1.5"})
+    @CsvSource({"webp-lossless.webp, 1, 0.3", "webp-lossy.webp, 16, 1.5", "webp-exif-orientation-6.webp, 16, 1.5",
+        "webp-lossless-203x141.webp, 1, 0"})
     void opaqueWebPStillsAreReducedByLibwebpsScaler(String name, int maxDifference, double meanDifference) throws Exception {
         byte[] bytes = format(name);
         NativeImageDecoder.Header header = LEPTONICA.probe(bytes);
@@ -374,6 +377,17 @@ class LeptonicaImageDecoderTest {
             assertThat(reduced.height()).as(name).isEqualTo(full.height() / factor);
             assertThat(reduced.rgb()).as("libwebp's scaled decode").isEqualTo(
                     ScaledWebP.decode(bytes, reduced.width(), reduced.height()).rgb());
+            if (full.width() % factor != 0 || full.height() % factor != 0) {
+                // libwebp spreads the whole picture over the result: its exact area average, not
+                // the box average of whole blocks, within a level (fixed-point rounding).
+                byte[] area = areaAverage(full, reduced.width(), reduced.height());
+                for (int i = 0; i < area.length; i++) {
+                    assertThat(Math.abs((area[i] & 0xFF) - (reduced.rgb()[i] & 0xFF)))
+                            .as("%s at 1/%d, sample %d: libwebp against the exact area average", name, factor, i)
+                            .isLessThanOrEqualTo(maxDifference);
+                }
+                continue;
+            }
             byte[] box = boxAverage(full, factor);
             long sum = 0;
             int max = 0;
@@ -402,6 +416,86 @@ class LeptonicaImageDecoderTest {
         assertThat(Headers.opaqueWebP(Files.readAllBytes(FIXTURES.resolve("images/horses.jpg")))).isNull();
         byte[] cut = java.util.Arrays.copyOf(format("webp-exif-orientation-6.webp"), 34);
         assertThat(Headers.opaqueWebP(cut)).as("cut inside the image chunk's header").isNull();
+
+        // Files made here: a VP8X header without the alpha flag, then chunks.
+        byte[] vp8 = chunkOf(format("webp-lossy.webp"));
+        byte[] vp8l = chunkOf(format("webp-lossless.webp"));
+        byte[] vp8lAlpha = vp8l.clone();
+        vp8lAlpha[12] |= 0x10; // alpha_is_used, bit 28 of the word after the signature
+        byte[] odd = chunk("XYZW", new byte[3]);
+        byte[] alph = chunk("ALPH", new byte[8]);
+        assertThat(Headers.opaqueWebP(vp8x(vp8l))).as("VP8X, VP8L").isEqualTo(Headers.OpaqueWebP.LOSSLESS);
+        assertThat(Headers.opaqueWebP(vp8x(vp8lAlpha))).as("VP8X without the flag, VP8L with alpha_is_used").isNull();
+        assertThat(Headers.opaqueWebP(vp8x(odd, vp8))).as("an odd-sized chunk's padding").isEqualTo(Headers.OpaqueWebP.LOSSY);
+        assertThat(Headers.opaqueWebP(vp8x(odd, alph, vp8))).as("ALPH before VP8, no flag").isNull();
+        byte[] huge = chunk("XYZW", new byte[4]);
+        java.nio.ByteBuffer.wrap(huge, 4, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(0xFFFFFFF0);
+        assertThat(Headers.opaqueWebP(vp8x(huge, vp8))).as("a chunk declaring 4 GB").isNull();
+    }
+
+    /** The first chunk of a simple-format WebP file (its VP8 or VP8L chunk), header included. */
+    private static byte[] chunkOf(byte[] webp) {
+        int size = java.nio.ByteBuffer.wrap(webp, 16, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+        return java.util.Arrays.copyOfRange(webp, 12, 12 + 8 + size + (size & 1));
+    }
+
+    private static byte[] chunk(String type, byte[] payload) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(type.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.writeBytes(java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(payload.length).array());
+        out.writeBytes(payload);
+        if ((payload.length & 1) != 0) {
+            out.write(0);
+        }
+        return out.toByteArray();
+    }
+
+    /** A RIFF/WEBP file of a VP8X chunk (no flags, canvas 192x128) followed by {@code chunks}. */
+    private static byte[] vp8x(byte[]... chunks) {
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.writeBytes("WEBP".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        body.writeBytes(chunk("VP8X", new byte[] {0, 0, 0, 0, (byte) 191, 0, 0, 127, 0, 0}));
+        for (byte[] c : chunks) {
+            body.writeBytes(c);
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes("RIFF".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.writeBytes(java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(body.size()).array());
+        out.writeBytes(body.toByteArray());
+        return out.toByteArray();
+    }
+
+    /**
+     * An opaque WebP whose data libwebp refuses at reduced size goes to ImageIO, which then
+     * decodes or refuses it as the Java path alone does (the reservation was for the scaled decode).
+     */
+    @Test
+    void aDamagedOpaqueWebPThatLibwebpRefusesReducedGoesToImageIo() throws Exception {
+        byte[] damaged = format("webp-lossless.webp");
+        for (int i = 200; i < damaged.length - 16; i += 97) {
+            damaged[i] ^= 0x5A;
+        }
+        NativeImageDecoder.Header header = LEPTONICA.probe(damaged);
+        assertThat(header).isNotNull();
+        assertThatThrownBy(() -> LEPTONICA.decode(damaged, header, 4)).isInstanceOf(IOException.class)
+                .hasMessageContaining("libwebp");
+        DecodeOptions reduced = DecodeOptions.builder().optResolution(DecodeOptions.Resolution.REDUCED).build();
+        String auto = outcome(() -> decoder(reduced, DecodeOptions.Decoder.AUTO).withTargetSize(24, 24).decode(damaged, "d.webp"));
+        String java = outcome(() -> decoder(reduced, DecodeOptions.Decoder.JAVA).withTargetSize(24, 24).decode(damaged, "d.webp"));
+        assertThat(auto).isEqualTo(java);
+    }
+
+    private interface Decode {
+        RgbImage run() throws Exception;
+    }
+
+    /** The image's hash, or the error's class and message. */
+    private static String outcome(Decode decode) throws Exception {
+        try {
+            return sha256(decode.run());
+        } catch (InvalidImageException e) {
+            return "InvalidImageException " + e.getMessage();
+        }
     }
 
     /**
@@ -428,7 +522,8 @@ class LeptonicaImageDecoderTest {
 
     /**
      * webp-imageio registers its WebP reader with ImageIO, which reads no animation. The Java path
-     * keeps to TwelveMonkeys' reader even when ImageIO lists webp-imageio's first.
+     * keeps to TwelveMonkeys' reader even when ImageIO lists webp-imageio's first, and never uses
+     * webp-imageio's, even when it is the only WebP reader.
      */
     @Test
     void theJavaPathKeepsTwelveMonkeysWebPReaderWhateverImageIosOrder() throws Exception {
@@ -449,9 +544,60 @@ class LeptonicaImageDecoderTest {
             byte[] still = format("webp-lossless.webp");
             assertThat(sha256(decoder(FULL, DecodeOptions.Decoder.JAVA).decode(still, "webp-lossless.webp")))
                     .isEqualTo(sha256(decoder(FULL, DecodeOptions.Decoder.NATIVE).decode(still, "webp-lossless.webp")));
+            // Without TwelveMonkeys' reader, ImageIO's path has no WebP reader: webp-imageio's is never used.
+            registry.deregisterServiceProvider(twelveMonkeys, javax.imageio.spi.ImageReaderSpi.class);
+            assertThatThrownBy(() -> decoder(FULL, DecodeOptions.Decoder.JAVA).decode(still, "w.webp"))
+                    .isInstanceOf(InvalidImageException.class).hasMessageStartingWith("w.webp: not a recognised image format");
         } finally {
+            registry.registerServiceProvider(twelveMonkeys, javax.imageio.spi.ImageReaderSpi.class);
             registry.unsetOrdering(javax.imageio.spi.ImageReaderSpi.class, luciad, twelveMonkeys);
         }
+    }
+
+    /**
+     * The exact area average of a full decode at {@code width x height}: each result pixel the
+     * mean of the source area it covers, partly covered pixels weighted by their share, rounded.
+     */
+    private static byte[] areaAverage(NativeImageDecoder.Pixels full, int width, int height) {
+        double[][] wx = coverage(full.width(), width);
+        double[][] wy = coverage(full.height(), height);
+        byte[] out = new byte[width * height * 3];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                for (int c = 0; c < 3; c++) {
+                    double sum = 0;
+                    double weight = 0;
+                    for (int sy = 0; sy < full.height(); sy++) {
+                        if (wy[y][sy] == 0) {
+                            continue;
+                        }
+                        for (int sx = 0; sx < full.width(); sx++) {
+                            double w = wx[x][sx] * wy[y][sy];
+                            if (w > 0) {
+                                sum += w * (full.rgb()[(sy * full.width() + sx) * 3 + c] & 0xFF);
+                                weight += w;
+                            }
+                        }
+                    }
+                    out[(y * width + x) * 3 + c] = (byte) Math.round(sum / weight);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** For each of {@code to} result pixels, the share of each of {@code from} source pixels it covers. */
+    private static double[][] coverage(int from, int to) {
+        double scale = (double) from / to;
+        double[][] w = new double[to][from];
+        for (int i = 0; i < to; i++) {
+            double start = i * scale;
+            double end = (i + 1) * scale;
+            for (int j = (int) Math.floor(start); j < Math.min(from, (int) Math.ceil(end)); j++) {
+                w[i][j] = Math.min(end, j + 1) - Math.max(start, j);
+            }
+        }
+        return w;
     }
 
     /** The box means of a full decode over {@code factor x factor} blocks, rounded (the last partial blocks dropped). */

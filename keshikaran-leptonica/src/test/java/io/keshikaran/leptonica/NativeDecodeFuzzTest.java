@@ -23,6 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * test, naming the seed and the case, instead of ending the build's test JVM. The damage keeps each
  * format's trailer (JPEG EOI, PNG IEND, WebP RIFF size), so the files pass the probe and reach
  * Leptonica rather than being handed to ImageIO untouched; animated WebPs reach it frame by frame.
+ * One WebP case in four also has a byte of its chunk headers changed (what routes it to libwebp's
+ * scaled decode or not).
  */
 class NativeDecodeFuzzTest {
     private static final Path FORMATS = Path.of(System.getProperty("keshikaran.fixtures", "../fixtures")).resolve("formats");
@@ -65,6 +67,11 @@ class NativeDecodeFuzzTest {
                 for (int i = 0; i < flips; i++) {
                     int at = 40 + random.nextInt(bytes.length - 56);
                     bytes[at] = (byte) random.nextInt(256);
+                }
+                if (file.endsWith(".webp") && random.nextInt(4) == 0) {
+                    // The chunk headers that decide the route (VP8X flags, the image chunk's
+                    // type, size and alpha bit), past the RIFF size.
+                    bytes[12 + random.nextInt(28)] = (byte) random.nextInt(256);
                 }
                 ImageDecoder decoder = round % 2 == 0 ? full : reduced;
                 System.out.println("case " + round + " (" + file + ", " + flips + " bytes changed, "

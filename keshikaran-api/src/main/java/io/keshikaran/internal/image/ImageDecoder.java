@@ -1274,6 +1274,10 @@ public final class ImageDecoder {
         ImageReader other = null;
         while (readers.hasNext()) {
             ImageReader reader = readers.next();
+            if (isExcludedReader(reader)) {
+                reader.dispose();
+                continue;
+            }
             String format = formatName(reader).toLowerCase(Locale.ROOT);
             if (ACCEPTED_FORMATS.contains(format)) {
                 if (isShippedReader(reader)) {
@@ -1307,13 +1311,26 @@ public final class ImageDecoder {
     /**
      * Whether a reader is one keshikaran ships and tests (the JDK's or TwelveMonkeys'). ImageIO's
      * order among plugins for one format is unspecified, and other plugins on the classpath read
-     * less: the WebP reader of {@code webp-imageio} (which keshikaran-leptonica brings for libwebp's
-     * scaled decoding) reads no animation. Another plugin is used only for a format these lack.
+     * less. Another plugin is used only for a format these lack.
      */
     private static boolean isShippedReader(ImageReader reader) {
-        ImageReaderSpi spi = reader.getOriginatingProvider();
-        String type = (spi != null ? spi : reader).getClass().getName();
+        String type = providerType(reader);
         return type.startsWith("com.sun.imageio.") || type.startsWith("com.twelvemonkeys.");
+    }
+
+    /**
+     * Whether ImageIO's path must not use this reader at all: the WebP reader of
+     * {@code webp-imageio}, which keshikaran-leptonica brings for libwebp's scaled decoding only,
+     * reads no animation and prints a stack trace where its library does not load. Without
+     * TwelveMonkeys' WebP reader, WebP then stays what it was: a format ImageIO does not read.
+     */
+    private static boolean isExcludedReader(ImageReader reader) {
+        return providerType(reader).startsWith("com.luciad.imageio.webp.");
+    }
+
+    private static String providerType(ImageReader reader) {
+        ImageReaderSpi spi = reader.getOriginatingProvider();
+        return (spi != null ? spi : reader).getClass().getName();
     }
 
     /**
