@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,11 +57,49 @@ class DistributionArchiveTest {
                         + "io.keshikaran:keshikaran-models-torchscript into " + home.resolve("lib").toRealPath());
     }
 
+    /**
+     * The launcher tells JDKs 17 to 22 to wait longer for JNI critical regions (libwebp's scaled
+     * decoding), and leaves the option out for a JDK whose release file names a later version,
+     * which would refuse to start with it (JDK 25).
+     */
+    @Test
+    void launcherSetsTheGcLockerOptionOnlyForJdksThatHaveIt(@TempDir Path install, @TempDir Path fakeJdk) throws Exception {
+        Result untar = run(install, List.of("tar", "xzf", ARCHIVE.toAbsolutePath().toString()));
+        assertThat(untar.exit).as(untar.err).isZero();
+        Path launcher = install.resolve(ARCHIVE.getFileName().toString().replace(".tar.gz", "")).resolve("bin/keshikaran");
+        Path realJava = Path.of(System.getProperty("java.home"), "bin", "java");
+        int feature = Runtime.version().feature();
+
+        Result real = run(install, List.of(launcher.toString(), "--version"),
+                Map.of("JAVA_HOME", System.getProperty("java.home"), "KESHIKARAN_JAVA_OPTS", "-XX:+PrintCommandLineFlags"));
+        assertThat(real.exit).as(real.err).isZero();
+        assertThat(real.out.contains("-XX:GCLockerRetryAllocationCount=100")).as("JDK %d: %s", feature, real.out)
+                .isEqualTo(feature >= 17 && feature <= 22);
+
+        // A JDK whose release file says 25: a wrapper script, so that the launcher reads this release file.
+        Files.createDirectories(fakeJdk.resolve("bin"));
+        Path wrapper = fakeJdk.resolve("bin/java");
+        Files.writeString(wrapper, "#!/bin/sh\nexec '" + realJava + "' \"$@\"\n");
+        wrapper.toFile().setExecutable(true);
+        Files.writeString(fakeJdk.resolve("release"), "JAVA_VERSION=\"25.0.1\"\n");
+        Result later = run(install, List.of(launcher.toString(), "--version"),
+                Map.of("JAVA_HOME", fakeJdk.toString(), "KESHIKARAN_JAVA_OPTS", "-XX:+PrintCommandLineFlags"));
+        assertThat(later.exit).as(later.err).isZero();
+        assertThat(later.out).contains("-XX:+PrintCommandLineFlags").doesNotContain("GCLockerRetryAllocationCount");
+    }
+
     private record Result(int exit, String out, String err) {
     }
 
+
     private static Result run(Path dir, List<String> command) throws IOException, InterruptedException {
+        return run(dir, command, Map.of());
+    }
+
+    private static Result run(Path dir, List<String> command, Map<String, String> env)
+            throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+        pb.environment().putAll(env);
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());
