@@ -34,8 +34,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <p>What it costs: webp-imageio's JNI call copies the file into a Java array (it reads an
  * {@code ImageInputStream}) and pins that array and its result while libwebp decodes (JNI
  * critical regions, 50-400 ms for a 4096x4096 file): a garbage collection another thread needs
- * waits for the decode, and on JDK 17 an allocation that waited twice fails with
- * {@code OutOfMemoryError} (JDK-8192647), which the CLI avoids with
+ * waits for the decode, and on JDK 17 to 22 an allocation that waited twice fails with
+ * {@code OutOfMemoryError} (JDK-8192647), which the CLI avoids there with
  * {@code -XX:+UnlockDiagnosticVMOptions -XX:GCLockerRetryAllocationCount=100} (docs/images.md).
  * Its decoder options live in native memory that webp-imageio never frees (its Cleaner refers to
  * the options themselves), so they are pooled here: one set per decode in flight, at most. Its
