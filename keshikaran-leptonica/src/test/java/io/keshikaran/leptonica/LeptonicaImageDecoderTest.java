@@ -6,6 +6,7 @@ import io.keshikaran.image.ImageLimits;
 import io.keshikaran.image.RgbImage;
 import io.keshikaran.internal.image.ImageDecoder;
 import io.keshikaran.spi.NativeImageDecoder;
+import io.keshikaran.testkit.BoxAverage;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -349,7 +350,7 @@ class LeptonicaImageDecoderTest {
             assertThat(reduced.alpha()).isNull();
             assertThat(reduced.width()).as(name).isEqualTo(full.width() / factor);
             assertThat(reduced.height()).as(name).isEqualTo(full.height() / factor);
-            assertThat(reduced.rgb()).as("%s at 1/%d", name, factor).isEqualTo(boxAverage(full, factor));
+            assertThat(reduced.rgb()).as("%s at 1/%d", name, factor).isEqualTo(BoxAverage.of(full, factor));
         }
     }
 
@@ -388,7 +389,7 @@ class LeptonicaImageDecoderTest {
                 }
                 continue;
             }
-            byte[] box = boxAverage(full, factor);
+            byte[] box = BoxAverage.of(full, factor);
             long sum = 0;
             int max = 0;
             for (int i = 0; i < box.length; i++) {
@@ -598,27 +599,6 @@ class LeptonicaImageDecoderTest {
             }
         }
         return w;
-    }
-
-    /** The box means of a full decode over {@code factor x factor} blocks, rounded (the last partial blocks dropped). */
-    private static byte[] boxAverage(NativeImageDecoder.Pixels full, int factor) {
-        int width = full.width() / factor;
-        int height = full.height() / factor;
-        byte[] expected = new byte[width * height * 3];
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                for (int c = 0; c < 3; c++) {
-                    int sum = 0;
-                    for (int dy = 0; dy < factor; dy++) {
-                        for (int dx = 0; dx < factor; dx++) {
-                            sum += full.rgb()[((y * factor + dy) * full.width() + x * factor + dx) * 3 + c] & 0xFF;
-                        }
-                    }
-                    expected[(y * width + x) * 3 + c] = (byte) Math.round(sum / (double) (factor * factor));
-                }
-            }
-        }
-        return expected;
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.keshikaran.image.ImageLimits;
 import io.keshikaran.image.RgbImage;
 import io.keshikaran.internal.image.ImageDecoder;
 import io.keshikaran.spi.NativeImageDecoder;
+import io.keshikaran.testkit.BoxAverage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -216,23 +217,7 @@ class FfmpegImageDecoderTest {
     }
 
     static RgbImage boxAverage(NativeImageDecoder.Pixels full, int r) {
-        int w = full.width() / r;
-        int h = full.height() / r;
-        byte[] out = new byte[w * h * 3];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                for (int c = 0; c < 3; c++) {
-                    int sum = 0;
-                    for (int dy = 0; dy < r; dy++) {
-                        for (int dx = 0; dx < r; dx++) {
-                            sum += full.rgb()[((y * r + dy) * full.width() + x * r + dx) * 3 + c] & 0xFF;
-                        }
-                    }
-                    out[(y * w + x) * 3 + c] = (byte) Math.round(sum / (double) (r * r));
-                }
-            }
-        }
-        return new RgbImage(w, h, out);
+        return new RgbImage(full.width() / r, full.height() / r, BoxAverage.of(full, r));
     }
 
     @Test
