@@ -58,7 +58,7 @@ class DistributionArchiveTest {
     }
 
     /**
-     * The launcher tells JDKs 17 to 22 to wait longer for JNI critical regions (libwebp's scaled
+     * The launcher tells JDKs 17 to 24 to wait longer for JNI critical regions (libwebp's scaled
      * decoding), and leaves the option out for a JDK whose release file names a later version,
      * which would refuse to start with it (JDK 25).
      */
@@ -74,7 +74,7 @@ class DistributionArchiveTest {
                 Map.of("JAVA_HOME", System.getProperty("java.home"), "KESHIKARAN_JAVA_OPTS", "-XX:+PrintCommandLineFlags"));
         assertThat(real.exit).as(real.err).isZero();
         assertThat(real.out.contains("-XX:GCLockerRetryAllocationCount=100")).as("JDK %d: %s", feature, real.out)
-                .isEqualTo(feature >= 17 && feature <= 22);
+                .isEqualTo(feature >= 17 && feature <= 24);
 
         // A JDK whose release file says 25: a wrapper script, so that the launcher reads this release file.
         Files.createDirectories(fakeJdk.resolve("bin"));

@@ -2,12 +2,12 @@ package io.keshikaran.leptonica;
 
 import com.luciad.imageio.webp.WebPImageReaderSpi;
 import com.luciad.imageio.webp.WebPReadParam;
+import io.keshikaran.internal.image.ByteArrayImageInputStream;
 import io.keshikaran.spi.NativeImageDecoder.Pixels;
 
 import org.bytedeco.javacpp.Loader;
 
 import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStreamImpl;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.io.File;
@@ -34,21 +34,24 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <p>What it costs: webp-imageio's JNI call copies the file into a Java array (it reads an
  * {@code ImageInputStream}) and pins that array and its result while libwebp decodes (JNI
  * critical regions, 50-400 ms for a 4096x4096 file): a garbage collection another thread needs
- * waits for the decode, and on JDK 17 to 22 an allocation that waited twice fails with
+ * waits for the decode, and on JDK 17 to 24 an allocation that waited twice fails with
  * {@code OutOfMemoryError} (JDK-8192647), which the CLI avoids there with
  * {@code -XX:+UnlockDiagnosticVMOptions -XX:GCLockerRetryAllocationCount=100} (docs/images.md).
  * Its decoder options live in native memory that webp-imageio never frees (its Cleaner refers to
  * the options themselves), so they are pooled here: one set per decode in flight, at most. Its
- * library (700 KB) is extracted on every JVM start, here into JavaCPP's cache folder (private to
- * the user, where Leptonica's natives already load from) rather than {@code $TMPDIR}, unless
+ * library (700 KB) is extracted on every JVM start, here into JavaCPP's cache folder (where
+ * Leptonica's natives already load from, so trusted as much) rather than {@code $TMPDIR}, unless
  * {@code com.luciad.imageio.webp.tmpdir} is set; its loader prints a stack trace on stderr when the
  * library cannot load, so it is loaded only where Leptonica's has. Its {@code ImageReaderSpi}
  * registers with ImageIO too; keshikaran's Java path never uses that reader.
  */
 final class ScaledWebP {
     static final String TMPDIR_PROPERTY = "com.luciad.imageio.webp.tmpdir";
+    private static final System.Logger LOG = System.getLogger(ScaledWebP.class.getName());
     /** Decoder options not in use; see the class comment for why they are reused. */
     private static final Queue<WebPReadParam> PARAMS = new ConcurrentLinkedQueue<>();
+    /** Why the scaled decode was switched off after it had loaded, or {@code null}. */
+    private static volatile String disabled;
 
     private ScaledWebP() {
     }
@@ -72,7 +75,9 @@ final class ScaledWebP {
                 PARAMS.add(new WebPReadParam());
                 spi = new WebPImageReaderSpi();
                 reason = null;
-            } catch (LinkageError | RuntimeException | IOException e) {
+            } catch (Throwable e) {
+                // Also an Error such as OutOfMemoryError: a broken class here would take the
+                // whole Leptonica decoder with it.
                 reason = "webp-imageio's natives could not be loaded: " + e;
             }
             SPI = spi;
@@ -82,7 +87,20 @@ final class ScaledWebP {
 
     /** {@code null} when libwebp's scaled decoding can be used, else why not (Leptonica then decodes WebP alone). */
     static String unavailableReason() {
-        return Holder.REASON;
+        String why = disabled;
+        return why != null ? why : Holder.REASON;
+    }
+
+    private static void disable(String why) {
+        if (disabled == null) {
+            disabled = why;
+            LOG.log(System.Logger.Level.WARNING, "decoding WebP with Leptonica only: {0}", why);
+        }
+    }
+
+    /** Decoder option sets waiting in the pool, for tests. */
+    static int pooledOptions() {
+        return PARAMS.size();
     }
 
     /**
@@ -94,17 +112,23 @@ final class ScaledWebP {
      *                     caller then leaves the file to ImageIO
      */
     static Pixels decode(byte[] encoded, int width, int height) throws IOException {
-        WebPReadParam param = PARAMS.poll();
+        WebPImageReaderSpi spi = Holder.SPI;
+        if (spi == null) {
+            throw new IOException("libwebp's scaled decode is not available: " + unavailableReason());
+        }
+        WebPReadParam param = null;
         ImageReader reader = null;
-        Bytes input = new Bytes(encoded);
+        ByteArrayImageInputStream input = null;
         try {
+            param = PARAMS.poll();
             if (param == null) {
                 param = new WebPReadParam();
             }
+            input = new ByteArrayImageInputStream(encoded);
             param.setUseScaling(true);
             param.setScaledWidth(width);
             param.setScaledHeight(height);
-            reader = Holder.SPI.createReaderInstance();
+            reader = spi.createReaderInstance();
             reader.setInput(input);
             BufferedImage image = reader.read(0, param);
             if (image.getColorModel().hasAlpha()) {
@@ -125,59 +149,30 @@ final class ScaledWebP {
             return new Pixels(width, height, rgb, null);
         } catch (IOException e) {
             throw new IOException("libwebp's scaled decode: " + e.getMessage(), e);
-        } catch (OutOfMemoryError | LinkageError e) {
-            // libwebp's VP8_STATUS_OUT_OF_MEMORY arrives as OutOfMemoryError, as does a heap too
-            // small for webp-imageio's copy of the file; and a kotlin-stdlib older than the one it
-            // was built with could fail to link. All mean: not this way.
-            throw new IOException("libwebp's scaled decode failed: " + e, e);
+        } catch (OutOfMemoryError e) {
+            if (e.getMessage() != null) {
+                // The JVM's own (its messages name the heap): the caller fails this image alone,
+                // rather than retrying it through a heavier decoder on a full heap.
+                throw e;
+            }
+            // webp-imageio turns libwebp's VP8_STATUS_OUT_OF_MEMORY into an OutOfMemoryError
+            // without a message: libwebp could not allocate; ImageIO's path may still decode it.
+            throw new IOException("libwebp's scaled decode ran out of native memory", e);
+        } catch (LinkageError e) {
+            // Such as a kotlin-stdlib older than webp-imageio needs: permanent, so Leptonica
+            // decodes WebP from now on, and this is said once.
+            disable("webp-imageio failed to link: " + e);
+            throw new IOException("libwebp's scaled decode: " + e, e);
         } finally {
             if (reader != null) {
                 reader.dispose();
             }
-            input.close();
+            if (input != null) {
+                input.close();
+            }
             if (param != null) {
                 PARAMS.add(param);
             }
-        }
-    }
-
-    /** The file as an {@code ImageInputStream} of known length, which webp-imageio copies in one piece. */
-    private static final class Bytes extends ImageInputStreamImpl {
-        /** The file; dropped on close, since {@code ImageInputStreamImpl}'s finalizer keeps the stream. */
-        private byte[] data;
-
-        Bytes(byte[] data) {
-            this.data = data;
-        }
-
-        @Override
-        public int read() throws IOException {
-            checkClosed();
-            return streamPos < data.length ? data[(int) streamPos++] & 0xFF : -1;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            checkClosed();
-            if (streamPos >= data.length) {
-                return -1;
-            }
-            int n = (int) Math.min(len, data.length - streamPos);
-            System.arraycopy(data, (int) streamPos, b, off, n);
-            streamPos += n;
-            return n;
-        }
-
-        @Override
-        public long length() {
-            byte[] d = data;
-            return d == null ? -1 : d.length;
-        }
-
-        @Override
-        public void close() throws IOException {
-            super.close();
-            data = null;
         }
     }
 }

@@ -405,6 +405,39 @@ class LeptonicaImageDecoderTest {
         }
     }
 
+    /**
+     * webp-imageio never frees its decoder options, so they are reused: sequential decodes use
+     * one set, concurrent ones at most one each, and every decode gives the same pixels.
+     */
+    @Test
+    void libwebpsDecoderOptionsAreReusedAndDecodesAreIndependent() throws Exception {
+        byte[] bytes = format("webp-lossy.webp");
+        byte[] expected = ScaledWebP.decode(bytes, 48, 32).rgb();
+        int pooled = ScaledWebP.pooledOptions();
+        assertThat(pooled).isPositive();
+        for (int i = 0; i < 20; i++) {
+            assertThat(ScaledWebP.decode(bytes, 48, 32).rgb()).isEqualTo(expected);
+        }
+        assertThat(ScaledWebP.pooledOptions()).as("sequential decodes reuse one set").isEqualTo(pooled);
+        int threads = 4;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<byte[]>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                // Sizes alternate, so a set shared by two decodes at once would show in the pixels.
+                int w = i % 2 == 0 ? 48 : 96;
+                results.add(pool.submit(() -> ScaledWebP.decode(bytes, w, w * 2 / 3).rgb()));
+            }
+            byte[] larger = ScaledWebP.decode(bytes, 96, 64).rgb();
+            for (int i = 0; i < results.size(); i++) {
+                assertThat(results.get(i).get()).as("decode %d", i).isEqualTo(i % 2 == 0 ? expected : larger);
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(ScaledWebP.pooledOptions()).isBetween(pooled, pooled + threads);
+    }
+
     /** What the header says about alpha decides the route: only opaque stills go to libwebp's scaler. */
     @Test
     void theHeaderTellsOpaqueWebPStillsFromTranslucentOnes() throws Exception {

@@ -14,14 +14,20 @@ import javax.imageio.stream.ImageInputStreamImpl;
  * bit readers legitimately look ahead (TwelveMonkeys' lossless WebP decoder makes 18 to 37 such
  * reads at the end of valid files), and then fail with an {@link IOException}.
  */
-final class ByteArrayImageInputStream extends ImageInputStreamImpl {
+public final class ByteArrayImageInputStream extends ImageInputStreamImpl {
     /** Reads past the end that are answered with -1 before the stream starts failing. */
     static final int TOLERATED_READS_PAST_END = 256;
 
-    private final byte[] data;
+    /** The data, dropped on close: {@code ImageInputStreamImpl}'s finalizer keeps the stream reachable until it runs. */
+    private byte[] data;
     private int readsPastEnd;
 
-    ByteArrayImageInputStream(byte[] data) {
+    /**
+     * A stream over {@code data}, which is not copied.
+     *
+     * @param data the encoded file
+     */
+    public ByteArrayImageInputStream(byte[] data) {
         this.data = data;
     }
 
@@ -68,6 +74,13 @@ final class ByteArrayImageInputStream extends ImageInputStreamImpl {
 
     @Override
     public long length() {
-        return data.length;
+        byte[] d = data;
+        return d == null ? -1 : d.length;
+    }
+
+    @Override
+    public void close() throws IOException {
+        super.close();
+        data = null;
     }
 }
