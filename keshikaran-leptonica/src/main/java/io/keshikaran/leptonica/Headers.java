@@ -178,17 +178,16 @@ final class Headers {
                 if ((b[20] & 0x10) != 0) {
                     return null;
                 }
-                at = 12 + 8 + (int) u32le(b, 16);
                 // The image chunk follows the optional ICCP chunk.
-                while (at + 8 <= end && !startsWith(b, at, "VP8 ") && !startsWith(b, at, "VP8L")) {
-                    long size = u32le(b, at + 4);
-                    if (startsWith(b, at, "ALPH") || size > end) {
+                at = nextChunk(b, 12, end);
+                while (at >= 0 && at + 8 <= end && !startsWith(b, at, "VP8 ") && !startsWith(b, at, "VP8L")) {
+                    if (startsWith(b, at, "ALPH")) {
                         return null;
                     }
-                    at += 8 + (int) size + (int) (size & 1);
+                    at = nextChunk(b, at, end);
                 }
             }
-            if (at + 13 > end) {
+            if (at < 0 || at + 13 > end) {
                 return null;
             }
             if (startsWith(b, at, "VP8 ")) {
@@ -204,18 +203,25 @@ final class Headers {
     }
 
     private static byte[] webpChunk(byte[] b, String wanted, int end) {
-        int i = 12;
-        while (i + 8 <= end) {
+        for (int i = 12; i >= 0 && i + 8 <= end; i = nextChunk(b, i, end)) {
             long size = u32le(b, i + 4);
-            if (i + 8 + size > end) {
-                return null;
-            }
-            if (new String(b, i, 4, java.nio.charset.StandardCharsets.ISO_8859_1).equals(wanted)) {
+            if (i + 8 + size <= end && startsWith(b, i, wanted)) {
                 return size > MAX_ICC_BYTES ? null : java.util.Arrays.copyOfRange(b, i + 8, i + 8 + (int) size);
             }
-            i += 8 + (int) size + (int) (size & 1);
         }
         return null;
+    }
+
+    /**
+     * Where the RIFF chunk after the one at {@code at} starts (its payload padded to an even
+     * size), or -1 when the chunk at {@code at} does not fit before {@code end}.
+     */
+    private static int nextChunk(byte[] b, int at, int end) {
+        long size = u32le(b, at + 4);
+        if (at + 8 + size > end) {
+            return -1;
+        }
+        return at + 8 + (int) size + (int) (size & 1);
     }
 
     /** The ICC chunks in sequence order, or {@code null} when there are none. */
