@@ -279,7 +279,7 @@ abstract class DjlClassifierProvider implements ClassifierProvider {
         return m;
     }
 
-    private static ClassLoader classLoader() {
+    static ClassLoader classLoader() {
         ClassLoader cl = Thread.currentThread().getContextClassLoader();
         return cl != null ? cl : DjlClassifierProvider.class.getClassLoader();
     }

@@ -49,6 +49,7 @@ public final class OnnxRuntimeProvider extends DjlClassifierProvider {
 
     @Override
     void beforeEngineStart(ClassifierOptions options) {
+        OnnxRuntimeNatives.useCache(classLoader());
         NativeTempFolders.beforeStart();
     }
 
