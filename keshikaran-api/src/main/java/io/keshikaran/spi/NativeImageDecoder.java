@@ -77,11 +77,13 @@ public interface NativeImageDecoder {
     Pixels decode(byte[] encoded, Header header, int reduction) throws IOException;
 
     /**
-     * The most native memory that decoding this image holds at once, when this decoder knows it
-     * better than keshikaran's estimate for the format (docs/performance.md, "Memory"). The caller
-     * reserves it from the native decodes' shared budget before {@link #decode}, so an estimate
-     * too low lets more large images decode at once than the budget allows, and one too high
-     * makes them take turns.
+     * The most native memory that decoding this image holds at once for its pixels (decoded
+     * images, the codec's per-image state such as frames and row caches), when this decoder knows
+     * it better than keshikaran's estimate for the format (docs/performance.md, "Memory"). The
+     * caller adds a copy of the file and 4 MiB for the codec's fixed buffers, and reserves the sum
+     * from the native decodes' shared budget before {@link #decode}, so an estimate too low lets
+     * more large images decode at once than the budget allows, and one too high makes them take
+     * turns.
      *
      * @param encoded   the whole file, as given to {@link #probe}
      * @param header    what {@link #probe} returned for it

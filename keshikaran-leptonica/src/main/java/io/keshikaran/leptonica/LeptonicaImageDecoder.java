@@ -74,8 +74,6 @@ import static org.bytedeco.leptonica.global.leptonica.pixReadMemWebP;
  * file then goes to ImageIO.
  */
 public final class LeptonicaImageDecoder implements NativeImageDecoder {
-    /** libwebp's buffers beside the image: its caches, Huffman tables, the scaler's rows. */
-    static final long CODEC_BYTES = 4L << 20;
     /** A lossless WebP decoded scaled: libwebp's ARGB image of the whole picture (4) and its row caches. */
     static final int LOSSLESS_SCALED_BYTES_PER_PIXEL = 5;
     /**
@@ -150,9 +148,9 @@ public final class LeptonicaImageDecoder implements NativeImageDecoder {
     }
 
     /**
-     * For an opaque WebP decoded reduced, libwebp's scaled decode ({@link ScaledWebP}): the file,
-     * the codec's buffers and, for a lossless file, libwebp's 4-byte ARGB image of the whole
-     * picture plus its caches; a lossy file only needs rows. Else keshikaran's estimate.
+     * For an opaque WebP decoded reduced, libwebp's scaled decode ({@link ScaledWebP}): for a
+     * lossless file, libwebp's 4-byte ARGB image of the whole picture plus its caches; a lossy
+     * file only needs rows. Else keshikaran's estimate.
      */
     @Override
     public long nativeMemory(byte[] encoded, Header header, int reduction) {
@@ -160,9 +158,9 @@ public final class LeptonicaImageDecoder implements NativeImageDecoder {
         if (coding == null) {
             return -1;
         }
-        long pixels = (long) header.width() * header.height();
-        return encoded.length + CODEC_BYTES + (coding == Headers.OpaqueWebP.LOSSLESS
-                ? pixels * LOSSLESS_SCALED_BYTES_PER_PIXEL : (long) header.width() * LOSSY_SCALED_BYTES_PER_COLUMN);
+        return coding == Headers.OpaqueWebP.LOSSLESS
+                ? (long) header.width() * header.height() * LOSSLESS_SCALED_BYTES_PER_PIXEL
+                : (long) header.width() * LOSSY_SCALED_BYTES_PER_COLUMN;
     }
 
     /**

@@ -143,7 +143,7 @@ public final class ImageDecoder {
     static final int LOSSLESS_WEBP_BYTES_PER_NATIVE_PIXEL = 10;
     /** A progressive JPEG's DCT coefficients (2 bytes per sample, 3 samples without chroma subsampling), per pixel of the full image. */
     static final int PROGRESSIVE_JPEG_BYTES_PER_PIXEL = 6;
-    /** The codec's own buffers (rows, Huffman tables, libwebp's caches), per decode. */
+    /** The codec's own fixed buffers (Huffman tables, libwebp's caches, a demuxer's), per decode, whichever decoder. */
     static final long NATIVE_CODEC_BYTES = 4L << 20;
 
     private final ImageLimits limits;
@@ -719,8 +719,11 @@ public final class ImageDecoder {
     }
 
     /**
-     * The native memory a decode reserves: the decoder's own estimate when it gives one
-     * ({@link NativeImageDecoder#nativeMemory}), else keshikaran's for the format.
+     * Memory outside the heap that a native decode holds at most (docs/performance.md, "Memory"):
+     * a copy of the file, the codec's fixed buffers, and the pixels' memory, which is the
+     * decoder's own estimate when it gives one ({@link NativeImageDecoder#nativeMemory}), else
+     * keshikaran's for the format ({@link #pixelMemory}). Estimating per format matters for speed:
+     * two large images decode at once only when their estimates fit the budget together.
      */
     static long nativeCost(NativeImageDecoder decoder, byte[] encoded, NativeImageDecoder.Header header, int reduction) {
         long own;
@@ -729,21 +732,18 @@ public final class ImageDecoder {
         } catch (RuntimeException e) {
             own = -1; // a broken estimate of a third-party decoder: keshikaran's own
         }
-        return own >= 0 ? own : nativeCost(encoded, header, reduction);
+        return encoded.length + NATIVE_CODEC_BYTES + (own >= 0 ? own : pixelMemory(encoded, header, reduction));
     }
 
     /**
-     * Memory outside the heap that a native decode holds at most, as keshikaran estimates it for
-     * the format (docs/performance.md, "Memory"): a copy of the file, the decoded image (JPEG
-     * decodes straight to the reduced size by DCT scaling, the others in full),
+     * The pixels' native memory as keshikaran estimates it for the format: the decoded image
+     * (JPEG decodes straight to the reduced size by DCT scaling, the others in full),
      * {@value #NATIVE_BYTES_PER_DECODED_PIXEL} bytes per decoded pixel for JPEG and PNG, what
-     * libwebp needs for a WebP, for a progressive JPEG the coefficients of the whole image, and the
-     * codec's buffers. Estimating per format matters for speed: two large
-     * images decode at once only when their estimates fit the budget together.
+     * libwebp needs for a WebP, and for a progressive JPEG the coefficients of the whole image.
      */
-    static long nativeCost(byte[] encoded, NativeImageDecoder.Header header, int reduction) {
+    static long pixelMemory(byte[] encoded, NativeImageDecoder.Header header, int reduction) {
         long full = (long) header.width() * header.height();
-        long image = switch (header.format()) {
+        return switch (header.format()) {
             case "JPEG" -> (long) ceilDiv(header.width(), reduction) * ceilDiv(header.height(), reduction)
                     * NATIVE_BYTES_PER_DECODED_PIXEL
                     + (RawMetadata.isProgressiveJpeg(encoded) ? full * PROGRESSIVE_JPEG_BYTES_PER_PIXEL : 0);
@@ -752,7 +752,6 @@ public final class ImageDecoder {
                     : LOSSLESS_WEBP_BYTES_PER_NATIVE_PIXEL);
             default -> full * NATIVE_BYTES_PER_DECODED_PIXEL;
         };
-        return encoded.length + NATIVE_CODEC_BYTES + image;
     }
 
     private static int ceilDiv(int a, int b) {

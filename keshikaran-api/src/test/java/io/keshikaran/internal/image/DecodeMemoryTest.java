@@ -133,33 +133,74 @@ class DecodeMemoryTest {
         // A 4000x3000 header: JPEG decodes to 1/4 size by DCT scaling, PNG and WebP in full.
         NativeImageDecoder.Header jpeg = new NativeImageDecoder.Header("JPEG", 4000, 3000, null);
         NativeImageDecoder.Header png = new NativeImageDecoder.Header("PNG", 4000, 3000, null);
-        long overhead = ImageDecoder.NATIVE_CODEC_BYTES;
-        assertThat(ImageDecoder.nativeCost(baseline, jpeg, 4))
-                .isEqualTo(baseline.length + overhead + 1000L * 750 * ImageDecoder.NATIVE_BYTES_PER_DECODED_PIXEL);
-        assertThat(ImageDecoder.nativeCost(progressive, jpeg, 4))
-                .isEqualTo(progressive.length + overhead + 1000L * 750 * ImageDecoder.NATIVE_BYTES_PER_DECODED_PIXEL
+        assertThat(ImageDecoder.pixelMemory(baseline, jpeg, 4))
+                .isEqualTo(1000L * 750 * ImageDecoder.NATIVE_BYTES_PER_DECODED_PIXEL);
+        assertThat(ImageDecoder.pixelMemory(progressive, jpeg, 4))
+                .isEqualTo(1000L * 750 * ImageDecoder.NATIVE_BYTES_PER_DECODED_PIXEL
                         + 4000L * 3000 * ImageDecoder.PROGRESSIVE_JPEG_BYTES_PER_PIXEL);
-        assertThat(ImageDecoder.nativeCost(baseline, png, 4))
-                .isEqualTo(baseline.length + overhead + 4000L * 3000 * ImageDecoder.NATIVE_BYTES_PER_DECODED_PIXEL);
+        assertThat(ImageDecoder.pixelMemory(baseline, png, 4))
+                .isEqualTo(4000L * 3000 * ImageDecoder.NATIVE_BYTES_PER_DECODED_PIXEL);
         // WebP by its coding: libwebp keeps an ARGB image of its own for lossless only.
         NativeImageDecoder.Header webp = new NativeImageDecoder.Header("WEBP", 4000, 3000, null);
         byte[] lossy = Files.readAllBytes(FIXTURES.resolve("formats/webp-lossy.webp"));
         byte[] lossless = Files.readAllBytes(FIXTURES.resolve("formats/webp-lossless.webp"));
         byte[] lossyWithAlpha = Files.readAllBytes(FIXTURES.resolve("formats/webp-lossy-alpha.webp"));
-        assertThat(ImageDecoder.nativeCost(lossy, webp, 4))
-                .isEqualTo(lossy.length + overhead + 4000L * 3000 * ImageDecoder.LOSSY_WEBP_BYTES_PER_NATIVE_PIXEL);
-        assertThat(ImageDecoder.nativeCost(lossyWithAlpha, webp, 4))
-                .isEqualTo(lossyWithAlpha.length + overhead + 4000L * 3000 * ImageDecoder.LOSSY_WEBP_BYTES_PER_NATIVE_PIXEL);
-        assertThat(ImageDecoder.nativeCost(lossless, webp, 4))
-                .isEqualTo(lossless.length + overhead + 4000L * 3000 * ImageDecoder.LOSSLESS_WEBP_BYTES_PER_NATIVE_PIXEL);
+        assertThat(ImageDecoder.pixelMemory(lossy, webp, 4))
+                .isEqualTo(4000L * 3000 * ImageDecoder.LOSSY_WEBP_BYTES_PER_NATIVE_PIXEL);
+        assertThat(ImageDecoder.pixelMemory(lossyWithAlpha, webp, 4))
+                .isEqualTo(4000L * 3000 * ImageDecoder.LOSSY_WEBP_BYTES_PER_NATIVE_PIXEL);
+        assertThat(ImageDecoder.pixelMemory(lossless, webp, 4))
+                .isEqualTo(4000L * 3000 * ImageDecoder.LOSSLESS_WEBP_BYTES_PER_NATIVE_PIXEL);
         byte[] cut = Arrays.copyOf(lossy, 16);
-        assertThat(ImageDecoder.nativeCost(cut, webp, 4)).as("unsound: the dearer guess")
-                .isEqualTo(cut.length + overhead + 4000L * 3000 * ImageDecoder.LOSSLESS_WEBP_BYTES_PER_NATIVE_PIXEL);
+        assertThat(ImageDecoder.pixelMemory(cut, webp, 4)).as("unsound: the dearer guess")
+                .isEqualTo(4000L * 3000 * ImageDecoder.LOSSLESS_WEBP_BYTES_PER_NATIVE_PIXEL);
         // HEIF and AVIF: keshikaran-video's decoder gives its own (FfmpegImageDecoderTest); another decoder's get the generic rate.
-        assertThat(ImageDecoder.nativeCost(baseline, new NativeImageDecoder.Header("HEIF", 4032, 3024, null), 8))
-                .isEqualTo(baseline.length + overhead + 4032L * 3024 * ImageDecoder.NATIVE_BYTES_PER_DECODED_PIXEL);
+        assertThat(ImageDecoder.pixelMemory(baseline, new NativeImageDecoder.Header("HEIF", 4032, 3024, null), 8))
+                .isEqualTo(4032L * 3024 * ImageDecoder.NATIVE_BYTES_PER_DECODED_PIXEL);
         // Sizes that do not divide: the decoder rounds up.
-        assertThat(ImageDecoder.nativeCost(baseline, new NativeImageDecoder.Header("JPEG", 9, 9, null), 8))
-                .isEqualTo(baseline.length + overhead + 4L * ImageDecoder.NATIVE_BYTES_PER_DECODED_PIXEL);
+        assertThat(ImageDecoder.pixelMemory(baseline, new NativeImageDecoder.Header("JPEG", 9, 9, null), 8))
+                .isEqualTo(4L * ImageDecoder.NATIVE_BYTES_PER_DECODED_PIXEL);
+
+        // The reservation adds the file and the codec's buffers to the decoder's own estimate when
+        // it gives one, else to keshikaran's, also when the decoder's estimate fails.
+        long fixed = baseline.length + ImageDecoder.NATIVE_CODEC_BYTES;
+        assertThat(ImageDecoder.nativeCost(estimating(-1), baseline, png, 4))
+                .isEqualTo(fixed + ImageDecoder.pixelMemory(baseline, png, 4));
+        assertThat(ImageDecoder.nativeCost(estimating(1234), baseline, png, 4)).isEqualTo(fixed + 1234);
+        assertThat(ImageDecoder.nativeCost(estimating(Long.MIN_VALUE), baseline, png, 4)).as("its estimate throws")
+                .isEqualTo(fixed + ImageDecoder.pixelMemory(baseline, png, 4));
+    }
+
+    /** A native decoder that only estimates: {@code bytes}, or throws for {@link Long#MIN_VALUE}. */
+    private static NativeImageDecoder estimating(long bytes) {
+        return new NativeImageDecoder() {
+            @Override
+            public String name() {
+                return "estimate-only";
+            }
+
+            @Override
+            public String unavailableReason() {
+                return null;
+            }
+
+            @Override
+            public Header probe(byte[] encoded) {
+                return null;
+            }
+
+            @Override
+            public Pixels decode(byte[] encoded, Header header, int reduction) throws java.io.IOException {
+                throw new java.io.IOException("estimates only");
+            }
+
+            @Override
+            public long nativeMemory(byte[] encoded, Header header, int reduction) {
+                if (bytes == Long.MIN_VALUE) {
+                    throw new IllegalStateException("a broken estimate");
+                }
+                return bytes;
+            }
+        };
     }
 }

@@ -117,8 +117,6 @@ public final class FfmpegImageDecoder implements NativeImageDecoder {
     static final int AV1_BYTES_PER_NATIVE_PIXEL = 23;
     /** swscale's RGB output, per pixel of the result: reduced, or the full size for a file with alpha. */
     static final int RGB_BYTES_PER_NATIVE_PIXEL = 3;
-    /** The demuxer's and decoder's fixed buffers, per decode. */
-    static final long CODEC_BYTES = 4L << 20;
     /** Decoded pictures may be padded to the codec's block size beyond the declared size, up to this. */
     private static final int CODED_SLACK = 64;
     /** Scaling with swscale's accurate rounding and full chroma interpolation, close to libheif's output. */
@@ -252,7 +250,7 @@ public final class FfmpegImageDecoder implements NativeImageDecoder {
         long out = primary != null && primary.alpha() != null ? full
                 : (long) Math.max(1, header.width() / Math.max(1, reduction)) * Math.max(1, header.height() / Math.max(1, reduction));
         int rate = "AVIF".equals(header.format()) ? AV1_BYTES_PER_NATIVE_PIXEL : HEVC_BYTES_PER_NATIVE_PIXEL;
-        return encoded.length + CODEC_BYTES + full * rate + out * RGB_BYTES_PER_NATIVE_PIXEL;
+        return full * rate + out * RGB_BYTES_PER_NATIVE_PIXEL;
     }
 
     @Override
