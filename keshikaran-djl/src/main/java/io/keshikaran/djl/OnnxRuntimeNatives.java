@@ -10,14 +10,12 @@ import java.io.OutputStream;
 import java.net.JarURLConnection;
 import java.net.URL;
 import java.net.URLConnection;
-import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -200,9 +198,12 @@ final class OnnxRuntimeNatives {
             return false;
         }
         CRC32 crc = new CRC32();
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            // Mapped rather than read: no copy, and the pages are the ones the library loads from.
-            crc.update(channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size()));
+        // Read, not mapped: a mapping would count in the resident size until the GC dropped it.
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                crc.update(buffer, 0, n);
+            }
         }
         return crc.getValue() == entry.getCrc();
     }
