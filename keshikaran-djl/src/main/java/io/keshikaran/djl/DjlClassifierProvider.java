@@ -84,7 +84,7 @@ abstract class DjlClassifierProvider implements ClassifierProvider {
     void beforeEngineStart(ClassifierOptions options) {
     }
 
-    /** Called after a model was created, so the engine has started. */
+    /** Called after a model was created, so the engine has started, or after that failed. */
     void afterEngineStart() {
     }
 
@@ -165,8 +165,12 @@ abstract class DjlClassifierProvider implements ClassifierProvider {
         int poolSize = options.poolSize() > 0 ? options.poolSize() : cores;
 
         beforeEngineStart(options);
-        Model model = newModel(description.name());
-        afterEngineStart();
+        Model model;
+        try {
+            model = newModel(description.name());
+        } finally {
+            afterEngineStart();
+        }
         DjlInferenceSession session;
         try (InputStream in = source.open()) {
             // An equal share of the cores per predictor never oversubscribes them, however many

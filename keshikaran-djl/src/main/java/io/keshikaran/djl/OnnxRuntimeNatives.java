@@ -14,34 +14,45 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.zip.CRC32;
 
 /**
  * Keeps ONNX Runtime's native libraries in DJL's engine cache folder and points ONNX Runtime at
- * them there, so that a JVM maps the libraries instead of extracting them again. ONNX Runtime 1.21
- * otherwise inflates its 20 MB library out of its jar into a new temporary folder at every start:
- * 80-100 ms of the CLI's 0.55 s on one small image (docs/performance.md, "Start-up").
+ * them there for its start, so that a JVM maps the libraries instead of extracting them again.
+ * ONNX Runtime 1.21 otherwise inflates its 20 MB library out of its jar into a new temporary folder
+ * at every start: 50-70 ms of the CLI's 0.55 s on one small image (docs/performance.md, "Start-up").
  *
- * <p>A copy is used only once it matches the jar entry's size and CRC-32, checked at every start
- * (a few milliseconds), so a partly written, damaged or replaced file is written again rather than
- * loaded; copies are written under a temporary name and moved into place, so concurrent JVMs never
- * load half a file. The folder ({@code <DJL engine cache>/onnxruntime/natives/<platform>-<CRC-32s>},
- * DJL's {@code ENGINE_CACHE_DIR} or {@code DJL_CACHE_DIR} move it) is created readable by its
- * owner only, and a folder others may write to is not used. Anything unexpected (no such entry
- * for the platform, ONNX Runtime not in a jar, a read-only or foreign folder) leaves ONNX Runtime
- * to extract as it always does. An explicit choice wins: nothing is done when
- * {@code onnxruntime.native.path} or a library's {@code onnxruntime.native.<library>.path} is set,
- * or when {@value #CACHE_PROPERTY} is {@code false}.
+ * <p>When it is used: ONNX Runtime's classes come from the system class loader (an application or
+ * the CLI, not a web application, which may be loaded twice and whose second copy could not load
+ * the same library file again), from a jar holding libraries for this platform; the platform has
+ * POSIX file permissions; and nobody chose otherwise ({@code onnxruntime.native.path} or a
+ * library's {@code onnxruntime.native.<library>.path} set, or {@value #CACHE_PROPERTY} set to
+ * {@code false}). Otherwise, and on any failure, ONNX Runtime extracts its libraries as it always
+ * does.
+ *
+ * <p>What is trusted: the folder ({@code <DJL engine cache>/onnxruntime/natives/<platform>-<CRC-32s>},
+ * moved by DJL's {@code ENGINE_CACHE_DIR} or {@code DJL_CACHE_DIR}) is created for its owner alone;
+ * it and every folder above it must belong to this user or root and must not be writable by others
+ * (a world-writable folder only with its sticky bit, like {@code /tmp}), as OpenSSH checks its
+ * files, and a cache under {@code java.io.tmpdir} (where DJL goes when the home folder is not
+ * writable) is not used. A copy is used only once it matches the jar entry's size and CRC-32,
+ * checked at every start (a few milliseconds), so a partly written or damaged file is written
+ * again; copies are written under a temporary name and moved into place, so concurrent JVMs never
+ * load half a file; and a folder on a file system mounted {@code noexec}, where the library could
+ * not be mapped, is not used. The properties that point ONNX Runtime at the copies are removed
+ * again once the engine has started ({@link #engineStarted}).
  */
 final class OnnxRuntimeNatives {
     /** The system property that turns the cache off when {@code false}. */
@@ -49,35 +60,64 @@ final class OnnxRuntimeNatives {
     private static final Logger LOG = LoggerFactory.getLogger(OnnxRuntimeNatives.class);
     /** What ONNX Runtime's CPU jar loads at start, in its loading order. */
     private static final String[] LIBRARIES = {"onnxruntime", "onnxruntime4j_jni"};
+    /** A folder's write bits for its group and others, and its sticky bit, in {@code unix:mode}. */
+    private static final int GROUP_OR_OTHERS_WRITE = 0022;
+    private static final int STICKY = 01000;
     private static boolean done;
+    /** The properties set for the engine start under way, to remove once it is over. */
+    private static final List<String> SET = new ArrayList<>();
 
     private OnnxRuntimeNatives() {
     }
 
     /**
-     * Points ONNX Runtime at verified copies of its libraries in the cache, once per JVM, before
-     * ONNX Runtime loads them; on any failure ONNX Runtime extracts them itself.
+     * Points ONNX Runtime at verified copies of its libraries in the cache, once per JVM, for the
+     * engine start that follows (until {@link #engineStarted}); on any failure ONNX Runtime
+     * extracts them itself.
      *
-     * @param classLoader the class loader ONNX Runtime's classes come from
+     * @param classLoader the class loader the engine is looked up with
      */
     static synchronized void useCache(ClassLoader classLoader) {
         if (done) {
             return;
         }
         done = true;
-        if ("false".equalsIgnoreCase(System.getProperty(CACHE_PROPERTY)) || explicitChoice()) {
-            return;
-        }
         try {
-            Map<String, Path> copies = cachedCopies(classLoader, Utils.getEngineCacheDir("onnxruntime").resolve("natives"));
+            if ("false".equalsIgnoreCase(System.getProperty(CACHE_PROPERTY)) || explicitChoice()) {
+                return;
+            }
+            Class<?> runtime = Class.forName("ai.onnxruntime.OnnxRuntime", false, classLoader);
+            if (runtime.getClassLoader() != ClassLoader.getSystemClassLoader()) {
+                LOG.debug("ONNX Runtime extracts its libraries itself: its classes are not on the system class path");
+                return;
+            }
+            Path root = Utils.getEngineCacheDir("onnxruntime").resolve("natives").toAbsolutePath();
+            if (root.startsWith(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath())) {
+                LOG.debug("ONNX Runtime extracts its libraries itself: DJL's cache {} is in the temporary folder", root);
+                return;
+            }
+            Map<String, Path> copies = cachedCopies(runtime, root);
             if (copies == null) {
                 return;
             }
-            copies.forEach((library, file) -> System.setProperty(pathProperty(library), file.toString()));
+            copies.forEach((library, file) -> {
+                System.setProperty(pathProperty(library), file.toString());
+                SET.add(pathProperty(library));
+            });
             LOG.debug("ONNX Runtime's libraries load from {}", copies.values());
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | ReflectiveOperationException | RuntimeException | LinkageError e) {
             LOG.debug("ONNX Runtime extracts its libraries itself: cannot use the cache: {}", e.toString());
         }
+    }
+
+    /**
+     * Removes the properties {@link #useCache} set, once the engine start they were for is over
+     * (ONNX Runtime has loaded its libraries, or failed to): another class loader that starts ONNX
+     * Runtime later then extracts its own copy, as it must.
+     */
+    static synchronized void engineStarted() {
+        SET.forEach(System::clearProperty);
+        SET.clear();
     }
 
     private static boolean explicitChoice() {
@@ -99,60 +139,107 @@ final class OnnxRuntimeNatives {
 
     /**
      * Copies of ONNX Runtime's libraries for this platform in a folder of {@code root}, each the
-     * same size and CRC-32 as its jar entry, written first where missing or different.
+     * same size and CRC-32 as its entry in the jar that holds {@code runtime}'s class (where ONNX
+     * Runtime reads them), written first where missing or different.
      *
+     * @param runtime a class of ONNX Runtime ({@code ai.onnxruntime.OnnxRuntime})
      * @return the files by library name, or {@code null} when they cannot be cached: ONNX
-     *         Runtime's jar holds none for this platform, its classes are not in a jar, or the
-     *         folder may be written by others
+     *         Runtime's jar holds none for this platform, its classes are not in a jar, the file
+     *         system has no POSIX permissions or does not allow mapping code, or the folder or one
+     *         above it may be written by others
      * @throws IOException the folder cannot be created or written, or a copy does not match
      */
-    static Map<String, Path> cachedCopies(ClassLoader classLoader, Path root) throws IOException {
+    static Map<String, Path> cachedCopies(Class<?> runtime, Path root) throws IOException {
         String platform = platform();
-        if (platform == null) {
+        if (platform == null || !FileSystems.getDefault().supportedFileAttributeViews().contains("unix")) {
             return null;
         }
-        Map<String, JarEntry> entries = new LinkedHashMap<>();
-        Map<String, URL> urls = new LinkedHashMap<>();
-        StringBuilder folderName = new StringBuilder(platform);
-        for (String library : LIBRARIES) {
-            URL url = classLoader.getResource(resourceName(platform, library));
-            if (url == null) {
-                return null;
-            }
-            URLConnection connection = url.openConnection();
-            if (!(connection instanceof JarURLConnection jar)) {
-                return null;
-            }
-            JarEntry entry = jar.getJarEntry();
-            if (entry.getSize() < 0 || entry.getCrc() < 0) {
-                return null;
-            }
-            entries.put(library, entry);
-            urls.put(library, url);
-            folderName.append('-').append(Long.toHexString(entry.getCrc()));
-        }
-        Path folder = root.resolve(folderName.toString());
-        if (!Files.isDirectory(folder)) {
-            Files.createDirectories(root);
-            try {
-                Files.createDirectory(folder, ownerOnly());
-            } catch (FileAlreadyExistsException e) {
-                // Another JVM made it meanwhile.
-            }
-        }
-        if (othersMayWrite(folder)) {
+        URL first = runtime.getResource("/" + resourceName(platform, LIBRARIES[0]));
+        if (first == null) {
             return null;
         }
-        Map<String, Path> copies = new LinkedHashMap<>();
-        for (String library : LIBRARIES) {
-            JarEntry entry = entries.get(library);
-            Path file = folder.resolve(fileName(library));
-            if (!matches(file, entry)) {
-                write(urls.get(library), entry, file);
-            }
-            copies.put(library, file);
+        URLConnection connection = first.openConnection();
+        if (!(connection instanceof JarURLConnection jarConnection)) {
+            return null;
         }
-        return copies;
+        // Uncached, so the jar is closed again below rather than held open for the JVM's life.
+        jarConnection.setUseCaches(false);
+        try (JarFile jar = jarConnection.getJarFile()) {
+            Map<String, JarEntry> entries = new LinkedHashMap<>();
+            StringBuilder folderName = new StringBuilder(platform);
+            for (String library : LIBRARIES) {
+                JarEntry entry = jar.getJarEntry(resourceName(platform, library));
+                if (entry == null || entry.getSize() < 0 || entry.getCrc() < 0) {
+                    return null;
+                }
+                entries.put(library, entry);
+                folderName.append('-').append(Long.toHexString(entry.getCrc()));
+            }
+            Path folder = root.resolve(folderName.toString());
+            if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectories(root);
+                try {
+                    Files.createDirectory(folder, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                } catch (FileAlreadyExistsException e) {
+                    // Another JVM made it meanwhile.
+                }
+            }
+            if (!trusted(folder)) {
+                LOG.debug("not caching ONNX Runtime's libraries in {}: it or a folder above it is not this user's alone", folder);
+                return null;
+            }
+            Map<String, Path> copies = new LinkedHashMap<>();
+            for (String library : LIBRARIES) {
+                JarEntry entry = entries.get(library);
+                Path file = folder.resolve(fileName(library));
+                if (!matches(file, entry)) {
+                    write(jar, entry, file);
+                } else if (!Files.getPosixFilePermissions(file).contains(PosixFilePermission.OWNER_EXECUTE)) {
+                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
+                }
+                copies.put(library, file);
+            }
+            // access(X_OK) fails on a file system mounted noexec, where dlopen could not map the library.
+            if (!Files.isExecutable(copies.get(LIBRARIES[0]))) {
+                LOG.debug("not caching ONNX Runtime's libraries in {}: its file system does not allow running code", folder);
+                return null;
+            }
+            return copies;
+        }
+    }
+
+    /**
+     * Whether {@code folder} is a real folder (not a link) and it and every folder above it belong
+     * to this user or root and may not be written by others, except with the sticky bit (a
+     * folder's owner alone may then rename what it holds).
+     */
+    static boolean trusted(Path folder) throws IOException {
+        if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        int self = ownerOfNewFile(folder);
+        boolean first = true;
+        for (Path p = folder.toRealPath(); p != null; p = p.getParent(), first = false) {
+            int uid = (Integer) Files.getAttribute(p, "unix:uid");
+            int mode = (Integer) Files.getAttribute(p, "unix:mode");
+            if (uid != self && uid != 0) {
+                return false;
+            }
+            if ((mode & GROUP_OR_OTHERS_WRITE) != 0 && (first || (mode & STICKY) == 0)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** This process's user id, as the file system records it for a file it creates. */
+    private static int ownerOfNewFile(Path folder) throws IOException {
+        Path probe = Files.createTempFile(folder, "owner", ".tmp");
+        try {
+            return (Integer) Files.getAttribute(probe, "unix:uid");
+        } finally {
+            Files.deleteIfExists(probe);
+        }
     }
 
     /** ONNX Runtime's own name for this platform's folder in its jar, or {@code null} for one it has none for. */
@@ -173,28 +260,14 @@ final class OnnxRuntimeNatives {
         return System.mapLibraryName(library).replace("jnilib", "dylib");
     }
 
-    private static String resourceName(String platform, String library) {
+    /** The library's entry in ONNX Runtime's jar, as ONNX Runtime names it (no leading slash). */
+    static String resourceName(String platform, String library) {
         return "ai/onnxruntime/native/" + platform + "/" + fileName(library);
-    }
-
-    private static FileAttribute<?>[] ownerOnly() {
-        if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-            return new FileAttribute<?>[0];
-        }
-        return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))};
-    }
-
-    private static boolean othersMayWrite(Path folder) throws IOException {
-        if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-            return false;
-        }
-        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(folder);
-        return permissions.contains(PosixFilePermission.GROUP_WRITE) || permissions.contains(PosixFilePermission.OTHERS_WRITE);
     }
 
     /** Whether the file exists with the entry's size and CRC-32. */
     static boolean matches(Path file, JarEntry entry) throws IOException {
-        if (!Files.isRegularFile(file) || Files.size(file) != entry.getSize()) {
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) != entry.getSize()) {
             return false;
         }
         CRC32 crc = new CRC32();
@@ -209,12 +282,12 @@ final class OnnxRuntimeNatives {
     }
 
     /** Writes the entry under a temporary name beside {@code file}, checks it, and moves it into place. */
-    private static void write(URL url, JarEntry entry, Path file) throws IOException {
+    private static void write(JarFile jar, JarEntry entry, Path file) throws IOException {
         Path temporary = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
         try {
             CRC32 crc = new CRC32();
             long size = 0;
-            try (InputStream in = url.openStream(); OutputStream out = Files.newOutputStream(temporary)) {
+            try (InputStream in = jar.getInputStream(entry); OutputStream out = Files.newOutputStream(temporary)) {
                 byte[] buffer = new byte[1 << 16];
                 for (int n; (n = in.read(buffer)) > 0; size += n) {
                     crc.update(buffer, 0, n);
@@ -224,6 +297,8 @@ final class OnnxRuntimeNatives {
             if (size != entry.getSize() || crc.getValue() != entry.getCrc()) {
                 throw new IOException("the copy of " + entry.getName() + " does not match its jar entry");
             }
+            // Executable by its owner, so that access(X_OK) can tell a noexec file system.
+            Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rwx------"));
             try {
                 Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

@@ -55,6 +55,7 @@ public final class OnnxRuntimeProvider extends DjlClassifierProvider {
 
     @Override
     void afterEngineStart() {
+        OnnxRuntimeNatives.engineStarted();
         NativeTempFolders.afterStart();
     }
 

@@ -8,9 +8,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.JarURLConnection;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,46 +30,60 @@ class OnnxRuntimeNativesTest {
         try (Classifier c = Classifier.builder().optModel("mobilenet_v2").optEngine("onnxruntime").build()) {
             System.out.println("score " + c.classify(Path.of(args[0])).score());
         }
+        System.out.println("property after start " + System.getProperty(OnnxRuntimeNatives.pathProperty("onnxruntime")));
         for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
             if (line.endsWith("/libonnxruntime.so")) {
                 System.out.println("mapped " + line.substring(line.indexOf('/')));
-                return;
+                break;
             }
+        }
+        // A second copy of ONNX Runtime's classes (as a redeployed web application has) must still
+        // start: the JVM refuses to load one library file into two class loaders.
+        List<URL> urls = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            urls.add(Path.of(entry).toUri().toURL());
+        }
+        try (URLClassLoader second = new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
+            Class.forName("ai.onnxruntime.OrtEnvironment", true, second).getMethod("getEnvironment").invoke(null);
+            System.out.println("second class loader started");
+        } catch (ReflectiveOperationException | LinkageError e) {
+            // Expected only where the user named the library file: ONNX Runtime then loads that one file everywhere.
+            System.out.println("second class loader failed: " + e);
         }
     }
 
     @Test
     void copiesMatchTheJarEntriesAndAreWrittenOnce(@TempDir Path root) throws IOException {
-        ClassLoader loader = getClass().getClassLoader();
-        Map<String, Path> copies = OnnxRuntimeNatives.cachedCopies(loader, root);
+        Class<?> runtime = onnxRuntime();
+        Map<String, Path> copies = OnnxRuntimeNatives.cachedCopies(runtime, root);
 
         assertThat(copies).containsOnlyKeys("onnxruntime", "onnxruntime4j_jni");
         for (Map.Entry<String, Path> copy : copies.entrySet()) {
-            assertThat(OnnxRuntimeNatives.matches(copy.getValue(), entry(loader, copy.getKey()))).isTrue();
+            assertThat(OnnxRuntimeNatives.matches(copy.getValue(), entry(runtime, copy.getKey()))).isTrue();
         }
         Path folder = copies.get("onnxruntime").getParent();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(folder))).isEqualTo("rwx------");
 
         Object fileKey = Files.readAttributes(copies.get("onnxruntime"), "unix:ino").get("ino");
-        assertThat(OnnxRuntimeNatives.cachedCopies(loader, root)).isEqualTo(copies);
+        assertThat(OnnxRuntimeNatives.cachedCopies(runtime, root)).isEqualTo(copies);
         assertThat(Files.readAttributes(copies.get("onnxruntime"), "unix:ino").get("ino")).isEqualTo(fileKey);
     }
 
     @Test
     void aDamagedOrTruncatedCopyIsWrittenAgain(@TempDir Path root) throws IOException {
-        ClassLoader loader = getClass().getClassLoader();
-        Path jni = OnnxRuntimeNatives.cachedCopies(loader, root).get("onnxruntime4j_jni");
+        Class<?> runtime = onnxRuntime();
+        Path jni = OnnxRuntimeNatives.cachedCopies(runtime, root).get("onnxruntime4j_jni");
         byte[] bytes = Files.readAllBytes(jni);
         bytes[bytes.length / 2] ^= 1;
         Files.write(jni, bytes);
-        assertThat(OnnxRuntimeNatives.matches(jni, entry(loader, "onnxruntime4j_jni"))).isFalse();
+        assertThat(OnnxRuntimeNatives.matches(jni, entry(runtime, "onnxruntime4j_jni"))).isFalse();
 
-        assertThat(OnnxRuntimeNatives.cachedCopies(loader, root).get("onnxruntime4j_jni")).isEqualTo(jni);
-        assertThat(OnnxRuntimeNatives.matches(jni, entry(loader, "onnxruntime4j_jni"))).isTrue();
+        assertThat(OnnxRuntimeNatives.cachedCopies(runtime, root).get("onnxruntime4j_jni")).isEqualTo(jni);
+        assertThat(OnnxRuntimeNatives.matches(jni, entry(runtime, "onnxruntime4j_jni"))).isTrue();
 
         Files.write(jni, new byte[] {1, 2, 3});
-        OnnxRuntimeNatives.cachedCopies(loader, root);
-        assertThat(OnnxRuntimeNatives.matches(jni, entry(loader, "onnxruntime4j_jni"))).isTrue();
+        OnnxRuntimeNatives.cachedCopies(runtime, root);
+        assertThat(OnnxRuntimeNatives.matches(jni, entry(runtime, "onnxruntime4j_jni"))).isTrue();
         try (var left = Files.list(jni.getParent())) {
             assertThat(left.map(p -> p.getFileName().toString()).toList())
                     .containsExactlyInAnyOrder("libonnxruntime.so", "libonnxruntime4j_jni.so");
@@ -75,11 +92,11 @@ class OnnxRuntimeNativesTest {
 
     @Test
     void aFolderOthersMayWriteToIsNotUsed(@TempDir Path root) throws IOException {
-        ClassLoader loader = getClass().getClassLoader();
-        Path folder = OnnxRuntimeNatives.cachedCopies(loader, root).get("onnxruntime").getParent();
+        Class<?> runtime = onnxRuntime();
+        Path folder = OnnxRuntimeNatives.cachedCopies(runtime, root).get("onnxruntime").getParent();
         Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxrwxrwx"));
 
-        assertThat(OnnxRuntimeNatives.cachedCopies(loader, root)).isNull();
+        assertThat(OnnxRuntimeNatives.cachedCopies(runtime, root)).isNull();
     }
 
     @Test
@@ -88,6 +105,8 @@ class OnnxRuntimeNativesTest {
         List<String> first = child(tmp, "-DENGINE_CACHE_DIR=" + cache);
         Path mapped = Path.of(line(first, "mapped "));
         assertThat(mapped).startsWith(cache.resolve("onnxruntime").resolve("natives"));
+        assertThat(line(first, "property after start ")).isEqualTo("null");
+        assertThat(first).contains("second class loader started");
         Object inode = Files.readAttributes(mapped, "unix:ino").get("ino");
 
         List<String> second = child(tmp, "-DENGINE_CACHE_DIR=" + cache);
@@ -98,15 +117,54 @@ class OnnxRuntimeNativesTest {
         // Turned off, ONNX Runtime extracts its library as before, and scores the same.
         List<String> off = child(tmp, "-DENGINE_CACHE_DIR=" + tmp.resolve("unused"),
                 "-D" + OnnxRuntimeNatives.CACHE_PROPERTY + "=false");
-        assertThat(line(off, "mapped ")).doesNotStartWith(tmp.resolve("unused").toString());
+        assertThat(line(off, "mapped ")).startsWith(tmp.resolve("child-tmp").resolve("onnxruntime-java").toString());
         assertThat(tmp.resolve("unused")).doesNotExist();
         assertThat(line(off, "score ")).isEqualTo(line(first, "score "));
+
+        // An explicit choice wins: the library named is loaded and nothing is cached.
+        List<String> chosen = child(tmp, "-DENGINE_CACHE_DIR=" + tmp.resolve("unused"),
+                "-D" + OnnxRuntimeNatives.pathProperty("onnxruntime") + "=" + mapped);
+        assertThat(Path.of(line(chosen, "mapped "))).isEqualTo(mapped);
+        assertThat(line(chosen, "property after start ")).isEqualTo(mapped.toString());
+        assertThat(line(chosen, "second class loader ")).startsWith("failed").contains("already loaded in another classloader");
+        assertThat(tmp.resolve("unused")).doesNotExist();
+    }
+
+    @Test
+    void aCacheInTheTemporaryFolderIsNotUsed(@TempDir Path tmp) throws Exception {
+        // As DJL's cache is where the home folder is not writable: ONNX Runtime extracts as before.
+        List<String> lines = child(tmp, "-DENGINE_CACHE_DIR=" + tmp.resolve("child-tmp").resolve(".djl.ai"));
+        assertThat(line(lines, "mapped ")).startsWith(tmp.resolve("child-tmp").resolve("onnxruntime-java").toString());
+        assertThat(tmp.resolve("child-tmp").resolve(".djl.ai")).doesNotExist();
+    }
+
+    @Test
+    void aFolderIsTrustedOnlyWhenNoOtherUserCanWriteToItOrAboveIt(@TempDir Path tmp) throws IOException {
+        Path mine = Files.createDirectory(tmp.resolve("mine"), PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
+        assertThat(OnnxRuntimeNatives.trusted(mine)).as("under %s", tmp).isTrue();
+
+        Files.setPosixFilePermissions(mine, PosixFilePermissions.fromString("rwxrwxr-x"));
+        assertThat(OnnxRuntimeNatives.trusted(mine)).as("writable by its group").isFalse();
+
+        Files.setPosixFilePermissions(mine, PosixFilePermissions.fromString("rwx------"));
+        Path shared = tmp.resolve("shared");
+        Files.createDirectory(shared);
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path below = Files.createDirectory(shared.resolve("below"));
+        assertThat(OnnxRuntimeNatives.trusted(below)).as("below a world-writable folder without the sticky bit").isFalse();
+
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), mine);
+        assertThat(OnnxRuntimeNatives.trusted(link)).as("a symbolic link").isFalse();
     }
 
     private static List<String> child(Path tmp, String... properties) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path log = Files.createTempFile(tmp, "child", ".log");
-        List<String> command = new java.util.ArrayList<>(List.of(java));
+        // The child's temporary folder is one of its own, beside the cache: a cache inside the
+        // temporary folder is not used.
+        Path childTmp = Files.createDirectories(tmp.resolve("child-tmp"));
+        List<String> command = new ArrayList<>(List.of(java, "-Djava.io.tmpdir=" + childTmp));
         command.addAll(List.of(properties));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), OnnxRuntimeNativesTest.class.getName(),
                 Fixtures.image("dog.jpg").toString()));
@@ -122,8 +180,16 @@ class OnnxRuntimeNativesTest {
                 .findFirst().orElseThrow(() -> new AssertionError("no line starting with '" + prefix + "' in " + lines));
     }
 
-    private static JarEntry entry(ClassLoader loader, String library) throws IOException {
-        String resource = "ai/onnxruntime/native/" + OnnxRuntimeNatives.platform() + "/" + System.mapLibraryName(library);
-        return ((JarURLConnection) loader.getResource(resource).openConnection()).getJarEntry();
+    private static JarEntry entry(Class<?> runtime, String library) throws IOException {
+        String resource = "/" + OnnxRuntimeNatives.resourceName(OnnxRuntimeNatives.platform(), library);
+        return ((JarURLConnection) runtime.getResource(resource).openConnection()).getJarEntry();
+    }
+
+    private static Class<?> onnxRuntime() {
+        try {
+            return Class.forName("ai.onnxruntime.OnnxRuntime", false, OnnxRuntimeNativesTest.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new AssertionError(e);
+        }
     }
 }

@@ -732,7 +732,10 @@ public final class ImageDecoder {
         } catch (RuntimeException e) {
             own = -1; // a broken estimate of a third-party decoder: keshikaran's own
         }
-        return encoded.length + NATIVE_CODEC_BYTES + (own >= 0 ? own : pixelMemory(encoded, header, reduction));
+        long fixed = encoded.length + NATIVE_CODEC_BYTES;
+        long pixels = own >= 0 ? own : pixelMemory(encoded, header, reduction);
+        // Saturated: a decoder may say Long.MAX_VALUE for "decode alone", which the budget caps.
+        return pixels > Long.MAX_VALUE - fixed ? Long.MAX_VALUE : fixed + pixels;
     }
 
     /**

@@ -167,6 +167,8 @@ class DecodeMemoryTest {
         assertThat(ImageDecoder.nativeCost(estimating(-1), baseline, png, 4))
                 .isEqualTo(fixed + ImageDecoder.pixelMemory(baseline, png, 4));
         assertThat(ImageDecoder.nativeCost(estimating(1234), baseline, png, 4)).isEqualTo(fixed + 1234);
+        assertThat(ImageDecoder.nativeCost(estimating(Long.MAX_VALUE), baseline, png, 4)).as("decode alone: saturated")
+                .isEqualTo(Long.MAX_VALUE);
         assertThat(ImageDecoder.nativeCost(estimating(Long.MIN_VALUE), baseline, png, 4)).as("its estimate throws")
                 .isEqualTo(fixed + ImageDecoder.pixelMemory(baseline, png, 4));
     }
