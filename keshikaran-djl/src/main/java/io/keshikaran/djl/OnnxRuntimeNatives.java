@@ -217,7 +217,7 @@ final class OnnxRuntimeNatives {
         if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
             return false;
         }
-        int self = ownerOfNewFile(folder);
+        int self = processUid(folder);
         boolean first = true;
         for (Path p = folder.toRealPath(); p != null; p = p.getParent(), first = false) {
             int uid = (Integer) Files.getAttribute(p, "unix:uid");
@@ -232,8 +232,15 @@ final class OnnxRuntimeNatives {
         return true;
     }
 
-    /** This process's user id, as the file system records it for a file it creates. */
-    private static int ownerOfNewFile(Path folder) throws IOException {
+    /**
+     * This process's user id: on Linux the owner of {@code /proc/self}, elsewhere the owner the
+     * file system records for a file it creates in {@code folder}.
+     */
+    private static int processUid(Path folder) throws IOException {
+        Path self = Path.of("/proc/self");
+        if (Files.isDirectory(self)) {
+            return (Integer) Files.getAttribute(self, "unix:uid");
+        }
         Path probe = Files.createTempFile(folder, "owner", ".tmp");
         try {
             return (Integer) Files.getAttribute(probe, "unix:uid");
