@@ -188,6 +188,8 @@ final class OnnxRuntimeNatives {
                 LOG.debug("not caching ONNX Runtime's libraries in {}: it or a folder above it is not this user's alone", folder);
                 return null;
             }
+            // The checked path, not one through links, which someone could change before ONNX Runtime loads it.
+            folder = folder.toRealPath();
             Map<String, Path> copies = new LinkedHashMap<>();
             for (String library : LIBRARIES) {
                 JarEntry entry = entries.get(library);
