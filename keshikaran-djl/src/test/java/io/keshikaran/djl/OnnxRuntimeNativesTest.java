@@ -131,6 +131,15 @@ class OnnxRuntimeNativesTest {
     }
 
     @Test
+    void onnxRuntimeIsPointedAtTheRealPathNotThroughALink(@TempDir Path tmp) throws IOException {
+        Path real = Files.createDirectory(tmp.resolve("real"));
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), real);
+        Map<String, Path> copies = OnnxRuntimeNatives.cachedCopies(onnxRuntime(), link.resolve("natives"));
+
+        assertThat(copies.values()).allSatisfy(file -> assertThat(file).startsWith(real.toRealPath()));
+    }
+
+    @Test
     void aCacheInTheTemporaryFolderIsNotUsed(@TempDir Path tmp) throws Exception {
         // As DJL's cache is where the home folder is not writable: ONNX Runtime extracts as before.
         List<String> lines = child(tmp, "-DENGINE_CACHE_DIR=" + tmp.resolve("child-tmp").resolve(".djl.ai"));
