@@ -206,7 +206,9 @@ abstract class DjlClassifierProvider implements ClassifierProvider {
     private Model newModel(String name) {
         try {
             return Model.newInstance(name, Device.cpu(), djlEngineName());
-        } catch (EngineException | IllegalArgumentException | UnsatisfiedLinkError e) {
+        } catch (EngineException | IllegalArgumentException | LinkageError e) {
+            // LinkageError: also a failed class initialisation (ExceptionInInitializerError) and,
+            // on every later start in this JVM, the NoClassDefFoundError that follows it.
             throw new EngineUnavailableException("engine " + engineName() + " failed to start: " + rootMessage(e)
                     + "; check that " + dependencyHint() + " is on the classpath and matches DJL 0.36.0", e);
         }

@@ -11,6 +11,7 @@ import java.net.JarURLConnection;
 import java.net.URL;
 import java.net.URLConnection;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -24,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.zip.CRC32;
@@ -63,6 +65,7 @@ final class OnnxRuntimeNatives {
     /** A folder's write bits for its group and others, and its sticky bit, in {@code unix:mode}. */
     private static final int GROUP_OR_OTHERS_WRITE = 0022;
     private static final int STICKY = 01000;
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
     private static boolean done;
     /** The properties set for the engine start under way, to remove once it is over. */
     private static final List<String> SET = new ArrayList<>();
@@ -155,9 +158,14 @@ final class OnnxRuntimeNatives {
             return null;
         }
         URL first = runtime.getResource("/" + resourceName(platform, LIBRARIES[0]));
-        if (first == null) {
-            return null;
-        }
+        return first == null ? null : cachedCopies(first, platform, root);
+    }
+
+    /**
+     * {@link #cachedCopies(Class, Path)} from the URL of the jar entry of ONNX Runtime's main
+     * library for {@code platform}.
+     */
+    static Map<String, Path> cachedCopies(URL first, String platform, Path root) throws IOException {
         URLConnection connection = first.openConnection();
         if (!(connection instanceof JarURLConnection jarConnection)) {
             return null;
@@ -165,6 +173,11 @@ final class OnnxRuntimeNatives {
         // Uncached, so the jar is closed again below rather than held open for the JVM's life.
         jarConnection.setUseCaches(false);
         try (JarFile jar = jarConnection.getJarFile()) {
+            if (!onlyTheCpuLibraries(jar, platform)) {
+                // Such as ONNX Runtime's GPU jar: its provider libraries, which it extracts to its
+                // temporary folder, are looked for beside libonnxruntime, so that must stay there too.
+                return null;
+            }
             Map<String, JarEntry> entries = new LinkedHashMap<>();
             StringBuilder folderName = new StringBuilder(platform);
             for (String library : LIBRARIES) {
@@ -176,20 +189,21 @@ final class OnnxRuntimeNatives {
                 folderName.append('-').append(Long.toHexString(entry.getCrc()));
             }
             Path folder = root.resolve(folderName.toString());
-            if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
-                Files.createDirectories(root);
-                try {
-                    Files.createDirectory(folder, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-                } catch (FileAlreadyExistsException e) {
-                    // Another JVM made it meanwhile.
-                }
-            }
-            if (!trusted(folder)) {
+            if (!createTrusted(folder)) {
                 LOG.debug("not caching ONNX Runtime's libraries in {}: it or a folder above it is not this user's alone", folder);
                 return null;
             }
             // The checked path, not one through links, which someone could change before ONNX Runtime loads it.
             folder = folder.toRealPath();
+            Path main = folder.resolve(fileName(LIBRARIES[0]));
+            // access(X_OK) fails on a file system mounted noexec, where dlopen could not map the
+            // library: asked of an earlier copy before reading it, of a new one once written.
+            if (Files.isRegularFile(main, LinkOption.NOFOLLOW_LINKS)
+                    && Files.getPosixFilePermissions(main).contains(PosixFilePermission.OWNER_EXECUTE)
+                    && !Files.isExecutable(main)) {
+                return noexec(folder);
+            }
+            removeAbandonedCopies(folder);
             Map<String, Path> copies = new LinkedHashMap<>();
             for (String library : LIBRARIES) {
                 JarEntry entry = entries.get(library);
@@ -197,31 +211,87 @@ final class OnnxRuntimeNatives {
                 if (!matches(file, entry)) {
                     write(jar, entry, file);
                 } else if (!Files.getPosixFilePermissions(file).contains(PosixFilePermission.OWNER_EXECUTE)) {
-                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
+                    Files.setPosixFilePermissions(file, OWNER_ONLY);
                 }
                 copies.put(library, file);
             }
-            // access(X_OK) fails on a file system mounted noexec, where dlopen could not map the library.
-            if (!Files.isExecutable(copies.get(LIBRARIES[0]))) {
-                LOG.debug("not caching ONNX Runtime's libraries in {}: its file system does not allow running code", folder);
-                return null;
+            return Files.isExecutable(main) ? copies : noexec(folder);
+        }
+    }
+
+    private static Map<String, Path> noexec(Path folder) {
+        LOG.debug("not caching ONNX Runtime's libraries in {}: its file system does not allow running code", folder);
+        return null;
+    }
+
+    /** Whether the jar's folder for this platform holds ONNX Runtime's two CPU libraries and nothing else. */
+    private static boolean onlyTheCpuLibraries(JarFile jar, String platform) {
+        String prefix = "ai/onnxruntime/native/" + platform + "/";
+        List<String> expected = new ArrayList<>();
+        for (String library : LIBRARIES) {
+            expected.add(resourceName(platform, library));
+        }
+        return jar.stream().map(JarEntry::getName)
+                .filter(name -> name.startsWith(prefix) && name.length() > prefix.length())
+                .allMatch(expected::contains);
+    }
+
+    /**
+     * Makes {@code folder} where it is missing, each missing level for its owner alone, once the
+     * nearest folder that exists is {@link #trusted}, so that nothing is made in a place that is
+     * not this user's; then checks {@code folder} itself.
+     */
+    private static boolean createTrusted(Path folder) throws IOException {
+        if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+            Path existing = folder.getParent();
+            while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+                existing = existing.getParent();
             }
-            return copies;
+            if (existing == null || !trusted(existing, false)) {
+                return false;
+            }
+            for (Path level : existing.relativize(folder)) {
+                existing = existing.resolve(level);
+                try {
+                    Files.createDirectory(existing, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+                } catch (FileAlreadyExistsException e) {
+                    // Another JVM made it meanwhile; checked below like any other.
+                }
+            }
+        }
+        return trusted(folder, true);
+    }
+
+    /**
+     * Removes temporary copies that a JVM killed while writing left behind (older than ten
+     * minutes, so that none still being written is touched).
+     */
+    private static void removeAbandonedCopies(Path folder) {
+        long before = System.currentTimeMillis() - 10 * 60 * 1000;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*.tmp")) {
+            for (Path file : files) {
+                if (Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toMillis() < before) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot clean {}: {}", folder, e.toString());
         }
     }
 
     /**
-     * Whether {@code folder} is a real folder (not a link) and it and every folder above it belong
-     * to this user or root and may not be written by others, except with the sticky bit (a
-     * folder's owner alone may then rename what it holds).
+     * Whether {@code path} is a folder (for the cache's own folder, {@code own}, not a link) and
+     * it and every folder above it, links resolved, belong to this user or root and may not be
+     * written by others, except, above the cache's own folder, with the sticky bit (a folder's
+     * owner alone may then rename what it holds).
      */
-    static boolean trusted(Path folder) throws IOException {
-        if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+    static boolean trusted(Path path, boolean own) throws IOException {
+        if (own ? !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS) : !Files.isDirectory(path)) {
             return false;
         }
-        int self = processUid(folder);
-        boolean first = true;
-        for (Path p = folder.toRealPath(); p != null; p = p.getParent(), first = false) {
+        int self = processUid(path);
+        boolean first = own;
+        for (Path p = path.toRealPath(); p != null; p = p.getParent(), first = false) {
             int uid = (Integer) Files.getAttribute(p, "unix:uid");
             int mode = (Integer) Files.getAttribute(p, "unix:mode");
             if (uid != self && uid != 0) {
@@ -307,7 +377,7 @@ final class OnnxRuntimeNatives {
                 throw new IOException("the copy of " + entry.getName() + " does not match its jar entry");
             }
             // Executable by its owner, so that access(X_OK) can tell a noexec file system.
-            Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rwx------"));
+            Files.setPosixFilePermissions(temporary, OWNER_ONLY);
             try {
                 Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

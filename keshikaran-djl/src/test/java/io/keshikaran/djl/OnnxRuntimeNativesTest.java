@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,12 +32,17 @@ class OnnxRuntimeNativesTest {
             System.out.println("score " + c.classify(Path.of(args[0])).score());
         }
         System.out.println("property after start " + System.getProperty(OnnxRuntimeNatives.pathProperty("onnxruntime")));
+        String main = null;
+        String jni = null;
         for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
-            if (line.endsWith("/libonnxruntime.so")) {
-                System.out.println("mapped " + line.substring(line.indexOf('/')));
-                break;
+            if (main == null && line.endsWith("/libonnxruntime.so")) {
+                main = line.substring(line.indexOf('/'));
+            } else if (jni == null && line.endsWith("/libonnxruntime4j_jni.so")) {
+                jni = line.substring(line.indexOf('/'));
             }
         }
+        System.out.println("mapped " + main);
+        System.out.println("mapped jni " + jni);
         // A second copy of ONNX Runtime's classes (as a redeployed web application has) must still
         // start: the JVM refuses to load one library file into two class loaders.
         List<URL> urls = new ArrayList<>();
@@ -105,6 +111,7 @@ class OnnxRuntimeNativesTest {
         List<String> first = child(tmp, "-DENGINE_CACHE_DIR=" + cache);
         Path mapped = Path.of(line(first, "mapped "));
         assertThat(mapped).startsWith(cache.resolve("onnxruntime").resolve("natives"));
+        assertThat(Path.of(line(first, "mapped jni "))).isEqualTo(mapped.resolveSibling("libonnxruntime4j_jni.so"));
         assertThat(line(first, "property after start ")).isEqualTo("null");
         assertThat(first).contains("second class loader started");
         Object inode = Files.readAttributes(mapped, "unix:ino").get("ino");
@@ -140,6 +147,49 @@ class OnnxRuntimeNativesTest {
     }
 
     @Test
+    void aJarWithMoreLibrariesForThePlatformIsLeftToOnnxRuntime(@TempDir Path tmp) throws IOException {
+        // As ONNX Runtime's GPU jar: its providers are looked for beside libonnxruntime.
+        Path jar = tmp.resolve("onnxruntime_gpu.jar");
+        String folder = "ai/onnxruntime/native/linux-x64/";
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            for (String name : List.of("libonnxruntime.so", "libonnxruntime4j_jni.so", "libonnxruntime_providers_cuda.so")) {
+                out.putNextEntry(new JarEntry(folder + name));
+                out.write(name.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                out.closeEntry();
+            }
+        }
+        URL first = new URL("jar:" + jar.toUri() + "!/" + folder + "libonnxruntime.so");
+
+        assertThat(OnnxRuntimeNatives.cachedCopies(first, "linux-x64", tmp.resolve("cache"))).isNull();
+        assertThat(tmp.resolve("cache")).doesNotExist();
+    }
+
+    @Test
+    void nothingIsCreatedBelowAFolderOthersMayWriteTo(@TempDir Path tmp) throws IOException {
+        Path shared = Files.createDirectory(tmp.resolve("shared"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        assertThat(OnnxRuntimeNatives.cachedCopies(onnxRuntime(), shared.resolve("djl").resolve("natives"))).isNull();
+        assertThat(shared.resolve("djl")).doesNotExist();
+    }
+
+    @Test
+    void missingFoldersAreMadeForTheirOwnerAloneAndAbandonedCopiesRemoved(@TempDir Path tmp) throws IOException {
+        Path root = tmp.resolve("djl").resolve("onnxruntime").resolve("natives");
+        Path folder = OnnxRuntimeNatives.cachedCopies(onnxRuntime(), root).get("onnxruntime").getParent();
+        for (Path level = folder; !level.equals(tmp); level = level.getParent()) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(level))).as("%s", level).isEqualTo("rwx------");
+        }
+
+        Path abandoned = Files.write(folder.resolve("libonnxruntime.so123.tmp"), new byte[] {1});
+        Files.setLastModifiedTime(abandoned, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+        Path writing = Files.write(folder.resolve("libonnxruntime.so456.tmp"), new byte[] {1});
+        OnnxRuntimeNatives.cachedCopies(onnxRuntime(), root);
+        assertThat(abandoned).doesNotExist();
+        assertThat(writing).exists();
+    }
+
+    @Test
     void aCacheInTheTemporaryFolderIsNotUsed(@TempDir Path tmp) throws Exception {
         // As DJL's cache is where the home folder is not writable: ONNX Runtime extracts as before.
         List<String> lines = child(tmp, "-DENGINE_CACHE_DIR=" + tmp.resolve("child-tmp").resolve(".djl.ai"));
@@ -151,20 +201,20 @@ class OnnxRuntimeNativesTest {
     void aFolderIsTrustedOnlyWhenNoOtherUserCanWriteToItOrAboveIt(@TempDir Path tmp) throws IOException {
         Path mine = Files.createDirectory(tmp.resolve("mine"), PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rwx------")));
-        assertThat(OnnxRuntimeNatives.trusted(mine)).as("under %s", tmp).isTrue();
+        assertThat(OnnxRuntimeNatives.trusted(mine, true)).as("under %s", tmp).isTrue();
 
         Files.setPosixFilePermissions(mine, PosixFilePermissions.fromString("rwxrwxr-x"));
-        assertThat(OnnxRuntimeNatives.trusted(mine)).as("writable by its group").isFalse();
+        assertThat(OnnxRuntimeNatives.trusted(mine, true)).as("writable by its group").isFalse();
 
         Files.setPosixFilePermissions(mine, PosixFilePermissions.fromString("rwx------"));
         Path shared = tmp.resolve("shared");
         Files.createDirectory(shared);
         Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
         Path below = Files.createDirectory(shared.resolve("below"));
-        assertThat(OnnxRuntimeNatives.trusted(below)).as("below a world-writable folder without the sticky bit").isFalse();
+        assertThat(OnnxRuntimeNatives.trusted(below, true)).as("below a world-writable folder without the sticky bit").isFalse();
 
         Path link = Files.createSymbolicLink(tmp.resolve("link"), mine);
-        assertThat(OnnxRuntimeNatives.trusted(link)).as("a symbolic link").isFalse();
+        assertThat(OnnxRuntimeNatives.trusted(link, true)).as("a symbolic link").isFalse();
     }
 
     private static List<String> child(Path tmp, String... properties) throws Exception {
